@@ -1,0 +1,312 @@
+"""Build, save and load the corpus bundle (a folder of Parquet tables + manifest.json).
+
+The build runs the stages in order (ingest -> clean -> dates -> actors -> dedup -> statements ->
+conflicts). Ingest and clean are the foundation: if they yield nothing the build fails. Any later
+stage that raises is recorded in the manifest (`stages[name].status == "error"`) and leaves its
+tables empty, so one broken heuristic degrades one page, not the whole corpus.
+
+Writes are atomic: the bundle is written into a temporary sibling folder and renamed into place,
+so a killed build leaves the previous bundle intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from core import __version__, schema
+
+MANIFEST = "manifest.json"
+BUNDLE_FORMAT = 1
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_REGISTRY = REPO_ROOT / "data" / "actor_registry.csv"
+SAMPLE_DIR = REPO_ROOT / "data" / "sample"
+
+# (stage, fraction 0-1, message) -> None. The CLI draws bars from it; the app a st.progress.
+ProgressFn = Callable[[str, float, str], None]
+
+STAGES = ("ingest", "clean", "dates", "actors", "dedup", "statements", "conflicts")
+
+
+class BuildError(RuntimeError):
+    """Nothing usable could be built; the message says why."""
+
+
+class BundleError(RuntimeError):
+    """A bundle on disk is missing, partial or corrupt; the message says which file and why."""
+
+
+@dataclass(frozen=True)
+class BuildParams:
+    """Everything that changes a build's output (recorded in the manifest)."""
+
+    registry: str | None = str(DEFAULT_REGISTRY)  # actor registry CSV; None = empty registry
+    near_threshold: float | None = None  # None = dedup's documented default
+    story_threshold: float | None = None
+    skip_stages: tuple[str, ...] = ()  # e.g. ("statements", "conflicts") for a quick build
+
+
+@dataclass
+class Corpus:
+    """A loaded bundle: every table as a Polars frame, plus the manifest."""
+
+    tables: dict[str, pl.DataFrame]
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def __getitem__(self, name: str) -> pl.DataFrame:
+        return self.tables[name]
+
+    def stage_ok(self, stage: str) -> bool:
+        return self.manifest.get("stages", {}).get(stage, {}).get("status", "ok") == "ok"
+
+    def stage_error(self, stage: str) -> str | None:
+        info = self.manifest.get("stages", {}).get(stage, {})
+        return info.get("error") if info.get("status") == "error" else None
+
+
+def _noop_progress(stage: str, fraction: float, message: str) -> None:
+    return None
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def build_corpus(
+    inputs: Sequence[str | Path],
+    params: BuildParams | None = None,
+    progress: ProgressFn | None = None,
+) -> Corpus:
+    """Run every stage over `inputs` in memory; returns the Corpus (raise BuildError if nothing usable)."""
+    from core import actors, clean, conflicts, dates, dedup, ingest, statements
+
+    params = params or BuildParams()
+    progress = progress or _noop_progress
+    seconds: dict[str, float] = {}
+    stages: dict[str, dict[str, Any]] = {}
+    tables: dict[str, pl.DataFrame] = {}
+
+    t0 = time.perf_counter()
+    progress("ingest", 0.0, "reading files")
+    ingested = ingest.read_inputs(inputs, progress=progress)
+    seconds["ingest"] = time.perf_counter() - t0
+    stages["ingest"] = {"status": "ok"}
+
+    t0 = time.perf_counter()
+    progress("clean", 0.0, "splitting and cleaning articles")
+    cleaned = clean.clean_documents(ingested.documents, progress=progress)
+    seconds["clean"] = time.perf_counter() - t0
+    stages["clean"] = {"status": "ok"}
+
+    articles = cleaned.articles
+    report = ingest.finalize_report(ingested.report, articles)
+    tables["ingest_report"] = report
+    tables["ledger"] = cleaned.ledger
+    if articles.height == 0:
+        problems = report.filter(pl.col("status") != "ok")
+        detail = "; ".join(f"{r['source_file']}: {r['reason']}" for r in problems.head(10).iter_rows(named=True))
+        raise BuildError(
+            f"no articles could be read from {len(list(inputs))} input(s)" + (f" ({detail})" if detail else "")
+        )
+
+    def run(stage: str, fn: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
+        if stage in params.skip_stages:
+            stages[stage] = {"status": "skipped"}
+            return fallback()
+        t = time.perf_counter()
+        progress(stage, 0.0, f"running {stage}")
+        try:
+            out = fn()
+            stages.setdefault(stage, {"status": "ok"})
+        except Exception as exc:  # one failing heuristic must not take the corpus down
+            stages[stage] = {
+                "status": "error",
+                "error": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(limit=8),
+            }
+            out = fallback()
+        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - t
+        progress(stage, 1.0, "done")
+        return out
+
+    articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
+    events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
+    registry = actors.load_registry(params.registry) if params.registry else None
+    actor_result = run(
+        "actors",
+        lambda: actors.extract_actors(articles, registry),
+        lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
+    )
+    dedup_kwargs = {}
+    if params.near_threshold is not None:
+        dedup_kwargs["near_threshold"] = params.near_threshold
+    if params.story_threshold is not None:
+        dedup_kwargs["story_threshold"] = params.story_threshold
+    clusters = run("dedup", lambda: dedup.cluster_articles(articles, **dedup_kwargs), lambda: schema.empty("clusters"))
+    if clusters.height and stages.get("dates", {}).get("status") == "ok":
+        articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
+    if actor_result.mentions.height and events.height:
+        events = run("dates", lambda: dates.attach_event_actors(events, actor_result.mentions), lambda: events)
+    statements_df = run(
+        "statements",
+        lambda: statements.extract_statements(articles, actor_result.actors, actor_result.mentions, clusters),
+        lambda: schema.empty("statements"),
+    )
+    conflicts_df = run(
+        "conflicts",
+        lambda: conflicts.find_conflicting_statements(statements_df, articles, clusters),
+        lambda: schema.empty("conflicts"),
+    )
+
+    tables.update(
+        articles=articles,
+        clusters=clusters,
+        actors=actor_result.actors,
+        mentions=actor_result.mentions,
+        actor_merges=actor_result.merges,
+        events=events,
+        statements=statements_df,
+        conflicts=conflicts_df,
+    )
+    for name in schema.TABLE_NAMES:
+        tables[name] = schema.conform(name, tables.get(name, schema.empty(name)))
+
+    manifest = {
+        "tool": "newsdash",
+        "tool_version": __version__,
+        "bundle_format": BUNDLE_FORMAT,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "params": asdict(params),
+        "inputs": ingested.inputs,
+        "row_counts": {name: tables[name].height for name in schema.TABLE_NAMES},
+        "seconds": {k: round(v, 3) for k, v in seconds.items()},
+        "stages": stages,
+    }
+    return Corpus(tables=tables, manifest=manifest)
+
+
+def save_bundle(corpus: Corpus, out_dir: str | Path) -> Path:
+    """Write `corpus` to `out_dir` atomically (temp folder + rename); returns the bundle path."""
+    out = Path(out_dir).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        files: dict[str, dict[str, Any]] = {}
+        for name in schema.TABLE_NAMES:
+            path = tmp / f"{name}.parquet"
+            corpus.tables[name].write_parquet(path)
+            files[f"{name}.parquet"] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
+        manifest = dict(corpus.manifest)
+        manifest["files"] = files
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+        old = None
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
+            os.replace(out, old)
+        os.replace(tmp, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    corpus.path = out
+    corpus.manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    return out
+
+
+def load_bundle(bundle_dir: str | Path, verify: str = "size") -> Corpus:
+    """Load a bundle; raise BundleError naming the file if it is missing, truncated or altered.
+
+    verify: "size" (cheap, default: byte counts against the manifest), "hash" (sha256 of every
+    file), or "none".
+    """
+    root = Path(bundle_dir)
+    mpath = root / MANIFEST
+    if not root.is_dir():
+        raise BundleError(f"{root}: not a folder")
+    if not mpath.is_file():
+        raise BundleError(f"{root}: no {MANIFEST} (not a bundle, or a build that never finished)")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BundleError(f"{mpath}: unreadable manifest ({exc})") from exc
+    files = manifest.get("files", {})
+    tables: dict[str, pl.DataFrame] = {}
+    for name in schema.TABLE_NAMES:
+        fname = f"{name}.parquet"
+        path = root / fname
+        expected = files.get(fname)
+        if expected is None:
+            raise BundleError(f"{root}: the manifest does not list {fname}")
+        if not path.is_file():
+            raise BundleError(f"{path}: missing")
+        if verify in ("size", "hash") and path.stat().st_size != expected["bytes"]:
+            raise BundleError(
+                f"{path}: {path.stat().st_size} bytes, the manifest says {expected['bytes']} (truncated or altered)"
+            )
+        if verify == "hash" and sha256_file(path) != expected["sha256"]:
+            raise BundleError(f"{path}: content hash differs from the manifest (altered)")
+        try:
+            frame = pl.read_parquet(path)
+            schema.validate(name, frame)
+        except Exception as exc:
+            raise BundleError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from exc
+        tables[name] = frame
+    return Corpus(tables=tables, manifest=manifest, path=root)
+
+
+def build_bundle(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    params: BuildParams | None = None,
+    progress: ProgressFn | None = None,
+) -> Corpus:
+    """build_corpus + save_bundle: the CLI's `build`."""
+    corpus = build_corpus(inputs, params=params, progress=progress)
+    save_bundle(corpus, out_dir)
+    return corpus
+
+
+def build_summary(corpus: Corpus) -> str:
+    """A few lines for the end of a build: files read, articles, lines removed by reason, problems."""
+    report = corpus["ingest_report"]
+    ledger = corpus["ledger"]
+    n_ok = report.filter(pl.col("status") == "ok").height
+    lines = [
+        f"files: {report.height} read, {n_ok} ok, {report.height - n_ok} with problems",
+        f"articles: {corpus['articles'].height}",
+    ]
+    removed = (
+        ledger.filter(pl.col("fate").is_in(["repeat", "junk"]))
+        .group_by("fate", "reason")
+        .len()
+        .sort("len", descending=True)
+    )
+    if removed.height:
+        lines.append("lines removed: " + ", ".join(f"{r['len']} {r['fate']} ({r['reason']})" for r in removed.head(8).iter_rows(named=True)))
+    for r in report.filter(pl.col("status") != "ok").head(20).iter_rows(named=True):
+        lines.append(f"problem: {r['source_file']}: {r['status']}: {r['reason']}")
+    counts = corpus.manifest.get("row_counts", {})
+    lines.append(
+        "tables: " + ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("ingest_report", "ledger"))
+    )
+    for stage, info in corpus.manifest.get("stages", {}).items():
+        if info.get("status") == "error":
+            lines.append(f"stage {stage} failed: {info.get('error')}")
+    return "\n".join(lines)
