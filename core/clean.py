@@ -1,0 +1,1 @@
+"""PLACEHOLDER (being written): split dumps into articles; every raw line gets a fate."""

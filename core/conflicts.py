@@ -1,0 +1,1 @@
+"""PLACEHOLDER (being written): statement pairs from different sides that contradict each other."""

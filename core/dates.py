@@ -1,0 +1,1 @@
+"""PLACEHOLDER (being written): publication dates and dated events."""

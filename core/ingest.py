@@ -1,0 +1,1 @@
+"""PLACEHOLDER (being written): read + decode input files. See core/bundle.py for the interface."""

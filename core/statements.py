@@ -1,0 +1,1 @@
+"""PLACEHOLDER (being written): attributed statements -> speaker -> actor -> side."""
