@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "build":
-        kwargs = {}
+        kwargs: dict[str, str | None] = {}
         if args.no_registry:
             kwargs["registry"] = None
         elif args.registry:
@@ -87,11 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print(f"error: input not found: {', '.join(missing)}", file=sys.stderr)
             if len(missing) == len(args.inputs):
-                return 2
+                return 1
         bars = StageBars() if not args.quiet else None
         try:
             corpus = build_bundle(args.inputs, args.out, params=params, progress=bars)
-        except BuildError as exc:
+        except (BuildError, BundleError, OSError) as exc:  # nothing usable, or the bundle cannot be written
             if bars:
                 bars.close()
             print(f"error: {exc}", file=sys.stderr)
@@ -112,7 +112,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.output == "-":
             sys.stdout.buffer.write(data)
         else:
-            Path(args.output).write_bytes(data)
+            try:
+                Path(args.output).write_bytes(data)
+            except OSError as exc:
+                print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)
+                return 1
         return 0
     return 2
 

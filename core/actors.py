@@ -1,10 +1,64 @@
-"""PLACEHOLDER (being written): mentions -> actors (registry + discovery + variant merging)."""
+"""Mentions -> actors: registry + gazetteer + name-pattern discovery, then spelling-variant merging.
+
+Pipeline (`extract_actors`):
+1. Per article and field (title, captions joined by "\\n", body), one compiled regex finds
+   name-shaped spans (capitalised tokens joined by name particles, hyphens, initials, "of"...).
+   Spans are cut at possessives and weak connectors, trimmed of sentence-initial common words and
+   calendar words, then matched longest-first against the registry and the gazetteer; what is left
+   is a *discovered* name, typed by its head noun, a title inside the span, or the words around it.
+   Title-case and all-caps lines (headlines) keep only names known from elsewhere in the article,
+   the registry or the gazetteer, so "Two Missiles Delay..." yields no actors.
+2. Corpus-wide, discovered names that are spelling variants of one another (core.names.same_name)
+   are merged into the most frequent form; a short form (bare family name) is resolved to the one
+   full name in the same article (or, failing that, the same story cluster) that ends with it, and
+   left alone when two candidates exist. Every automatic merge is a row in `actor_merges`.
+
+Cost: one regex pass per field plus a dict lookup per span; ~10k news articles in well under a
+minute on 2 cores (see bench/bench_actors.py). Module-level caches hold compiled patterns and
+the gazetteer; nothing downloads.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import polars as pl
+import regex
+
+from core import schema
+from core.gazetteer import Place, gazetteer
+from core.lexicon import (
+    CALENDAR_WORDS,
+    OTHER_HEADS,
+    OTHER_LEADS,
+    FUNCTION_WORDS,
+    ORG_CUES_AFTER,
+    ORG_HEADS,
+    ORG_LEADS,
+    PERSON_CUES_AFTER,
+    PERSON_CUES_BEFORE,
+    PERSON_TITLE_HEADS,
+    PERSON_TITLES,
+    PLACE_CUES_AFTER,
+    PLACE_CUES_BEFORE,
+    PLACE_HEADS,
+    PLACE_LEADS,
+    SPEECH_VERBS,
+)
+from core.names import (
+    ARTICLE_PARTICLES,
+    fold,
+    name_tokens,
+    same_name,
+    short_form_score,
+    slugify,
+)
 
 
 @dataclass
@@ -14,3 +68,1108 @@ class ActorResult:
     actors: pl.DataFrame
     mentions: pl.DataFrame
     merges: pl.DataFrame
+
+
+# --------------------------------------------------------------------------------------------
+# Registry
+# --------------------------------------------------------------------------------------------
+
+REGISTRY_COLUMNS = ("actor_id", "name", "type", "country", "role", "side", "aliases", "valid_from", "valid_to")
+REGISTRY_REQUIRED = ("name", "type")
+ALIAS_SEPARATOR = "|"
+
+
+def _registry_frame(rows: list[dict[str, str]], where: str) -> pl.DataFrame:
+    """Validate parsed CSV rows; returns the registry frame (aliases as a list) or raises ValueError."""
+    if not rows:
+        return pl.DataFrame(schema={c: (pl.List(pl.String) if c == "aliases" else pl.String) for c in REGISTRY_COLUMNS})
+    header = list(rows[0].keys())
+    missing = [c for c in REGISTRY_REQUIRED if c not in header]
+    if missing:
+        raise ValueError(
+            f"{where}: missing column(s) {', '.join(missing)}; expected a header with "
+            f"{', '.join(REGISTRY_COLUMNS)} (only name and type are required)"
+        )
+    out: dict[str, list[Any]] = {c: [] for c in REGISTRY_COLUMNS}
+    seen: dict[str, str] = {}
+    for i, row in enumerate(rows, start=2):
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise ValueError(f"{where}, line {i}: empty name")
+        typ = (row.get("type") or "").strip().lower()
+        if typ not in schema.ACTOR_TYPES:
+            raise ValueError(f"{where}, line {i}: type {typ!r} is not one of {', '.join(schema.ACTOR_TYPES)}")
+        actor_id = (row.get("actor_id") or "").strip() or slugify(name)
+        if actor_id in seen and seen[actor_id] != name:
+            raise ValueError(f"{where}, line {i}: actor_id {actor_id!r} is used for both {seen[actor_id]!r} and {name!r}")
+        seen[actor_id] = name
+        aliases = [a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEPARATOR) if a.strip()]
+        out["actor_id"].append(actor_id)
+        out["name"].append(name)
+        out["type"].append(typ)
+        out["aliases"].append(aliases)
+        for col in ("country", "role", "side", "valid_from", "valid_to"):
+            out[col].append((row.get(col) or "").strip() or None)
+    return pl.DataFrame(out, schema={c: (pl.List(pl.String) if c == "aliases" else pl.String) for c in REGISTRY_COLUMNS})
+
+
+def _parse_registry_text(text: str, where: str) -> pl.DataFrame:
+    try:
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        rows = [{(k or "").strip().lower(): (v if isinstance(v, str) else "") for k, v in r.items()} for r in reader]
+    except csv.Error as exc:
+        raise ValueError(f"{where}: not a readable CSV ({exc})") from exc
+    if reader.fieldnames is None:
+        raise ValueError(f"{where}: empty file; expected a header with {', '.join(REGISTRY_COLUMNS)}")
+    if not rows:
+        header = [h.strip().lower() for h in reader.fieldnames]
+        missing = [c for c in REGISTRY_REQUIRED if c not in header]
+        if missing:
+            raise ValueError(f"{where}: missing column(s) {', '.join(missing)}")
+    return _registry_frame(rows, where)
+
+
+def load_registry(path: str | Path | None) -> pl.DataFrame | None:
+    """Read an actor registry CSV; None when `path` is None or the file does not exist.
+
+    Columns: actor_id, name, type, country, role, side, aliases ("|"-separated), valid_from,
+    valid_to; only name and type are required. Raises ValueError naming the line on a bad row.
+    """
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_file():
+        return None
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{p}: not UTF-8 text ({exc})") from exc
+    return _parse_registry_text(text, str(p))
+
+
+def registry_from_csv_bytes(data: bytes) -> pl.DataFrame:
+    """Parse an uploaded registry CSV; raises ValueError with a readable message when it is unusable."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"uploaded registry: not UTF-8 text ({exc})") from exc
+    return _parse_registry_text(text, "uploaded registry")
+
+
+def registry_to_csv_bytes(registry: pl.DataFrame) -> bytes:
+    """The registry as UTF-8 CSV bytes (aliases joined with "|"), readable by registry_from_csv_bytes."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(REGISTRY_COLUMNS)
+    cols = registry.columns
+    for row in registry.iter_rows(named=True):
+        out = []
+        for c in REGISTRY_COLUMNS:
+            v = row.get(c) if c in cols else None
+            if c == "aliases":
+                v = ALIAS_SEPARATOR.join(v or []) if not isinstance(v, str) else v
+            out.append("" if v is None else str(v))
+        writer.writerow(out)
+    return buf.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Span finding
+# --------------------------------------------------------------------------------------------
+
+_ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|Prof|Jr|Sr|Mt|Ft|Corp|Inc|Co|Ltd|Bros|Adm|Maj|Cpl)\."
+_CAP_WORD = (
+    r"(?:(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu|bou|d|l)[-'\u2019])?"
+    r"\p{Lu}[\p{L}\p{M}\d'\u2019]*(?:[-\u2010\u2011][\p{L}\p{M}\d]+)*"
+)
+_CAP_TOKEN = rf"(?:\p{{Lu}}\.(?:\p{{Lu}}\.)+|{_ABBREV}|\p{{Lu}}\.(?=[ \t]+\p{{Lu}})|{_CAP_WORD})"
+_CONNECTOR = r"(?:of|the|for|and|&|de|da|di|del|della|der|den|van|von|le|la|du|dos|das|y|bin|ibn|bint|bou|abu)"
+_GAP = r"[ \t\u00a0]+"
+SPAN_RE = regex.compile(
+    rf"(?<![\p{{L}}\p{{M}}\d'\u2019]){_CAP_TOKEN}(?:(?:{_GAP}{_CONNECTOR})*{_GAP}{_CAP_TOKEN})*(?![\p{{L}}\p{{M}}\d])"
+)
+TOKEN_RE = regex.compile(rf"{_CAP_TOKEN}|{_CONNECTOR}(?![\p{{L}}])")
+_SENTENCE_START_RE = regex.compile(r"(?:^|[.!?:;\"\u201c\u201d\u2018(\[\n\u2026\u2014]|\s[-\u2013])[\s'\"\u201c\u2018(\[]*$")
+_WORD_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t,]*$")
+_WORDS_AFTER_RE = regex.compile(
+    r"^[ \t\"\u201d\u2019')]*(,?)[ \t]*(?:(?:the|a|an|his|her|its|their)[ \t]+)?([\p{Ll}][\p{L}'\u2019-]*)"
+)
+_LINE_RE = regex.compile(r"[^\n]+")
+_WORD_RE = regex.compile(r"\p{L}[\p{L}'\u2019-]*")
+_POSSESSIVE = ("'s", "\u2019s", "s'", "s\u2019")
+
+# A line is headline-styled (Title Case) when at least this share of its longer words is capitalised.
+TITLE_CASE_MIN_SHARE = 0.7
+# ... and all-caps when at least this share of its letters is upper case.
+ALL_CAPS_MIN_SHARE = 0.6
+# Longest name (in tokens) looked up in the registry and gazetteer.
+MAX_LOOKUP_TOKENS = 8
+# Acronyms of this many letters or more (NATO, UNIFIL) are organisations unless the gazetteer knows them.
+ACRONYM_MIN_LEN = 2
+ACRONYM_MAX_LEN = 7
+# How far before a span to look for a lowercase cue word.
+CUE_WINDOW = 40
+
+
+@dataclass
+class _Tok:
+    text: str
+    start: int  # offset in the field text
+    end: int
+    key: str  # folded
+    cap: bool  # a capitalised name token (not a connector)
+
+
+@dataclass
+class _Mention:
+    article_id: str
+    field: str
+    start: int
+    end: int
+    surface: str
+    tokens: tuple[str, ...]  # identity tokens (core.names.name_tokens)
+    kind: str  # registry / place / discovered
+    ref: str | None = None  # registry actor_id or place name
+    type_hint: str | None = None  # person / organization / place / other / None (unknown)
+    country: str | None = None
+    role: str | None = None
+    method: str = "pattern"
+    actor_id: str | None = None
+
+
+@dataclass
+class _RegistryIndex:
+    by_key: dict[str, str]  # name_key -> actor_id
+    max_tokens: int
+    rows: dict[str, dict[str, Any]]
+    country_side: dict[str, str]
+
+
+_CONNECTOR_WORDS = frozenset(_CONNECTOR.strip("(?:)").split("|"))
+
+
+def _tokenize(span_text: str, offset: int) -> list[_Tok]:
+    toks = []
+    for m in TOKEN_RE.finditer(span_text):
+        t = m.group()
+        toks.append(_Tok(t, offset + m.start(), offset + m.end(), fold(t), t not in _CONNECTOR_WORDS))
+    return [t for t in toks if t.key or t.text == "&"]
+
+
+def _is_acronym(text: str) -> bool:
+    letters = text.replace(".", "")
+    return ACRONYM_MIN_LEN <= len(letters) <= ACRONYM_MAX_LEN and letters.isupper() and letters.isalpha()
+
+
+def _line_style(line: str) -> str:
+    """'caps' (mostly upper case), 'title' (Title Case headline) or 'normal'."""
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= ALL_CAPS_MIN_SHARE:
+        return "caps"
+    words = [w for w in _WORD_RE.findall(line) if len(w) >= 4]
+    if len(words) >= 3:
+        caps = sum(1 for w in words if w[0].isupper())
+        if caps / len(words) >= TITLE_CASE_MIN_SHARE:
+            return "title"
+    return "normal"
+
+
+# --------------------------------------------------------------------------------------------
+# Span classification
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    registry: _RegistryIndex | None
+    lower_vocab: dict[str, int]  # folded word -> count of lowercase uses in the corpus
+    cap_mid_vocab: dict[str, int]  # folded word -> count of capitalised uses mid-sentence
+    places: dict[str, Place] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)
+    given: frozenset[str] = frozenset()
+
+
+def _ngram_key(toks: list[_Tok]) -> str:
+    return " ".join(t.key for t in toks)
+
+
+def _lookup_registry(ctx: _Context, toks: list[_Tok]) -> str | None:
+    if ctx.registry is None:
+        return None
+    return ctx.registry.by_key.get(" ".join(name_tokens(" ".join(t.text for t in toks))))
+
+
+def _lookup_place(ctx: _Context, toks: list[_Tok]) -> Place | None:
+    place = ctx.places.get(_ngram_key(toks))
+    if place is None:
+        return None
+    if place.kind == "city" and len(toks) == 1 and toks[0].key in _NON_NAME_WORDS:
+        return None
+    return place
+
+
+_NON_NAME_WORDS = FUNCTION_WORDS | CALENDAR_WORDS | PERSON_TITLES | ORG_HEADS
+
+
+def _is_common_word(ctx: _Context, key: str) -> bool:
+    """True if a capitalised word is more often an ordinary word than a name (corpus evidence)."""
+    if key in FUNCTION_WORDS or key in CALENDAR_WORDS:
+        return True
+    lower = ctx.lower_vocab.get(key, 0)
+    return lower > 0 and lower >= ctx.cap_mid_vocab.get(key, 0)
+
+
+def _split_segments(toks: list[_Tok]) -> list[list[_Tok]]:
+    """Cut a span's tokens at possessives, weak connectors and hyphenated modifiers ("US-led")."""
+    segs: list[list[_Tok]] = []
+    cur: list[_Tok] = []
+    for i, t in enumerate(toks):
+        text = t.text
+        if t.cap and any(text.endswith(p) for p in _POSSESSIVE) and len(text) > 2:
+            cut = len(text) - 2
+            cur.append(_Tok(text[:cut], t.start, t.start + cut, fold(text[:cut]), True))
+            segs.append(cur)
+            cur = []
+            continue
+        if t.cap and "-" in text[1:] and not text.lower().startswith(("al-", "el-", "ad-", "as-", "ash-", "at-", "az-", "an-", "ar-")):
+            parts = text.split("-")
+            if any(p[:1].islower() for p in parts[1:]):
+                # "US-led", "Iran-backed": the name is the first part, the rest is a modifier.
+                head = parts[0]
+                cur.append(_Tok(head, t.start, t.start + len(head), fold(head), True))
+                segs.append(cur)
+                cur = []
+                continue
+        if not t.cap and t.key in ("and", "&"):
+            prev = cur[-1].key if cur else ""
+            if t.text == "&" or any(x.key in ORG_LEADS for x in cur[:1]) and prev != "":
+                cur.append(t)
+                continue
+            segs.append(cur)
+            cur = []
+            continue
+        if not t.cap and t.key in ("of", "for", "the"):
+            prev = cur[-1].key if cur else ""
+            if prev in ORG_HEADS or prev in ORG_LEADS or prev in PERSON_TITLES or prev in PLACE_HEADS or prev in ("of", "for") or prev in PLACE_LEADS:
+                cur.append(t)
+                continue
+            if i + 1 < len(toks) and toks[i + 1].key in ("the",) and prev:
+                cur.append(t)
+                continue
+            segs.append(cur)
+            cur = []
+            continue
+        cur.append(t)
+    segs.append(cur)
+    out = []
+    for seg in segs:
+        # Connectors never start or end a name.
+        while seg and not seg[0].cap:
+            seg = seg[1:]
+        while seg and not seg[-1].cap:
+            seg = seg[:-1]
+        if seg:
+            out.append(seg)
+    return out
+
+
+def _prefix_split(ctx: _Context, seg: list[_Tok]) -> tuple[list[_Tok], list[_Tok]]:
+    """Split leading title/demonym/country tokens ("Iraqi Prime Minister") from the rest."""
+    i = 0
+    while i < len(seg):
+        k = seg[i].key
+        if k in PERSON_TITLES or k in ctx.demonyms or (k in ("of", "the", "for") and i > 0):
+            i += 1
+            continue
+        place = ctx.places.get(k)
+        if place is not None and place.kind == "country" and i + 1 < len(seg):
+            i += 1
+            continue
+        break
+    prefix, rest = seg[:i], seg[i:]
+    # "Secretary of the Treasury Michael Faulkender": the word after "of (the)" belongs to the title.
+    if prefix and prefix[-1].key in ("of", "the", "for") and len(rest) >= 3:
+        prefix, rest = prefix + rest[:1], rest[1:]
+    while prefix and prefix[-1].key in ("of", "the", "for"):
+        rest = [prefix[-1], *rest]
+        prefix = prefix[:-1]
+    return prefix, rest
+
+
+def _country_of_prefix(ctx: _Context, prefix: list[_Tok]) -> str | None:
+    for t in prefix:
+        if t.key in ctx.demonyms:
+            return ctx.demonyms[t.key]
+        place = ctx.places.get(t.key)
+        if place is not None and place.kind == "country":
+            return place.country
+    return None
+
+
+def _context_type(ctx: _Context, text: str, start: int, end: int, seg: list[_Tok]) -> str | None:
+    """Type suggested by the words around a span (None when they say nothing)."""
+    before = text[max(0, start - CUE_WINDOW) : start]
+    after = text[end : end + CUE_WINDOW]
+    m = _WORD_BEFORE_RE.search(before)
+    word_before = fold(m.group(1)) if m else ""
+    a = _WORDS_AFTER_RE.match(after)
+    comma, word_after = (a.group(1), fold(a.group(2))) if a else ("", "")
+    if word_after in ORG_CUES_AFTER and not comma:
+        return "organization"
+    if word_after in PLACE_CUES_AFTER and not comma:
+        return "place"
+    if word_before in PERSON_CUES_BEFORE and before.rstrip()[-1:] not in ".;:":
+        return "person"
+    if comma and word_after in PERSON_CUES_AFTER:
+        return "person"
+    if word_before in PLACE_CUES_BEFORE and len(seg) == 1:
+        return "place"
+    return None
+
+
+def _classify_rest(ctx: _Context, seg: list[_Tok]) -> tuple[str | None, str]:
+    """Type from the name itself (head noun, given name, acronym); returns (type, method)."""
+    keys = [t.key for t in seg]
+    last = keys[-1]
+    if len(keys) > 1 and (last in OTHER_HEADS or keys[0] in OTHER_LEADS):
+        return "other", "pattern"
+    if last in ORG_HEADS or (len(keys) > 2 and keys[0] in ORG_LEADS and keys[1] in ("of", "for")):
+        return "organization", "pattern"
+    if last in PLACE_HEADS or (len(keys) > 1 and keys[0] in PLACE_LEADS):
+        return "place", "pattern"
+    if len(seg) == 1 and _is_acronym(seg[0].text):
+        return "organization", "pattern"
+    if len(seg) >= 2 and keys[0] in ctx.given and not any(k in ORG_HEADS for k in keys):
+        return "person", "pattern"
+    return None, "pattern"
+
+
+def _emit_lookup(ctx: _Context, out: list[_Mention], aid: str, fld: str, toks: list[_Tok], places: bool = True) -> list[list[_Tok]]:
+    """Longest-first registry (and gazetteer) matches inside `toks`; returns the unmatched runs."""
+    runs: list[list[_Tok]] = []
+    cur: list[_Tok] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        hit: tuple[str, Any, int] | None = None
+        if toks[i].cap:
+            for j in range(min(n, i + MAX_LOOKUP_TOKENS), i, -1):
+                window = toks[i:j]
+                if not window[-1].cap:
+                    continue
+                rid = _lookup_registry(ctx, window)
+                if rid is not None:
+                    hit = ("registry", rid, j)
+                    break
+                if places:
+                    place = _lookup_place(ctx, window)
+                    if place is not None:
+                        hit = ("place", place, j)
+                        break
+        if hit is None:
+            cur.append(toks[i])
+            i += 1
+            continue
+        if cur:
+            runs.append(cur)
+            cur = []
+        j = hit[2]
+        window = toks[i:j]
+        s, e = window[0].start, window[-1].end
+        if hit[0] == "registry":
+            out.append(_Mention(aid, fld, s, e, "", (), "registry", ref=str(hit[1]), method="registry"))
+        else:
+            place = hit[1]
+            out.append(_Mention(aid, fld, s, e, "", (), "place", ref=place.name, type_hint="place", country=place.country, method="gazetteer"))
+        i = j
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _has_name_head(keys: list[str]) -> bool:
+    """True if a multi-token name ends (or starts) with a word that types it as a whole."""
+    if len(keys) < 2:
+        return False
+    last = keys[-1]
+    if last in ORG_HEADS or last in OTHER_HEADS or last in PLACE_HEADS:
+        return True
+    if keys[0] in PLACE_LEADS or keys[0] in OTHER_LEADS:
+        return True
+    return len(keys) > 2 and keys[0] in ORG_LEADS and keys[1] in ("of", "for")
+
+
+def _process_segment(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, seg: list[_Tok], sentence_start: bool) -> None:
+    # Leading "The" and sentence-initial common words are not part of a name.
+    while seg and (seg[0].key == "the" or (sentence_start and seg[0].key not in ctx.places and _is_sentence_word(ctx, seg))):
+        seg = seg[1:]
+        sentence_start = False
+        while seg and not seg[0].cap:
+            seg = seg[1:]
+    # Calendar words at either end ("Thursday", "January") are dates, not actors.
+    while seg and seg[0].key in CALENDAR_WORDS:
+        seg = seg[1:]
+    while seg and (seg[-1].key in CALENDAR_WORDS or (len(seg) > 1 and seg[-1].key in FUNCTION_WORDS)):
+        seg = seg[:-1]
+    if not seg:
+        return
+    # Registry first; then a name with a typing head ("Munich Security Conference", "Camp X") is taken
+    # whole before the gazetteer can claim a part of it; the gazetteer gets the rest.
+    for run in _emit_lookup(ctx, out, aid, fld, seg, places=False):
+        keys = [t.key for t in run]
+        if _has_name_head(keys):
+            _process_run(ctx, out, aid, fld, text, run)
+            continue
+        for rest in _emit_lookup(ctx, out, aid, fld, run, places=True):
+            _process_run(ctx, out, aid, fld, text, rest)
+
+
+_VERBISH_SUFFIXES = ("ing", "ed", "ly", "ions", "ment", "ness", "ies")
+
+
+def _is_sentence_word(ctx: _Context, seg: list[_Tok]) -> bool:
+    """True if the first token of a sentence-initial span is an ordinary word, not a name."""
+    key = seg[0].key
+    if _is_common_word(ctx, key):
+        return True
+    # Unseen in the corpus in lower case: a lone capitalised "Resuming" or "Tensions" is still a word.
+    return len(seg) == 1 and key.endswith(_VERBISH_SUFFIXES) and key not in ctx.given
+
+
+def _demonym_country(ctx: _Context, key: str) -> str | None:
+    """Country of a demonym, singular or plural ("Iraqi", "Iraqis", "Americans")."""
+    c = ctx.demonyms.get(key)
+    if c is None and key.endswith("s"):
+        c = ctx.demonyms.get(key[:-1])
+    return c
+
+
+def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, run: list[_Tok]) -> None:
+    while run and not run[0].cap:
+        run = run[1:]
+    while run and not run[-1].cap:
+        run = run[:-1]
+    if not run:
+        return
+    keys = [t.key for t in run]
+    if any(ch.isdigit() for k in keys for ch in k):
+        _add_discovered(ctx, out, aid, fld, text, run, "other", None, None, "pattern")
+        return
+    # A name typed by its head noun ("Iraqi Foreign Ministry"): the whole run, country from the prefix.
+    if _has_name_head(keys) or (len(keys) == 1 and keys[0] in ORG_HEADS):
+        if len(run) == 1 and (keys[0] in FUNCTION_WORDS or keys[0] in PERSON_TITLES or keys[0] in ORG_HEADS):
+            return  # a bare "Ministry" or "Government" names nobody
+        typ, _ = _classify_rest(ctx, run)
+        prefix, _ = _prefix_split(ctx, run)
+        _add_discovered(ctx, out, aid, fld, text, run, typ, _country_of_prefix(ctx, prefix), None, "pattern")
+        return
+    prefix, rest = _prefix_split(ctx, run)
+    country = _country_of_prefix(ctx, prefix)
+    if not rest:
+        # Only titles and demonyms ("Iraqi Prime Minister"): the demonym still names a country.
+        for t in prefix:
+            cname = _demonym_country(ctx, t.key)
+            if cname:
+                out.append(_Mention(aid, fld, t.start, t.end, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym"))
+        return
+    title_words = [t.key for t in prefix if t.key in PERSON_TITLE_HEADS]
+    if title_words:
+        role = " ".join(t.text for t in prefix if t.key in PERSON_TITLES and t.key not in ctx.demonyms)
+        _add_discovered(ctx, out, aid, fld, text, rest, "person", country, role or None, "title")
+        return
+    if len(rest) == 1 and not prefix:
+        cname = _demonym_country(ctx, rest[0].key)
+        if cname:
+            t = rest[0]
+            out.append(_Mention(aid, fld, t.start, t.end, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym"))
+            return
+    # A demonym before an unknown name ("Lebanese Hezbollah"): the country is an attribute, not part of it.
+    if prefix and all(t.key in ctx.demonyms for t in prefix):
+        run = rest
+    if len(run) == 1 and (run[0].key in _NON_NAME_WORDS or len(run[0].key) < 2):
+        return
+    typ, method = _classify_rest(ctx, run)
+    if typ is None:
+        typ = _context_type(ctx, text, run[0].start, run[-1].end, run)
+        method = "context" if typ else "pattern"
+    _add_discovered(ctx, out, aid, fld, text, run, typ, country, None, method)
+
+
+def _add_discovered(
+    ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, run: list[_Tok], typ: str | None,
+    country: str | None, role: str | None, method: str,
+) -> None:  # fmt: skip
+    start, end = run[0].start, run[-1].end
+    surface = text[start:end]
+    toks = name_tokens(surface)
+    if not toks or all(t in _NON_NAME_WORDS for t in toks):
+        return
+    if typ is None:
+        typ = _context_type(ctx, text, start, end, run)
+    out.append(_Mention(aid, fld, start, end, surface, toks, "discovered", type_hint=typ, country=country, role=role, method=method))
+
+
+def _extract_normal(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, lo: int, hi: int) -> None:
+    """Name-shaped spans in text[lo:hi] (a normal-case line or a whole field)."""
+    for m in SPAN_RE.finditer(text, lo, hi):
+        start = m.start()
+        sentence_start = bool(_SENTENCE_START_RE.search(text[max(lo, start - 6) : start])) or start == lo
+        toks = _tokenize(m.group(), start)
+        for k, seg in enumerate(_split_segments(toks)):
+            _process_segment(ctx, out, aid, fld, text, seg, sentence_start and k == 0 and seg[0].start == toks[0].start)
+
+
+def _extract_headline(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, lo: int, hi: int, known: dict[str, _Mention]) -> None:
+    """Title Case / ALL CAPS text: keep only names known from the article, the registry or the gazetteer."""
+    for m in SPAN_RE.finditer(text, lo, hi):
+        toks = [t for t in _tokenize(m.group(), m.start()) if t.cap]
+        i = 0
+        n = len(toks)
+        while i < n:
+            hit = None
+            for j in range(min(n, i + MAX_LOOKUP_TOKENS), i, -1):
+                window = toks[i:j]
+                # Headline tokens must be adjacent in the text (no words skipped between them).
+                if any(window[x + 1].start - window[x].end > 2 for x in range(len(window) - 1)):
+                    continue
+                key = " ".join(name_tokens(" ".join(t.text for t in window)))
+                rid = _lookup_registry(ctx, window)
+                if rid is not None:
+                    hit = _Mention(aid, fld, 0, 0, "", (), "registry", ref=rid, method="registry")
+                elif key in known:
+                    src = known[key]
+                    hit = _Mention(aid, fld, 0, 0, "", src.tokens, src.kind, ref=src.ref, type_hint=src.type_hint,
+                                   country=src.country, role=src.role, method="headline")  # fmt: skip
+                else:
+                    place = _lookup_place(ctx, window)
+                    if place is not None:
+                        hit = _Mention(aid, fld, 0, 0, "", (), "place", ref=place.name, type_hint="place", country=place.country, method="gazetteer")
+                    elif len(window) == 1 and window[0].key in ctx.demonyms:
+                        cname = ctx.demonyms[window[0].key]
+                        hit = _Mention(aid, fld, 0, 0, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym")
+                if hit is not None:
+                    hit.start, hit.end = window[0].start, window[-1].end
+                    hit.surface = text[hit.start : hit.end]
+                    out.append(hit)
+                    i = j
+                    break
+            else:
+                i += 1
+
+
+def _extract_field(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, known: dict[str, _Mention] | None) -> list[tuple[int, int, str]]:
+    """Extract normal lines now; return the headline-styled lines for a second pass."""
+    deferred = []
+    if fld == "title" and known is not None:
+        style = _line_style(text)
+        if style != "normal":
+            _extract_headline(ctx, out, aid, fld, text, 0, len(text), known)
+        else:
+            _extract_normal(ctx, out, aid, fld, text, 0, len(text))
+        return deferred
+    for m in _LINE_RE.finditer(text):
+        line = m.group()
+        if _line_style(line) == "caps":
+            deferred.append((m.start(), m.end(), fld))
+        else:
+            _extract_normal(ctx, out, aid, fld, text, m.start(), m.end())
+    return deferred
+
+
+def _known_keys(mentions: list[_Mention]) -> dict[str, _Mention]:
+    """Name keys known from an article's normal text: full names and their family-name tails."""
+    known: dict[str, _Mention] = {}
+    for m in mentions:
+        if m.kind == "discovered" and m.tokens:
+            known.setdefault(" ".join(m.tokens), m)
+            if m.type_hint == "person" and len(m.tokens) >= 2:
+                known.setdefault(m.tokens[-1], m)
+        elif m.kind == "place":
+            known.setdefault(fold(m.surface), m)
+    return known
+
+
+def _extract_article(ctx: _Context, aid: str, title: str, captions: str, body: str) -> list[_Mention]:
+    out: list[_Mention] = []
+    deferred: list[tuple[int, int, str]] = []
+    texts = {"title": title, "caption": captions, "body": body}
+    for fld in ("caption", "body"):
+        if texts[fld]:
+            deferred += _extract_field(ctx, out, aid, fld, texts[fld], None)
+    known = _known_keys(out)
+    for lo, hi, fld in deferred:
+        _extract_headline(ctx, out, aid, fld, texts[fld], lo, hi, known)
+    if title:
+        _extract_field(ctx, out, aid, "title", title, known)
+    # Registry and gazetteer hits keep the exact slice as surface.
+    for m in out:
+        m.surface = texts[m.field][m.start : m.end]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Corpus-level resolution
+# --------------------------------------------------------------------------------------------
+
+
+def _build_registry_index(registry: pl.DataFrame | None) -> _RegistryIndex | None:
+    if registry is None or registry.height == 0:
+        return None
+    by_key: dict[str, str] = {}
+    rows: dict[str, dict[str, Any]] = {}
+    side_votes: dict[str, Counter[str]] = defaultdict(Counter)
+    max_tokens = 1
+    for row in registry.iter_rows(named=True):
+        aid = row["actor_id"]
+        rows.setdefault(aid, row)
+        for alias in [row["name"], *(row.get("aliases") or [])]:
+            key = " ".join(name_tokens(alias))
+            if key:
+                by_key.setdefault(key, aid)
+                max_tokens = max(max_tokens, len(key.split()))
+        if row.get("country") and row.get("side"):
+            side_votes[row["country"]][row["side"]] += 1
+    country_side = {c: v.most_common(1)[0][0] for c, v in side_votes.items()}
+    return _RegistryIndex(by_key, max_tokens, rows, country_side)
+
+
+def _corpus_case_vocab(articles: pl.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
+    """Counts of lowercase uses and of mid-sentence capitalised uses of each word across the bodies."""
+    if articles.height == 0 or "body" not in articles.columns:
+        return {}, {}
+    body = articles.get_column("body").fill_null("")
+    lower = (
+        body.str.extract_all(r"\b[a-z][a-z'\-]+\b").explode().drop_nulls().value_counts()
+    )
+    cap = (
+        body.str.extract_all(r"[a-z,;] [A-Z][a-z'\-]+").explode().drop_nulls().str.slice(2).str.to_lowercase().value_counts()
+    )
+    lower_d = dict(zip(lower[:, 0].to_list(), lower[:, 1].to_list(), strict=True))
+    cap_d = dict(zip(cap[:, 0].to_list(), cap[:, 1].to_list(), strict=True))
+    return lower_d, cap_d
+
+
+@dataclass
+class _Entity:
+    """A group of mentions that will become one actor."""
+
+    tokens: tuple[str, ...]
+    surfaces: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    n: int = 0
+
+
+def _vote(c: Counter[str]) -> str | None:
+    return c.most_common(1)[0][0] if c else None
+
+
+def _entity_type(e: _Entity) -> str:
+    typ = _vote(e.types)
+    if typ:
+        return typ
+    return "person" if len(e.tokens) >= 2 else "other"
+
+
+def extract_actors(articles: pl.DataFrame, registry: pl.DataFrame | None, clusters: pl.DataFrame | None = None) -> ActorResult:
+    """Find actor mentions in every article and group them into actors; returns ActorResult.
+
+    `articles` needs article_id, title, body, captions (list); missing or null fields are treated
+    as empty. `registry` (from load_registry) adds known actors, aliases, types and sides; None works
+    (discovery only). `clusters` (dedup output) lets a bare family name resolve through a copy of
+    the story. Mentions carry offsets into their field's text (captions joined with "\\n").
+    """
+    reg = _build_registry_index(registry)
+    gz = gazetteer()
+    lower_vocab, cap_vocab = _corpus_case_vocab(articles)
+    ctx = _Context(reg, lower_vocab, cap_vocab, gz.places, gz.demonyms, gz.given_names)
+
+    cols = articles.columns
+    ids = articles.get_column("article_id").cast(pl.String).to_list() if "article_id" in cols else []
+    n = len(ids)
+    titles = articles.get_column("title").cast(pl.String).fill_null("").to_list() if "title" in cols else [""] * n
+    bodies = articles.get_column("body").cast(pl.String).fill_null("").to_list() if "body" in cols else [""] * n
+    if "captions" in cols:
+        caps = articles.get_column("captions")
+        if caps.dtype == pl.List(pl.String):
+            captions = caps.list.join("\n").fill_null("").to_list()
+        else:
+            captions = caps.cast(pl.String).fill_null("").to_list()
+    else:
+        captions = [""] * n
+
+    mentions: list[_Mention] = []
+    for aid, title, cap_text, body in zip(ids, titles, captions, bodies, strict=True):
+        if aid is None:
+            continue
+        mentions += _extract_article(ctx, aid, title, cap_text, body)
+
+    merges: list[dict[str, Any]] = []
+    actors = _resolve(ctx, mentions, registry, clusters, merges)
+    return _assemble(ctx, mentions, actors, merges)
+
+
+def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | None, clusters: pl.DataFrame | None, merges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Assign actor_id to every mention (in place); returns actor_id -> actor attributes."""
+    actors: dict[str, dict[str, Any]] = {}
+    reg = ctx.registry
+    used_ids: set[str] = set()
+    if reg is not None:
+        for aid, row in reg.rows.items():
+            actors[aid] = {
+                "actor_id": aid, "name": row["name"], "type": row["type"], "country": row.get("country"),
+                "side": row.get("side"), "role": row.get("role"), "origin": "registry",
+                "aliases": list(row.get("aliases") or []),
+            }  # fmt: skip
+            used_ids.add(aid)
+
+    def country_side(country: str | None) -> str | None:
+        if not country:
+            return None
+        if reg is not None and country in reg.country_side:
+            return reg.country_side[country]
+        return country
+
+    # 1. Registry and gazetteer mentions are resolved already.
+    for m in mentions:
+        if m.kind == "registry":
+            m.actor_id = m.ref
+        elif m.kind == "place":
+            place_name = m.ref or m.surface
+            place = ctx.places.get(fold(place_name))
+            pid = "place:" + slugify(place_name)
+            m.actor_id = pid
+            if pid not in actors:
+                kind = place.kind if place is not None else "country"
+                side = country_side(m.country) if kind in ("country", "capital") else None
+                actors[pid] = {
+                    "actor_id": pid, "name": place_name, "type": "place", "country": m.country, "side": side,
+                    "role": kind, "origin": "gazetteer", "aliases": [],
+                }  # fmt: skip
+                used_ids.add(pid)
+
+    # 2. Discovered names: group by exact identity key, then merge spelling variants.
+    disc = [m for m in mentions if m.kind == "discovered"]
+    groups: dict[tuple[str, ...], _Entity] = {}
+    for m in disc:
+        e = groups.get(m.tokens)
+        if e is None:
+            e = groups[m.tokens] = _Entity(m.tokens)
+        e.n += 1
+        e.surfaces[m.surface] += 1
+        if m.type_hint:
+            e.types[m.type_hint] += 1
+        if m.country:
+            e.countries[m.country] += 1
+        if m.role:
+            e.roles[m.role] += 1
+
+    # Registry names as merge targets for variants ("Kattayib X" -> registry "Kataib X").
+    reg_targets: list[tuple[tuple[str, ...], str, str]] = []
+    if reg is not None:
+        for key, aid in reg.by_key.items():
+            reg_targets.append((tuple(key.split()), aid, actors[aid]["name"]))
+
+    # Block candidate pairs by first and last token: variants share at least one exactly.
+    # Leader clustering, most frequent and longest first, so merges never chain.
+    order = sorted(groups.values(), key=lambda e: (-e.n, -len(e.tokens), e.tokens))
+    leaders: list[_Entity] = []
+    by_first: dict[str, list[_Entity]] = defaultdict(list)
+    by_last: dict[str, list[_Entity]] = defaultdict(list)
+    reg_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+    reg_last: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+    for t in reg_targets:
+        reg_first[t[0][0]].append(t)
+        reg_last[t[0][-1]].append(t)
+    entity_actor: dict[tuple[str, ...], str] = {}
+
+    def new_actor(e: _Entity) -> str:
+        name = e.surfaces.most_common(1)[0][0]
+        base = slugify(name)
+        aid = base
+        k = 2
+        while aid in used_ids:
+            aid = f"{base}-{k}"
+            k += 1
+        used_ids.add(aid)
+        country = _vote(e.countries)
+        actors[aid] = {
+            "actor_id": aid, "name": name, "type": _entity_type(e), "country": country, "side": country_side(country),
+            "role": _vote(e.roles), "origin": "discovered", "aliases": [],
+        }  # fmt: skip
+        return aid
+
+    for e in order:
+        best: tuple[float, str, str] | None = None
+        cands_r = {id(t): t for t in reg_first.get(e.tokens[0], []) + reg_last.get(e.tokens[-1], [])}
+        for toks, aid, rname in cands_r.values():
+            s = same_name(e.tokens, toks)
+            if s and (best is None or s > best[0]):
+                best = (s, aid, rname)
+        if best is None:
+            cands = {id(x): x for x in by_first.get(e.tokens[0], []) + by_last.get(e.tokens[-1], [])}
+            for lead in cands.values():
+                if _type_clash(_entity_type(e), _entity_type(lead)):
+                    continue
+                s = same_name(e.tokens, lead.tokens)
+                if s and (best is None or s > best[0]):
+                    best = (s, entity_actor[lead.tokens], actors[entity_actor[lead.tokens]]["name"])
+        if best is not None:
+            score, aid, canonical = best
+            entity_actor[e.tokens] = aid
+            for surface, cnt in e.surfaces.items():
+                merges.append({
+                    "actor_id": aid, "variant": surface, "canonical": canonical, "score": round(score, 3),
+                    "evidence": f"spelling variant: tokens {' '.join(e.tokens)!r} ~ {canonical!r} ({cnt} mentions)",
+                    "status": "auto",
+                })  # fmt: skip
+            _absorb(actors[aid], e)
+            continue
+        aid = new_actor(e)
+        entity_actor[e.tokens] = aid
+        leaders.append(e)
+        by_first[e.tokens[0]].append(e)
+        by_last[e.tokens[-1]].append(e)
+
+    for m in disc:
+        m.actor_id = entity_actor[m.tokens]
+
+    # 3. Short forms: a bare family name resolves to the one full person name that ends with it
+    # in the same article, else in the same story cluster; two candidates = ambiguous, left alone.
+    _resolve_short_forms(mentions, actors, clusters, merges)
+    return actors
+
+
+def _type_clash(a: str, b: str) -> bool:
+    return a != b and "other" not in (a, b)
+
+
+def _absorb(actor: dict[str, Any], e: _Entity) -> None:
+    if actor.get("country") is None and e.countries:
+        actor["country"] = _vote(e.countries)
+    if actor.get("role") is None and e.roles:
+        actor["role"] = _vote(e.roles)
+
+
+def _actor_tokens(actor: dict[str, Any]) -> tuple[str, ...]:
+    return name_tokens(actor["name"])
+
+
+def _resolve_short_forms(mentions: list[_Mention], actors: dict[str, dict[str, Any]], clusters: pl.DataFrame | None, merges: list[dict[str, Any]]) -> None:
+    by_article: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        by_article[m.article_id].append(m)
+    cluster_of: dict[str, str] = {}
+    members: dict[str, list[str]] = defaultdict(list)
+    if clusters is not None and clusters.height and {"article_id", "cluster_id"} <= set(clusters.columns):
+        cl = clusters
+        if "level" in cl.columns:
+            cl = cl.filter(pl.col("level") == "story") if cl.filter(pl.col("level") == "story").height else cl
+        for a, c in cl.select("article_id", "cluster_id").iter_rows():
+            cluster_of.setdefault(a, c)
+            members[c].append(a)
+
+    def full_names(aids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for a in aids:
+            for m in by_article.get(a, []):
+                if m.actor_id is None or m.actor_id in out:
+                    continue
+                act = actors.get(m.actor_id)
+                if act is None or act["type"] != "person":
+                    continue
+                toks = m.tokens if m.kind == "discovered" else _actor_tokens(act)
+                if len(toks) >= 2:
+                    out[m.actor_id] = toks
+        return out
+
+    resolved: dict[tuple[str, str], list[str]] = defaultdict(list)  # (actor, surface) -> articles
+    scores: dict[tuple[str, str], float] = {}
+    for aid, ms in by_article.items():
+        shorts = [m for m in ms if m.kind == "discovered" and m.actor_id and actors[m.actor_id]["type"] in ("person", "other")
+                  and len(m.tokens) <= 2 and (m.type_hint in (None, "person"))]  # fmt: skip
+        if not shorts:
+            continue
+        local = full_names([aid])
+        story = None
+        for m in shorts:
+            target = _pick_full(m, local)
+            where = "article"
+            if target is None and aid in cluster_of:
+                if story is None:
+                    story = full_names(x for x in members[cluster_of[aid]] if x != aid)
+                target = _pick_full(m, story)
+                where = "story cluster"
+            if target is None or target[0] == m.actor_id:
+                continue
+            old = m.actor_id
+            m.actor_id, score = target
+            key = (m.actor_id, m.surface)
+            resolved[key].append(f"{where} {aid}")
+            scores[key] = score
+            assert old is not None
+    for (aid, surface), wheres in resolved.items():
+        merges.append({
+            "actor_id": aid, "variant": surface, "canonical": actors[aid]["name"], "score": round(scores[(aid, surface)], 3),
+            "evidence": f"short form of the only matching full name in the same {wheres[0].split(' ')[0] if not wheres[0].startswith('story') else 'story cluster'}"
+                        f" ({len(wheres)} article(s), e.g. {wheres[0].split(' ')[-1]})",
+            "status": "auto",
+        })  # fmt: skip
+
+
+def _pick_full(m: _Mention, fulls: dict[str, tuple[str, ...]]) -> tuple[str, float] | None:
+    found: dict[str, float] = {}
+    for aid, toks in fulls.items():
+        if aid == m.actor_id:
+            continue
+        s = short_form_score(m.tokens, toks)
+        if s:
+            found[aid] = s
+    if len(found) != 1:
+        return None  # none, or ambiguous: refuse
+    (aid, s), = found.items()
+    return aid, s
+
+
+def _assemble(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[str, Any]], merges: list[dict[str, Any]]) -> ActorResult:
+    ment_df = pl.DataFrame(
+        {
+            "article_id": [m.article_id for m in mentions],
+            "actor_id": [m.actor_id for m in mentions],
+            "field": [m.field for m in mentions],
+            "surface": [m.surface for m in mentions],
+            "start": [m.start for m in mentions],
+            "end": [m.end for m in mentions],
+            "method": [m.method for m in mentions],
+        },
+        schema={"article_id": pl.String, "actor_id": pl.String, "field": pl.String, "surface": pl.String,
+                "start": pl.Int32, "end": pl.Int32, "method": pl.String},
+    )  # fmt: skip
+    ment_df = ment_df.sort("article_id", "field", "start")
+    surfaces: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.actor_id:
+            surfaces[m.actor_id].add(m.surface)
+    counts = count_mentions_by_actor(ment_df)
+    cmap = {r["actor_id"]: (r["n_mentions"], r["n_articles"]) for r in counts.iter_rows(named=True)}
+    rows = []
+    for aid, a in actors.items():
+        aliases = list(dict.fromkeys([*a.get("aliases", []), *sorted(s for s in surfaces.get(aid, ()) if s != a["name"])]))
+        nm, na = cmap.get(aid, (0, 0))
+        rows.append({**a, "aliases": aliases, "n_mentions": nm, "n_articles": na})
+    actors_df = schema.conform("actors", pl.DataFrame(rows, schema={
+        "actor_id": pl.String, "name": pl.String, "type": pl.String, "country": pl.String, "side": pl.String,
+        "aliases": pl.List(pl.String), "role": pl.String, "origin": pl.String, "n_mentions": pl.Int32, "n_articles": pl.Int32,
+    }) if rows else schema.empty("actors"))  # fmt: skip
+    actors_df = actors_df.sort(["n_mentions", "actor_id"], descending=[True, False])
+    merges_df = schema.conform("actor_merges", pl.DataFrame(merges, schema=schema.TABLES["actor_merges"]) if merges else schema.empty("actor_merges"))
+    return ActorResult(actors_df, schema.conform("mentions", ment_df), merges_df)
+
+
+# --------------------------------------------------------------------------------------------
+# Page helpers (pure)
+# --------------------------------------------------------------------------------------------
+
+
+def count_mentions_by_actor(mentions: pl.DataFrame, article_ids: Iterable[str] | None = None) -> pl.DataFrame:
+    """Mentions and distinct articles per actor (optionally within `article_ids`); sorted by n_mentions desc."""
+    m = mentions
+    if article_ids is not None:
+        m = m.filter(pl.col("article_id").is_in(list(article_ids)))
+    out = (
+        m.filter(pl.col("actor_id").is_not_null())
+        .group_by("actor_id")
+        .agg(pl.len().cast(pl.Int32).alias("n_mentions"), pl.col("article_id").n_unique().cast(pl.Int32).alias("n_articles"))
+        .sort(["n_mentions", "actor_id"], descending=[True, False])
+    )
+    return out
+
+
+def cooccurrence(mentions: pl.DataFrame, min_articles: int = 1) -> pl.DataFrame:
+    """Pairs of actors mentioned in the same article: (actor_a < actor_b, n_articles), most shared first."""
+    pairs = mentions.filter(pl.col("actor_id").is_not_null()).select("article_id", "actor_id").unique()
+    joined = (
+        pairs.join(pairs, on="article_id", suffix="_b")
+        .filter(pl.col("actor_id") < pl.col("actor_id_b"))
+        .group_by(pl.col("actor_id").alias("actor_a"), pl.col("actor_id_b").alias("actor_b"))
+        .agg(pl.len().cast(pl.Int32).alias("n_articles"))
+        .filter(pl.col("n_articles") >= min_articles)
+        .sort(["n_articles", "actor_a", "actor_b"], descending=[True, False, False])
+    )
+    return joined
+
+
+def mentions_in_context(articles: pl.DataFrame, mentions: pl.DataFrame, actor_id: str, width: int = 80) -> pl.DataFrame:
+    """Keyword-in-context rows for one actor: article_id, field, start, end, left, surface, right."""
+    m = mentions.filter(pl.col("actor_id") == actor_id)
+    cols = {"article_id": pl.String, "field": pl.String, "start": pl.Int32, "end": pl.Int32, "left": pl.String, "surface": pl.String, "right": pl.String}
+    if m.height == 0:
+        return pl.DataFrame(schema=cols)
+    art = articles.select(
+        pl.col("article_id").cast(pl.String),
+        pl.col("title").cast(pl.String).fill_null("") if "title" in articles.columns else pl.lit("").alias("title"),
+        pl.col("body").cast(pl.String).fill_null("") if "body" in articles.columns else pl.lit("").alias("body"),
+        (pl.col("captions").list.join("\n").fill_null("") if "captions" in articles.columns else pl.lit("")).alias("caption"),
+    )
+    j = m.join(art, on="article_id", how="left")
+    text = (
+        pl.when(pl.col("field") == "title").then(pl.col("title"))
+        .when(pl.col("field") == "caption").then(pl.col("caption"))
+        .otherwise(pl.col("body")).fill_null("")
+    )  # fmt: skip
+    j = j.with_columns(text.alias("_t"))
+    left_start = pl.max_horizontal(pl.col("start") - width, pl.lit(0))
+    out = j.select(
+        "article_id",
+        "field",
+        "start",
+        "end",
+        pl.col("_t").str.slice(left_start, pl.col("start") - left_start).str.replace_all(r"\s+", " ").alias("left"),
+        pl.col("_t").str.slice(pl.col("start"), pl.col("end") - pl.col("start")).alias("surface"),
+        pl.col("_t").str.slice(pl.col("end"), width).str.replace_all(r"\s+", " ").alias("right"),
+    )
+    return out.cast(cols).sort("article_id", "field", "start")  # type: ignore[arg-type]
+
+
+def apply_merge_decisions(actors: pl.DataFrame, mentions: pl.DataFrame, decisions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Apply the analyst's verdicts on automatic merges; returns (actors, mentions).
+
+    `decisions` has actor_id, variant and status ("confirmed" / "rejected"). A rejected variant's
+    mentions (same surface, folded) leave that actor for a new actor of their own
+    (actor_id "<actor_id>~<slug(variant)>", origin "split"); confirmed ones change nothing. Counts
+    and aliases are recomputed.
+    """
+    if decisions.height == 0 or "status" not in decisions.columns:
+        return actors, mentions
+    rejected = decisions.filter(pl.col("status") == "rejected").select("actor_id", "variant").unique()
+    if rejected.height == 0:
+        return actors, mentions
+    base = {r["actor_id"]: r for r in actors.iter_rows(named=True)}
+    new_rows = []
+    m = mentions.with_columns(pl.col("surface").map_elements(fold, return_dtype=pl.String).alias("_f"))
+    for r in rejected.iter_rows(named=True):
+        aid, variant = r["actor_id"], r["variant"]
+        if aid not in base or not variant:
+            continue
+        new_id = f"{aid}~{slugify(variant)}"
+        hit = (pl.col("actor_id") == aid) & (pl.col("_f") == fold(variant))
+        m = m.with_columns(pl.when(hit).then(pl.lit(new_id)).otherwise(pl.col("actor_id")).alias("actor_id"))
+        parent = base[aid]
+        if new_id not in base:
+            row = {**parent, "actor_id": new_id, "name": variant, "aliases": [], "origin": "split"}
+            base[new_id] = row
+            new_rows.append(row)
+        parent["aliases"] = [a for a in (parent.get("aliases") or []) if fold(a) != fold(variant)]
+    m = m.drop("_f")
+    counts = count_mentions_by_actor(m)
+    rows = list(base.values())
+    out = pl.DataFrame(rows, schema=actors.schema).drop("n_mentions", "n_articles")
+    out = out.join(counts, on="actor_id", how="left").with_columns(
+        pl.col("n_mentions").fill_null(0), pl.col("n_articles").fill_null(0)
+    )
+    out = schema.conform("actors", out).sort(["n_mentions", "actor_id"], descending=[True, False])
+    return out, m

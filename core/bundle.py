@@ -1,7 +1,7 @@
 """Build, save and load the corpus bundle (a folder of Parquet tables + manifest.json).
 
-The build runs the stages in order (ingest -> clean -> dates -> actors -> dedup -> statements ->
-conflicts). Ingest and clean are the foundation: if they yield nothing the build fails. Any later
+The build runs the stages in order (ingest -> clean -> dates -> dedup -> actors -> statements ->
+conflicts; dedup before actors so short names resolve within a story cluster). Ingest and clean are the foundation: if they yield nothing the build fails. Any later
 stage that raises is recorded in the manifest (`stages[name].status == "error"`) and leaves its
 tables empty, so one broken heuristic degrades one page, not the whole corpus.
 
@@ -11,10 +11,12 @@ so a killed build leaves the previous bundle intact.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import traceback
@@ -36,7 +38,7 @@ SAMPLE_DIR = REPO_ROOT / "data" / "sample"
 # (stage, fraction 0-1, message) -> None. The CLI draws bars from it; the app a st.progress.
 ProgressFn = Callable[[str, float, str], None]
 
-STAGES = ("ingest", "clean", "dates", "actors", "dedup", "statements", "conflicts")
+STAGES = ("ingest", "clean", "dates", "dedup", "actors", "statements", "conflicts")
 
 
 class BuildError(RuntimeError):
@@ -147,12 +149,6 @@ def build_corpus(
 
     articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
     events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
-    registry = actors.load_registry(params.registry) if params.registry else None
-    actor_result = run(
-        "actors",
-        lambda: actors.extract_actors(articles, registry),
-        lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
-    )
     dedup_kwargs = {}
     if params.near_threshold is not None:
         dedup_kwargs["near_threshold"] = params.near_threshold
@@ -161,6 +157,13 @@ def build_corpus(
     clusters = run("dedup", lambda: dedup.cluster_articles(articles, **dedup_kwargs), lambda: schema.empty("clusters"))
     if clusters.height and stages.get("dates", {}).get("status") == "ok":
         articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
+    # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
+    registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
+    actor_result = run(
+        "actors",
+        lambda: actors.extract_actors(articles, registry, clusters),
+        lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
+    )
     if actor_result.mentions.height and events.height:
         events = run("dates", lambda: dates.attach_event_actors(events, actor_result.mentions), lambda: events)
     statements_df = run(
@@ -201,11 +204,46 @@ def build_corpus(
     return Corpus(tables=tables, manifest=manifest)
 
 
+def _exchange_paths(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one atomic step (Linux renameat2 RENAME_EXCHANGE); False where unsupported."""
+    if sys.platform != "linux":
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # no libc symbol (musl, old glibc)
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _remove_stale_siblings(out: Path) -> None:
+    """Remove temp/old folders that killed builds of `out` left behind (their pid is no longer running)."""
+    for sib in out.parent.glob(f".{out.name}.*-*"):
+        kind, _, rest = sib.name[len(out.name) + 2 :].partition("-")
+        pid = rest.split("-", 1)[0]
+        if kind not in ("building", "old") or not pid.isdigit() or not sib.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(sib, ignore_errors=True)
+        except OSError:  # alive but not ours (EPERM): leave it
+            pass
+
+
 def save_bundle(corpus: Corpus, out_dir: str | Path) -> Path:
-    """Write `corpus` to `out_dir` atomically (temp folder + rename); returns the bundle path."""
+    """Write `corpus` to `out_dir` atomically (temp folder + rename); returns the bundle path.
+
+    An existing bundle at `out_dir` is replaced; an existing non-empty folder that is not a bundle
+    raises BundleError (never deleted). Leftovers of killed earlier builds are removed first.
+    """
     out = Path(out_dir).resolve()
+    if out.exists() and not (out / MANIFEST).is_file() and (not out.is_dir() or any(out.iterdir())):
+        raise BundleError(f"{out}: exists and is not a bundle (no {MANIFEST}); refusing to replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    _remove_stale_siblings(out)
+    # The pid in the name lets a later build tell a dead build's leftovers from a running one's.
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     try:
         files: dict[str, dict[str, Any]] = {}
         for name in schema.TABLE_NAMES:
@@ -214,13 +252,18 @@ def save_bundle(corpus: Corpus, out_dir: str | Path) -> Path:
             files[f"{name}.parquet"] = {"bytes": path.stat().st_size, "sha256": sha256_file(path)}
         manifest = dict(corpus.manifest)
         manifest["files"] = files
+        # The manifest is written last: a folder without one is never taken for a bundle.
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
-        old = None
-        if out.exists():
+        if not out.exists():
+            os.replace(tmp, out)
+        elif _exchange_paths(tmp, out):
+            # One atomic swap: `out` is the new bundle and `tmp` now holds the old one.
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            # Two renames: a kill between them leaves no `out`, but the old bundle survives in `old`.
             old = out.with_name(f".{out.name}.old-{os.getpid()}-{time.time_ns()}")
             os.replace(out, old)
-        os.replace(tmp, out)
-        if old is not None:
+            os.replace(tmp, out)
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -246,7 +289,9 @@ def load_bundle(bundle_dir: str | Path, verify: str = "size") -> Corpus:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BundleError(f"{mpath}: unreadable manifest ({exc})") from exc
-    files = manifest.get("files", {})
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict):
+        raise BundleError(f"{mpath}: not a bundle manifest (no 'files' table)")
     tables: dict[str, pl.DataFrame] = {}
     for name in schema.TABLE_NAMES:
         fname = f"{name}.parquet"
@@ -256,6 +301,8 @@ def load_bundle(bundle_dir: str | Path, verify: str = "size") -> Corpus:
             raise BundleError(f"{root}: the manifest does not list {fname}")
         if not path.is_file():
             raise BundleError(f"{path}: missing")
+        if not isinstance(expected, dict) or not isinstance(expected.get("bytes"), int):
+            raise BundleError(f"{mpath}: malformed entry for {fname}")
         if verify in ("size", "hash") and path.stat().st_size != expected["bytes"]:
             raise BundleError(
                 f"{path}: {path.stat().st_size} bytes, the manifest says {expected['bytes']} (truncated or altered)"

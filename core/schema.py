@@ -73,6 +73,14 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "cluster_size": I32,
         "representative_rule": Str,  # which rule picked the representative
     },
+    "cluster_pairs": {
+        # evidence for the clusters: scored pairs at or above the level's threshold (core/dedup.py)
+        "article_a": Str,
+        "article_b": Str,
+        "level": Str,  # exact / near / story
+        "similarity": F64,  # 0-1
+        "method": Str,  # which measure scored the pair
+    },
     "actors": {
         "actor_id": Str,
         "name": Str,

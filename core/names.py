@@ -1,0 +1,185 @@
+"""Name folding and transliteration-aware similarity: the rules behind actor variant merging.
+
+Pure functions, no state. Costs are per call on short strings (microseconds); callers cache by
+unique surface, never per mention.
+
+The similarity rules are deliberately asymmetric in strength:
+- a *token* may differ by transliteration (ou/u, ph/f, doubled letters, vowel changes: Hussein /
+  Hussain, Mohammed / Muhammad) or, in a multi-token name, by one letter when the first letter agrees
+  (Awsat / Awsad);
+- a *name* matches another only when every token aligns, so two people sharing one of two tokens
+  (a given name or a family name) never match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+# Arabic article forms written as a prefix ("al-Sudani", "el-Sisi", "ash-Sharq"). They carry no
+# identity: "Al-Sudani" and "Sudani" are the same token.
+ARTICLE_PARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ul", "ud", "the"})
+# Particles that belong to a family name and are kept as tokens ("Bou Habib", "bin Salman", "van Gogh").
+NAME_PARTICLES = frozenset(
+    {
+        "bin", "ibn", "bint", "ben", "bou", "abu", "abou", "abd", "de", "da", "di", "del", "della",
+        "der", "den", "van", "von", "le", "la", "du", "dos", "das", "mac", "st",
+    }
+)  # fmt: skip
+
+# Token similarity at or above which two tokens of a multi-token name may be the same word.
+TOKEN_MATCH_MIN = 0.8
+# Token similarity for single-token names (no other token to corroborate): transliteration only.
+SINGLE_TOKEN_MATCH_MIN = 0.92
+# Skeletons shorter than this collide too often (Ali / Ala / Eli) to count as evidence.
+MIN_SKELETON_LEN = 3
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bf": "", "\u02be": "", "`": "'", "\u00b4": "'"})
+_NON_ALNUM = re.compile(r"[^0-9a-z' ]+")
+_APOS = re.compile(r"'")
+_SPACES = re.compile(r"\s+")
+_DOUBLE = re.compile(r"(.)\1+")
+# Ordered: multi-letter spellings of one sound first.
+_TRANSLIT = (
+    ("sch", "sh"),
+    ("tch", "ch"),
+    ("ou", "u"),
+    ("oo", "u"),
+    ("ph", "f"),
+    ("ee", "i"),
+    ("ck", "k"),
+    ("q", "k"),
+    ("dj", "j"),
+    ("dh", "d"),
+    ("ey", "i"),
+    ("ay", "ai"),
+    ("y", "i"),
+    ("w", "u"),
+)
+_VOWELS = re.compile(r"[aeiou]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-ish form: diacritics stripped, quotes/hyphens/dots folded, spaces collapsed.
+
+    "Al-Sudani" -> "al sudani", "U.S." -> "us", "Şahin" -> "sahin". Never raises; "" for empty input.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace(".", "")
+    text = _NON_ALNUM.sub(" ", text)
+    text = _APOS.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """Folded identity tokens of a name: article particles (al-, el-, the) dropped unless alone."""
+    toks = fold(name).split()
+    kept = tuple(t for t in toks if t not in ARTICLE_PARTICLES)
+    return kept or tuple(toks)
+
+
+def name_key(name: str) -> str:
+    """Exact-match key of a name: its identity tokens joined by spaces ("Al-Sudani" -> "sudani")."""
+    return " ".join(name_tokens(name))
+
+
+def translit(token: str) -> str:
+    """Collapse common transliteration variants of one folded token (ou->u, ph->f, doubles, y->i...)."""
+    out = token
+    for a, b in _TRANSLIT:
+        if a in out:
+            out = out.replace(a, b)
+    return _DOUBLE.sub(r"\1", out)
+
+
+def skeleton(token: str) -> str:
+    """Consonant skeleton of a folded token: translit form without vowels; an initial vowel becomes 'V'.
+
+    "hussein" and "hussain" -> "hsn"; "mohammed" and "muhammad" -> "mhmd"; "iraq" -> "Vrk".
+    """
+    t = translit(token)
+    if not t:
+        return ""
+    head = "V" if t[0] in "aeiou" else t[0]
+    return head + _VOWELS.sub("", t[1:])
+
+
+def token_similarity(a: str, b: str) -> float:
+    """Similarity of two folded tokens in [0, 1]: 1 equal, 0.97 same translit form,
+    0.92 same consonant skeleton (>= 3 letters, same first letter class), else normalised
+    Levenshtein similarity of the translit forms (halved when the first letters differ)."""
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    ta, tb = translit(a), translit(b)
+    if ta == tb:
+        return 0.97
+    sa, sb = skeleton(a), skeleton(b)
+    if sa == sb and len(sa) >= MIN_SKELETON_LEN:
+        return 0.92
+    sim = Levenshtein.normalized_similarity(ta, tb)
+    if ta[0] != tb[0]:
+        sim *= 0.5
+    return float(sim)
+
+
+def tokens_similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Similarity of two equal-length token sequences: the weakest aligned pair (0 if lengths differ)."""
+    if len(a) != len(b) or not a:
+        return 0.0
+    return min(token_similarity(x, y) for x, y in zip(a, b, strict=True))
+
+
+def same_name(a: Sequence[str], b: Sequence[str]) -> float:
+    """Score in [0, 1] if two names (identity tokens) are spelling variants of one name, else 0.
+
+    Rules: same number of tokens; every token pair >= TOKEN_MATCH_MIN; a single-token name needs
+    >= SINGLE_TOKEN_MATCH_MIN (transliteration evidence, not a one-letter edit: Iraq is not Iran);
+    in a multi-token name at most one token may be a plain edit (the others must be equal or
+    transliteration variants). Symmetric.
+    """
+    if len(a) != len(b) or not a:
+        return 0.0
+    sims = [token_similarity(x, y) for x, y in zip(a, b, strict=True)]
+    low = min(sims)
+    if len(a) == 1:
+        return low if low >= SINGLE_TOKEN_MATCH_MIN else 0.0
+    if low < TOKEN_MATCH_MIN:
+        return 0.0
+    if sum(1 for s in sims if s < SINGLE_TOKEN_MATCH_MIN) > 1:
+        return 0.0
+    return sum(sims) / len(sims)
+
+
+def short_form_score(short: Sequence[str], full: Sequence[str]) -> float:
+    """Score in [0, 1] if `short` is a family-name form of `full` (its tokens equal full's last tokens).
+
+    "Bou Habib" of "Abdallah Bou Habib", "Sudani" of "Mohammed Shia Sudani" (tokens after folding).
+    A one-letter edit is allowed on a family name of >= 5 letters (transliterated consonants);
+    0 when `short` is not shorter or does not align with the end of `full`.
+    """
+    if not short or len(short) >= len(full):
+        return 0.0
+    tail = full[len(full) - len(short) :]
+    sims = [token_similarity(x, y) for x, y in zip(short, tail, strict=True)]
+    low = min(sims)
+    if low >= SINGLE_TOKEN_MATCH_MIN:
+        return sum(sims) / len(sims)
+    if low >= TOKEN_MATCH_MIN and min(len(t) for t in short) >= 5:
+        return sum(sims) / len(sims)
+    return 0.0
+
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(name: str) -> str:
+    """Stable id from a name: folded, non-alphanumerics to '-' ("Asharq Al-Awsat" -> "asharq-al-awsat")."""
+    return _SLUG.sub("-", fold(name)).strip("-") or "actor"

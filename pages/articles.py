@@ -1,0 +1,115 @@
+"""Articles: the filtered corpus table, a reader (cleaned text beside its raw lines), cleaning and ingest reports."""
+
+import polars as pl
+import streamlit as st
+
+from core import query
+from ui import state, widgets
+from ui.text import article_html, md_escape, raw_lines_html
+
+# The reader's picker lists this many articles (the table's order); any other is opened by selecting its row.
+READER_OPTIONS_MAX = 2000
+OPEN_ARTICLE_KEY = "open_article_id"  # set by other pages to open an article here
+READER_KEY = "reader_article"
+TABLE_KEY = "articles_table"
+
+st.title("Articles")
+ctx = state.page_context()
+if ctx is None:
+    st.stop()
+widgets.filters_caption(ctx)
+
+tab_articles, tab_cleaning, tab_ingest = st.tabs(["Articles and reader", "Cleaning report", "Ingest report"])
+
+with tab_articles:
+    shown = query.articles_table(ctx.articles)
+    event = widgets.table(
+        shown,
+        "articles",
+        key=TABLE_KEY,
+        select="single-row",
+        height=320,
+        empty_message="No article passes the filters. Widen them in the sidebar.",
+        column_config={"article_id": None},
+    )
+    if shown.height:
+        ids = shown.get_column("article_id").to_list()
+        rows = widgets.selected_rows(event)
+        picked = ids[rows[0]] if rows and rows[0] < len(ids) else None
+        if picked and st.session_state.get("articles_table_applied") != picked:
+            st.session_state[READER_KEY] = picked
+        st.session_state["articles_table_applied"] = picked
+        opened = st.session_state.pop(OPEN_ARTICLE_KEY, None)
+        if opened:
+            st.session_state[READER_KEY] = opened
+
+        all_articles = ctx.tables["articles"]
+        current = st.session_state.get(READER_KEY)
+        options = ids[:READER_OPTIONS_MAX]
+        if current and current not in options and all_articles.filter(pl.col("article_id") == current).height:
+            options = [current, *options]
+        if current not in options:
+            st.session_state[READER_KEY] = options[0]
+        labels = {
+            r["article_id"]: f"{r['title'] or '(no title)'} · {r['outlet'] or '?'} · {r['published'] or 'undated'}"
+            for r in all_articles.filter(pl.col("article_id").is_in(options)).iter_rows(named=True)
+        }
+        st.subheader("Reader")
+        aid = st.selectbox(
+            "Article",
+            options,
+            format_func=lambda a: labels.get(a, a),
+            key=READER_KEY,
+            help="Or select a row in the table above.",
+        )
+        article = all_articles.filter(pl.col("article_id") == aid).row(0, named=True)
+        meta = [
+            f"outlet: {article['outlet'] or '?'}",
+            f"published: {article['published'] or 'unknown'}"
+            + (f" ({article['published_how']})" if article.get("published_how") else ""),
+            f"{article['n_chars'] or 0:,} characters",
+            f"{article['source_file']} #{article['position']}",
+        ]
+        st.caption(md_escape(" · ".join(meta)))
+        if article.get("url"):
+            st.text(f"URL: {article['url']}")
+        left, right = st.columns(2)
+        with left:
+            st.markdown("**Cleaned article**")
+            st.html(article_html(article["title"], article.get("captions") or [], article["body"]))
+        with right:
+            st.markdown("**Raw lines** (removed lines struck through, with fate and reason)")
+            raw = query.article_raw_lines(ctx.tables["ledger"], article)
+            if raw.height == 0:
+                st.info("The ledger has no raw lines for this article (it came from a tabular record).")
+            else:
+                removed = raw.filter(pl.col("removed")).height
+                st.caption(f"{raw.height} lines, {removed} removed")
+                with st.container(height=520):
+                    st.html(raw_lines_html(raw.iter_rows(named=True)))
+                with st.expander("Raw lines as a table"):
+                    widgets.table(raw, f"raw_lines_{aid}", key="reader_raw_lines")
+
+with tab_cleaning:
+    widgets.stage_notice(ctx, "clean")
+    files = ctx.articles.get_column("source_file").unique()
+    ledger = ctx.tables["ledger"].filter(pl.col("source_file").is_in(files.implode()))
+    st.caption("Every raw line of the files the filtered articles come from, by what happened to it.")
+    report = query.cleaning_report(ledger)
+    widgets.table(report, "cleaning_report", key="cleaning_report", empty_message="No raw lines to report on.")
+
+with tab_ingest:
+    ingest = ctx.tables["ingest_report"]
+    problems = ingest.filter(pl.col("status") != "ok")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Files", f"{ingest.height:,}")
+    c2.metric("Read", f"{ingest.height - problems.height:,}")
+    c3.metric("Skipped or failed", f"{problems.height:,}")
+    if problems.height:
+        st.warning(f"{problems.height} file(s) were skipped or failed; the reasons are in the table.")
+    widgets.table(
+        ingest.sort(pl.col("status") == "ok", "source_file"),
+        "ingest_report",
+        key="ingest_report",
+        empty_message="No files were read.",
+    )

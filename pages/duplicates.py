@@ -1,0 +1,111 @@
+"""Duplicates: copy clusters by level and size, members side by side, thresholds rebuilt for the session."""
+
+from dataclasses import replace
+
+import polars as pl
+import streamlit as st
+
+from core import query
+from ui import charts, compat, state, widgets
+from ui.text import comparison_rows_html
+
+OPEN_ARTICLE_KEY = "open_article_id"
+
+st.title("Duplicates")
+ctx = state.page_context()
+if ctx is None:
+    st.stop()
+widgets.filters_caption(ctx)
+widgets.stage_notice(ctx, "dedup")
+
+clusters = ctx.tables["clusters"]
+# Stories are counted over the filtered articles before collapsing, so "N articles, M stories" compares like with like.
+uncollapsed = state.filtered_articles(ctx, replace(ctx.filters, collapse_copies=False))
+n_articles, n_stories = query.count_articles_and_stories(uncollapsed, clusters)
+level_used = query.collapse_level(clusters)
+st.markdown(f"**{n_articles:,} articles, {n_stories:,} independent stories**" + (f" (clusters at the *{level_used}* level)" if level_used else ""))
+
+with st.expander("Thresholds (rebuild the clusters for this session)"):
+    near_default, story_default = compat.dedup_default_thresholds()
+    override = st.session_state.get(state.CLUSTERS_OVERRIDE_KEY)
+    if override and override.get("corpus_key") != state.active_result().key:
+        override = None
+    c1, c2 = st.columns(2)
+    near = c1.slider("Near-copy threshold", 0.3, 1.0, value=near_default, step=0.05, key="dedup_near_threshold",
+                     help="Shingle overlap (0-1) at which two articles count as near copies.")
+    story = c2.slider("Same-story threshold", 0.1, 1.0, value=story_default, step=0.05, key="dedup_story_threshold",
+                      help="Content similarity (0-1) at which two articles count as the same story.")
+    b1, b2 = st.columns(2)
+    if b1.button("Rebuild clusters", key="dedup_rebuild", type="primary"):
+        with st.spinner("Clustering…"):
+            try:
+                rebuilt = compat.cluster_articles(ctx.corpus["articles"], near, story)
+            except Exception as exc:  # shown, not raised: the bundle's clusters stay in use
+                st.error(f"Could not rebuild the clusters: {type(exc).__name__}")
+                st.text(str(exc))
+            else:
+                st.session_state[state.CLUSTERS_OVERRIDE_KEY] = {
+                    "corpus_key": state.active_result().key, "params": (near, story), "clusters": rebuilt
+                }
+                st.rerun()
+    if override:
+        st.caption(f"Using clusters rebuilt in this session with near={override['params'][0]}, story={override['params'][1]}.")
+        if b2.button("Back to the corpus clusters", key="dedup_reset"):
+            st.session_state.pop(state.CLUSTERS_OVERRIDE_KEY, None)
+            st.rerun()
+
+if clusters.height == 0:
+    st.info("This corpus has no copy clusters.")
+    st.stop()
+
+levels = [lvl for lvl in ("exact", "near", "story") if clusters.filter(pl.col("level") == lvl).height]
+level = st.segmented_control("Level", levels, default=levels[-1] if levels else None, key="dedup_level", required=True)
+level = level or (levels[-1] if levels else "story")
+overview = query.cluster_overview(clusters, uncollapsed, level)
+if overview.height == 0:
+    st.info(f"No {level} cluster has two or more of the filtered articles.")
+    st.stop()
+copies = int(overview["size"].sum()) - overview.height
+st.caption(f"{overview.height:,} {level} clusters with 2+ members, holding {int(overview['size'].sum()):,} articles ({copies:,} copies).")
+left, right = st.columns([3, 1])
+with right:
+    st.plotly_chart(charts.cluster_sizes_figure(overview), key="dedup_sizes_chart")
+with left:
+    event = widgets.table(overview, f"clusters_{level}", key="dedup_clusters_table", select="single-row", height=300)
+rows = widgets.selected_rows(event)
+cluster_ids = overview.get_column("cluster_id").to_list()
+cluster_id = st.selectbox(
+    "Cluster",
+    cluster_ids,
+    index=rows[0] if rows and rows[0] < len(cluster_ids) else 0,
+    format_func=lambda c: f"{c} · {overview.filter(pl.col('cluster_id') == c)['representative_title'][0] or '(no title)'}",
+    key=f"dedup_cluster_{level}",
+    help="Or select a row in the table.",
+)
+members = query.cluster_members(clusters, uncollapsed, level, cluster_id)
+st.subheader(f"Members of {cluster_id}")
+widgets.table(members, f"cluster_{cluster_id}_members", key="dedup_members_table")
+
+ids = members.get_column("article_id").to_list()
+if len(ids) >= 2:
+    labels = {r["article_id"]: f"{r['outlet'] or '?'} · {r['published'] or 'undated'} · {r['title'] or '(no title)'}" for r in members.iter_rows(named=True)}
+    c1, c2 = st.columns(2)
+    a = c1.selectbox("Left", ids, index=0, format_func=lambda x: labels[x], key="dedup_compare_a")
+    b = c2.selectbox("Right", ids, index=1, format_func=lambda x: labels[x], key="dedup_compare_b")
+    arts = ctx.tables["articles"]
+    body = dict(arts.filter(pl.col("article_id").is_in([a, b])).select("article_id", "body").iter_rows())
+    rows_cmp = compat.compare_texts(body.get(a) or "", body.get(b) or "")
+    kinds = pl.DataFrame({"kind": [r[0] for r in rows_cmp]}, schema={"kind": pl.String}).group_by("kind").len()
+    counts = dict(kinds.iter_rows())
+    st.caption(
+        "Passages: "
+        + ", ".join(f"{counts.get(k, 0)} {k.replace('_', ' ')}" for k in ("shared", "changed", "only_a", "only_b"))
+        + " · changed words and one-sided passages are highlighted"
+    )
+    with st.container(height=520):
+        st.html(comparison_rows_html(rows_cmp, labels[a], labels[b]))
+    comparison = pl.DataFrame(
+        {"kind": [r[0] for r in rows_cmp], "left": [r[1] for r in rows_cmp], "right": [r[2] for r in rows_cmp]},
+        schema={"kind": pl.String, "left": pl.String, "right": pl.String},
+    )
+    widgets.download_csv(comparison, f"compare_{a}_{b}", key="dedup_compare_download", label="Download the comparison")

@@ -1,0 +1,47 @@
+"""Overview: what is in the corpus, how it was built, and which stages worked."""
+
+import streamlit as st
+
+from core import query
+from ui import state, widgets
+from ui.text import md_escape
+
+st.title("Overview")
+ctx = state.page_context()
+if ctx is None:
+    st.stop()
+
+manifest = ctx.corpus.manifest
+articles = ctx.tables["articles"]
+n_articles, n_stories = query.count_articles_and_stories(articles, ctx.tables["clusters"])
+cols = st.columns(5)
+cols[0].metric("Articles", f"{n_articles:,}")
+cols[1].metric("Independent stories", f"{n_stories:,}")
+cols[2].metric("Outlets", f"{len(query.outlet_options(articles)):,}")
+cols[3].metric("Actors", f"{ctx.tables['actors'].height:,}")
+cols[4].metric("Statements", f"{ctx.tables['statements'].height:,}")
+widgets.filters_caption(ctx)
+
+stages = query.stage_status(manifest)
+failed = stages.filter(stages["status"] == "error")
+if failed.height:
+    st.warning(
+        "Some stages failed when this corpus was built; their pages say what is missing: "
+        + md_escape(", ".join(failed["stage"].to_list()))
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Tables")
+    widgets.table(query.table_counts(ctx.tables), "table_counts", key="overview_table_counts")
+with right:
+    st.subheader("Stages")
+    widgets.table(stages, "stage_status", key="overview_stage_status")
+
+st.subheader("Build summary")
+result = state.active_result()
+st.code((result.summary if result else "") or "(no summary)", language=None)
+st.caption(
+    f"Built {manifest.get('built_at', '?')} by {manifest.get('tool', '?')} {manifest.get('tool_version', '')}"
+    + (f" · bundle at {ctx.corpus.path}" if ctx.corpus.path else " · built in memory")
+)

@@ -1,0 +1,90 @@
+"""Timeline: when things were reported (articles per period) over when they happened (dated events)."""
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from core import query
+from ui import charts, state, widgets
+
+# Points drawn in the chart at most (the table below lists every event); browsers slow down beyond this.
+MAX_EVENT_POINTS = 3000
+OPEN_ARTICLE_KEY = "open_article_id"
+
+st.title("Timeline")
+ctx = state.page_context()
+if ctx is None:
+    st.stop()
+widgets.filters_caption(ctx)
+widgets.stage_notice(ctx, "dates")
+
+c1, c2 = st.columns(2)
+period = c1.segmented_control("Period", list(query.PERIODS), default="day", key="timeline_period", required=True) or "day"
+colour_by = (
+    c2.segmented_control("Events by", ["actor", "outlet"], default="actor", key="timeline_colour_by", required=True)
+    or "actor"
+)
+
+per_period = query.articles_per_period(ctx.articles, period, by_outlet=True)
+events = query.events_with_context(ctx.tables["events"], ctx.articles, ctx.tables["actors"])
+if colour_by == "actor":
+    rows = query.events_by_actor(events, ctx.filters.actor_ids)
+    rows = query.name_actors(rows, ctx.tables["actors"]).with_columns(group=pl.col("name").fill_null("(no actor)"))
+else:
+    rows = events.with_columns(group=pl.col("outlet").fill_null("(unknown)"))
+undated = query.count_undated(ctx.articles)
+st.caption(
+    f"{per_period['articles'].sum():,} dated articles"
+    + (f" ({undated:,} without a date are not drawn)" if undated else "")
+    + f" · {events.height:,} dated events"
+    + (" · copies collapsed" if ctx.filters.collapse_copies else " · copies counted (turn on 'Collapse copies' to count stories)")
+)
+
+if per_period.height == 0 and rows.height == 0:
+    st.info("Nothing to draw: no dated article or event passes the filters.")
+else:
+    drawn = rows.head(MAX_EVENT_POINTS)
+    if rows.height > MAX_EVENT_POINTS:
+        st.caption(f"The chart draws the first {MAX_EVENT_POINTS:,} of {rows.height:,} event rows; the table lists all.")
+    fig = charts.timeline_figure(per_period, drawn, colour_by, period)
+    event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")
+    points = widgets.selected_points(event)
+    if points:
+        st.subheader("Behind the selection")
+        bar_keys = {(p["customdata"][1], p["customdata"][2]) for p in points if p.get("customdata", [None])[0] == "bar"}
+        event_ids = [p["customdata"][1] for p in points if p.get("customdata", [None])[0] == "event"]
+        parts = []
+        for day, outlet in sorted(bar_keys):
+            parts.append(query.articles_in_period(ctx.articles, date.fromisoformat(day[:10]), period, outlet))
+        if parts:
+            behind = pl.concat(parts, how="vertical").unique("article_id", maintain_order=True)
+            st.markdown("**Articles**")
+            widgets.table(behind, "timeline_selected_articles", key="timeline_selected_articles")
+            ids = behind.get_column("article_id").to_list()
+        else:
+            ids = []
+        if event_ids:
+            picked = events.filter(pl.col("event_id").is_in(event_ids)).select(
+                "expression", "date_start", "date_end", "precision", "sentence", "title", "outlet", "article_id"
+            )
+            st.markdown("**Sentences**")
+            widgets.table(picked, "timeline_selected_events", key="timeline_selected_events")
+            ids += [a for a in picked.get_column("article_id").to_list() if a not in ids]
+        if ids:
+            titles = dict(ctx.tables["articles"].filter(pl.col("article_id").is_in(ids)).select("article_id", "title").iter_rows())
+            target = st.selectbox("Article", ids, format_func=lambda a: titles.get(a) or a, key="timeline_open_article")
+            if st.button("Open in the reader", key="timeline_open_button"):
+                st.session_state[OPEN_ARTICLE_KEY] = target
+                st.switch_page("pages/articles.py")
+    else:
+        st.caption("Click a bar or an event to list the articles and sentences behind it.")
+
+tab_reported, tab_happened = st.tabs(["Reported: articles per period", "Happened: events"])
+with tab_reported:
+    widgets.table(per_period, f"articles_per_{period}", key="timeline_per_period", empty_message="No dated articles.")
+with tab_happened:
+    shown_events = rows.select(
+        "event_id", "group", "expression", "date_start", "date_end", "precision", "sentence", "outlet", "title", "article_id"
+    )
+    widgets.table(shown_events, "events", key="timeline_events", empty_message="No dated events in these articles.")

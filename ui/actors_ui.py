@@ -1,0 +1,153 @@
+"""The Actors page's two editable panels: proposed merges (accept/reject) and the alias table (edit/import/export).
+
+Both keep the analyst's work in session state, keyed to the corpus it was made for, and both
+export exactly the table shown (core.export.table_to_csv_bytes through ui.widgets.download_csv).
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from core import query
+from ui import compat, widgets
+from ui.state import PageContext
+
+MERGE_DECISIONS_KEY = "actor_merge_decisions"  # {"corpus_key": str, "decisions": {(actor_id, variant): status}}
+MERGE_EDITOR_KEY = "actors_merge_editor"
+REGISTRY_STORE_KEY = "actor_registry_table"  # {"corpus_key": str, "frame": DataFrame, "edited": DataFrame, "source": str}
+REGISTRY_EDITOR_KEY = "actors_registry_editor"
+REGISTRY_UPLOAD_KEY = "actors_registry_upload"
+ALIAS_SEPARATOR = "; "
+
+
+def _corpus_store(key: str, corpus_key: str, default: dict[str, Any]) -> dict[str, Any]:
+    store = st.session_state.get(key)
+    if not store or store.get("corpus_key") != corpus_key:
+        store = {"corpus_key": corpus_key, **default}
+        st.session_state[key] = store
+    return store
+
+
+def merge_review(ctx: PageContext) -> None:
+    """Proposed spelling merges with a status the analyst sets (auto / confirmed / rejected), and their CSV."""
+    merges = ctx.tables["actor_merges"]
+    if merges.height == 0:
+        st.info("No spelling variants were merged automatically in this corpus.")
+        return
+    store = _corpus_store(MERGE_DECISIONS_KEY, ctx.key, {"decisions": {}})
+    decisions: dict[tuple[str, str], str] = store["decisions"]
+    base = query.merges_with_decisions(merges, decisions).select(
+        "actor_id", "canonical", "variant", "score", "evidence", "status"
+    )
+    st.caption(
+        "Each row is a spelling the build merged into an actor. Set status to *confirmed* or *rejected*; "
+        "your decisions stay for this session and are in the CSV."
+    )
+    edited = st.data_editor(
+        base,
+        key=MERGE_EDITOR_KEY,
+        hide_index=True,
+        disabled=["actor_id", "canonical", "variant", "score", "evidence"],
+        column_config={
+            "status": st.column_config.SelectboxColumn("status", options=list(query.MERGE_DECISIONS), required=True),
+            "score": st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+    edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    original = dict(zip(zip(merges["actor_id"], merges["variant"], strict=True), merges["status"], strict=True))
+    for row in edited.iter_rows(named=True):
+        k = (row["actor_id"], row["variant"])
+        if row["status"] != original.get(k) or k in decisions:
+            decisions[k] = row["status"]
+    result = query.merges_with_decisions(merges, decisions)
+    n_conf = result.filter(pl.col("status") == "confirmed").height
+    n_rej = result.filter(pl.col("status") == "rejected").height
+    st.caption(f"{n_conf} confirmed, {n_rej} rejected, {result.height - n_conf - n_rej} not reviewed.")
+    widgets.download_csv(result, "actor_merge_decisions", key="actors_merges_download")
+    apply = compat.stage_helper("actors", "apply_merge_decisions")
+    if apply is None:
+        st.caption("Rejected merges are recorded; re-counting with them needs core.actors.apply_merge_decisions.")
+
+
+def _normalise_registry(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every column as text for editing: list columns joined with ALIAS_SEPARATOR, nulls as ""."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.List):
+            col = col.cast(pl.List(pl.String)).list.join(ALIAS_SEPARATOR)
+        elif dtype != pl.String:
+            col = col.cast(pl.String)
+        exprs.append(col.fill_null("").alias(name))
+    return frame.select(exprs)
+
+
+def registry_from_csv(data: bytes) -> pl.DataFrame:
+    """An uploaded alias table as an editable frame (core.actors.registry_from_csv_bytes when available).
+
+    Raises ValueError with a reason the analyst can act on.
+    """
+    parse = compat.stage_helper("actors", "registry_from_csv_bytes")
+    if parse is not None:
+        frame = parse(data)
+        if isinstance(frame, pl.DataFrame):
+            return _normalise_registry(frame)
+    text = data.decode("utf-8-sig", errors="replace")
+    try:
+        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
+    except Exception as exc:
+        raise ValueError(f"not a readable CSV ({type(exc).__name__}: {exc})") from exc
+    if "name" not in frame.columns:
+        raise ValueError(f"the CSV needs a 'name' column (found: {', '.join(frame.columns) or 'none'})")
+    return _normalise_registry(frame)
+
+
+def _initial_registry(ctx: PageContext) -> tuple[pl.DataFrame, str]:
+    """The registry the corpus was built with (if readable), else the corpus's actors as an alias table."""
+    path = (ctx.corpus.manifest.get("params") or {}).get("registry")
+    load = compat.stage_helper("actors", "load_registry")
+    if path and Path(path).is_file():
+        try:
+            loaded = load(path) if load is not None else None
+            if isinstance(loaded, pl.DataFrame):
+                return _normalise_registry(loaded), f"the registry file {Path(path).name}"
+            return registry_from_csv(Path(path).read_bytes()), f"the registry file {Path(path).name}"
+        except Exception:  # an unreadable registry falls back to the corpus's own actors
+            pass
+    return _normalise_registry(query.registry_table(ctx.tables["actors"])), "the actors of this corpus"
+
+
+def registry_editor(ctx: PageContext) -> None:
+    """The alias table: editable (rows can be added/removed), importable from CSV, exportable as CSV."""
+    store = _corpus_store(REGISTRY_STORE_KEY, ctx.key, {})
+    if "frame" not in store:
+        store["frame"], store["source"] = _initial_registry(ctx)
+    with st.expander("Import an alias table (CSV)"):
+        upload = st.file_uploader("Alias table CSV", type=["csv"], key=REGISTRY_UPLOAD_KEY)
+        if upload is not None and st.button("Replace the table with this file", key="actors_registry_import"):
+            try:
+                frame = registry_from_csv(upload.getvalue())
+            except ValueError as exc:
+                st.error("Could not import the file.")
+                st.text(str(exc))
+            else:
+                store.update(frame=frame, source=f"the imported file {Path(upload.name).name}")
+                store.pop("edited", None)
+                st.session_state.pop(REGISTRY_EDITOR_KEY, None)
+                st.rerun()
+    if REGISTRY_EDITOR_KEY not in st.session_state and "edited" in store:
+        # back on the page after leaving it: the editor's widget state is gone, so start from the last edit
+        store["frame"] = store["edited"]
+    st.caption(
+        f"From {store['source']}. Edit cells, add or delete rows; aliases are separated by '{ALIAS_SEPARATOR.strip()}'. "
+        "Changes stay in this session; download the CSV to keep them (and build with it: `python -m core build … --registry FILE`)."
+    )
+    edited = st.data_editor(store["frame"], key=REGISTRY_EDITOR_KEY, hide_index=True, num_rows="dynamic")
+    edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
+    store["edited"] = edited
+    widgets.download_csv(edited, "actor_registry", key="actors_registry_download")

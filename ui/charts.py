@@ -1,0 +1,194 @@
+"""Chart builders: Polars frames in, Plotly figures out (no Streamlit here, so they are testable alone).
+
+Every clickable mark carries `customdata` naming what is behind it (a period and outlet, an event id,
+an actor id), which is what the pages read from st.plotly_chart's selection.
+Text from articles only reaches Plotly as hover text, which Plotly renders as text, but it is
+still HTML-escaped because Plotly's hover labels accept a few tags (<b>, <br>, <a>).
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+# Charts show at most this many categories (actors, outlets) so they stay readable; tables show all.
+MAX_CATEGORIES = 25
+HOVER_WRAP = 70
+
+
+def _hover(text: str | None, width: int = HOVER_WRAP, limit: int = 400) -> str:
+    text = (text or "").strip()
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+
+
+def _iso(values: list) -> list[str | None]:
+    return [v.isoformat() if v is not None else None for v in values]
+
+
+def empty_figure(message: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=html.escape(message), showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(xaxis_visible=False, yaxis_visible=False, height=200)
+    return fig
+
+
+def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: str, period: str) -> go.Figure:
+    """Two rows on one time axis: reported-when (stacked bars per outlet) over happened-when (events).
+
+    `per_period`: query.articles_per_period output. `events`: query.events_by_actor rows with
+    `group` (the y category / colour: actor name or outlet). Bars carry customdata
+    ["bar", period_start, outlet]; event points ["event", event_id]. Ranges (month/year/range
+    precision) are drawn as a line from date_start to date_end behind the point.
+    """
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08,
+        row_heights=[0.42, 0.58],
+        subplot_titles=(f"Reported: articles per {period}", f"Happened: dated events by {colour_by}"),
+    )
+    for outlet in per_period.get_column("outlet").unique(maintain_order=True).to_list()[:MAX_CATEGORIES]:
+        part = per_period.filter(pl.col("outlet") == outlet)
+        x = _iso(part.get_column("period_start").to_list())
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=part.get_column("articles").to_list(),
+                name=outlet or "articles",
+                legendgroup="reported",
+                legendgrouptitle_text="Outlets",
+                customdata=[["bar", d, outlet] for d in x],
+                hovertemplate="%{x}<br>" + html.escape(outlet or "") + ": %{y} article(s)<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    groups = events.get_column("group").unique(maintain_order=True).to_list()[:MAX_CATEGORIES] if events.height else []
+    for grp in groups:
+        part = events.filter(pl.col("group") == grp)
+        starts = _iso(part.get_column("date_start").to_list())
+        ends = _iso(part.get_column("date_end").to_list())
+        ranged = [(s, e) for s, e in zip(starts, ends, strict=True) if e and s and e != s]
+        if ranged:
+            xs: list[str | None] = []
+            ys: list[str | None] = []
+            for s, e in ranged:
+                xs += [s, e, None]
+                ys += [grp, grp, None]
+            fig.add_trace(
+                go.Scatter(x=xs, y=ys, mode="lines", line={"width": 6}, opacity=0.35, showlegend=False, hoverinfo="skip",
+                           legendgroup=f"ev-{grp}"),
+                row=2,
+                col=1,
+            )
+        hover = [
+            f"<b>{html.escape(str(ex))}</b> ({html.escape(str(pr))})<br>{_hover(se)}<br><i>{html.escape(str(o or ''))}</i>"
+            for ex, pr, se, o in part.select("expression", "precision", "sentence", "outlet").iter_rows()
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=starts,
+                y=[grp] * part.height,
+                mode="markers",
+                marker={"size": 10},
+                name=grp,
+                legendgroup="happened",
+                legendgrouptitle_text=colour_by.capitalize(),
+                customdata=[["event", eid] for eid in part.get_column("event_id").to_list()],
+                hovertext=hover,
+                hovertemplate="%{hovertext}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    fig.update_layout(
+        barmode="stack",
+        height=620,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        clickmode="event+select",
+        legend={"groupclick": "toggleitem"},
+    )
+    fig.update_yaxes(title_text="articles", row=1, col=1)
+    fig.update_yaxes(automargin=True, row=2, col=1)
+    fig.update_xaxes(type="date")
+    return fig
+
+
+def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
+    """Horizontal bars of `metric` (n_mentions or n_articles) for the top actors; customdata [actor_id]."""
+    top = counts.head(MAX_CATEGORIES).reverse()
+    label = "mentions" if metric == "n_mentions" else "distinct articles"
+    fig = go.Figure(
+        go.Bar(
+            x=top.get_column(metric).to_list(),
+            y=top.get_column("name").to_list(),
+            orientation="h",
+            customdata=[[a] for a in top.get_column("actor_id").to_list()],
+            hovertemplate="%{y}: %{x} " + label + "<extra></extra>",
+            marker_color="#4c78a8",
+        )
+    )
+    fig.update_layout(
+        height=max(260, 24 * top.height + 80),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title=label,
+        clickmode="event+select",
+        title=f"Top actors by {label} (click a bar to filter by that actor)",
+    )
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def heatmap_figure(frame: pl.DataFrame, x: str, y: str, z: str, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
+    """A heatmap of `z` over categories `x` × `y` (missing cells are 0), in the frame's category order."""
+    xs = frame.get_column(x).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
+    ys = frame.get_column(y).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
+    cell = {(r[x], r[y]): r[z] for r in frame.select(x, y, z).iter_rows(named=True)}
+    matrix = [[cell.get((xv, yv), 0) for xv in xs] for yv in ys]
+    fig = go.Figure(go.Heatmap(z=matrix, x=xs, y=ys, colorscale="Blues", hovertemplate="%{y} × %{x}: %{z}<extra></extra>"))
+    fig.update_layout(
+        title=title,
+        height=max(300, 22 * len(ys) + 140),
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=x_title,
+        yaxis_title=y_title,
+    )
+    fig.update_yaxes(automargin=True, autorange="reversed")
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
+def lines_over_time_figure(frame: pl.DataFrame, group: str, value: str, title: str) -> go.Figure:
+    """One line per `group` of `value` over `period_start`."""
+    fig = go.Figure()
+    for g in frame.get_column(group).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]:
+        part = frame.filter(pl.col(group) == g).sort("period_start")
+        fig.add_trace(
+            go.Scatter(
+                x=_iso(part.get_column("period_start").to_list()),
+                y=part.get_column(value).to_list(),
+                mode="lines+markers",
+                name=str(g),
+            )
+        )
+    fig.update_layout(title=title, height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_xaxes(type="date")
+    return fig
+
+
+def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
+    """Histogram-like bars: how many clusters have each size."""
+    sizes = overview.group_by("size").len().sort("size")
+    fig = go.Figure(go.Bar(x=sizes.get_column("size").to_list(), y=sizes.get_column("len").to_list(), marker_color="#72b7b2"))
+    fig.update_layout(
+        title="Clusters by size", xaxis_title="articles in the cluster", yaxis_title="clusters", height=260,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    return fig

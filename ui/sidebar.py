@@ -1,0 +1,169 @@
+"""The shared sidebar: corpus choice (configured/sample/upload) and the filters every page shares.
+
+Widget values live in st.session_state under the names in ui/state.py (filter_dates,
+filter_outlets, filter_actors, filter_search, filter_collapse_copies). Each filter widget is seeded
+through session state (never through `value=`/`default=`), so a page callback may set a filter
+(e.g. clicking an actor) without Streamlit's duplicate-default warning.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from core import query
+from core.bundle import STAGES
+from ui import state
+from ui.corpus import UPLOAD_TYPES, LoadResult, build_uploads, configured_sources, load_source, uploads_key
+
+SOURCE_KEY = "corpus_source"
+UPLOAD_KEY = "corpus_upload"
+UPLOAD_BUILD_KEY = "corpus_build_upload"
+UPLOAD_RESULT_KEY = "upload_result"  # LoadResult of this session's upload build
+UPLOAD_LABEL = "Upload files…"
+
+
+def render_sidebar() -> LoadResult | None:
+    """Draw the sidebar; store and return the active corpus (None when no corpus is chosen yet)."""
+    with st.sidebar:
+        result = _corpus_choice()
+        state.set_active(result)
+        if result is not None and result.corpus is not None:
+            _filters(result)
+    return result
+
+
+def _corpus_choice() -> LoadResult | None:
+    sources = configured_sources()
+    labels = [s.label for s in sources] + [UPLOAD_LABEL]
+    if st.session_state.get(SOURCE_KEY) not in labels:
+        st.session_state[SOURCE_KEY] = labels[0]
+    choice = st.selectbox("Corpus", labels, key=SOURCE_KEY, help="A configured folder or bundle, the sample, or your own files")
+    if choice == UPLOAD_LABEL:
+        result = _upload_panel()
+    else:
+        result = load_source(sources[labels.index(choice)])
+    if result is None:
+        return None
+    if result.corpus is None:
+        st.error(result.error or "The corpus could not be loaded.")
+    else:
+        n = result.corpus["articles"].height
+        failed = [s for s in STAGES if result.corpus.stage_error(s)]
+        st.caption(f"{n:,} articles" + (f" · failed stage(s): {', '.join(failed)}" if failed else ""))
+    return result
+
+
+def _upload_panel() -> LoadResult | None:
+    files = st.file_uploader(
+        "Files to analyse",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=UPLOAD_KEY,
+        help="Text dumps, HTML pages, CSV/JSONL/Parquet tables or a .zip of them. Built for this session only.",
+    )
+    previous: LoadResult | None = st.session_state.get(UPLOAD_RESULT_KEY)
+    if not files:
+        st.info("Upload files, then build them.")
+        return previous
+    key = uploads_key(files)
+    built = previous is not None and previous.key == key
+    if st.button("Build corpus", key=UPLOAD_BUILD_KEY, type="primary", disabled=built):
+        st.session_state[UPLOAD_RESULT_KEY] = _build_with_progress(files)
+        return st.session_state[UPLOAD_RESULT_KEY]
+    if not built:
+        st.caption("Not built yet." + (" The corpus in use is your previous upload." if previous else ""))
+    return previous
+
+
+def _build_with_progress(files: list) -> LoadResult:
+    """Build the uploads with an st.status box and a progress bar in the main area; ends with the summary."""
+    main = st.container()
+    with main.status(f"Building {len(files)} uploaded file(s)…", expanded=True) as box:
+        bar = st.progress(0.0, text="starting")
+
+        def progress(stage: str, fraction: float, message: str) -> None:
+            idx = STAGES.index(stage) if stage in STAGES else 0
+            overall = min(max((idx + min(max(fraction, 0.0), 1.0)) / len(STAGES), 0.0), 1.0)
+            bar.progress(overall, text=f"{stage}: {message}"[:120])
+
+        result = build_uploads(files, progress)
+        if result.corpus is None:
+            box.update(label="The build failed", state="error", expanded=True)
+            st.error(result.error or "unknown error")
+        else:
+            bar.progress(1.0, text="done")
+            box.update(label=f"Built {result.corpus['articles'].height:,} articles", state="complete", expanded=True)
+            st.code(result.summary, language=None)
+    return result
+
+
+def _sanitise_choice(key: str, allowed: set[str]) -> None:
+    """Drop values a multiselect may no longer offer (another corpus, a rebuilt table)."""
+    value = st.session_state.get(key)
+    if value:
+        st.session_state[key] = [v for v in value if v in allowed]
+
+
+def _filters(result: LoadResult) -> None:
+    ss = st.session_state
+    tables, _key = state.session_tables(result)
+    articles = tables["articles"]
+    if ss.get(state.FILTERS_CORPUS_KEY) != result.key:
+        state.clear_filters()
+        ss[state.FILTERS_CORPUS_KEY] = result.key
+
+    st.subheader("Filters")
+    lo, hi = query.date_bounds(articles)
+    if lo is not None and hi is not None:
+        dates = ss.get(state.FILTER_DATES)
+        valid = isinstance(dates, tuple | list) and all(isinstance(d, date) and lo <= d <= hi for d in dates)
+        if not valid:
+            ss[state.FILTER_DATES] = (lo, hi)
+        st.date_input(
+            "Published between",
+            min_value=lo,
+            max_value=hi,
+            key=state.FILTER_DATES,
+            help="Narrowing the range leaves out articles without a publication date.",
+        )
+    else:
+        st.caption("No article has a publication date: no date filter.")
+
+    outlets = query.outlet_options(articles)
+    _sanitise_choice(state.FILTER_OUTLETS, set(outlets))
+    st.multiselect("Outlets", outlets, key=state.FILTER_OUTLETS, placeholder="All outlets")
+
+    actors = _actor_options(_key, tables["actors"], tables["mentions"])
+    names = dict(zip(actors.get_column("actor_id").to_list(), actors.get_column("label").to_list(), strict=False))
+    _sanitise_choice(state.FILTER_ACTORS, set(names))
+    st.multiselect(
+        "Actors",
+        list(names),
+        format_func=lambda a: names.get(a, a),
+        key=state.FILTER_ACTORS,
+        placeholder="All actors",
+        help="Articles mentioning any of these actors.",
+    )
+    st.text_input("Search title and text", key=state.FILTER_SEARCH, placeholder="a word or phrase")
+    st.toggle(
+        "Collapse copies",
+        key=state.FILTER_COLLAPSE,
+        help="One article per story cluster (exact copies, near copies and rewrites count once).",
+    )
+    st.button("Clear filters", key="filter_clear", on_click=state.clear_filters)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _actor_options(key: str, _actors: pl.DataFrame, _mentions: pl.DataFrame) -> pl.DataFrame:
+    """Actor ids for the actor filter, most mentioned first, labelled "name (mentions)" (cached per corpus key)."""
+    counts = query.count_mentions_by_actor(_mentions)
+    return (
+        _actors.select("actor_id", "name")
+        .join(counts, on="actor_id", how="left")
+        .with_columns(pl.col("n_mentions").fill_null(0))
+        .sort(["n_mentions", "name"], descending=[True, False], nulls_last=True)
+        .select("actor_id", label=pl.format("{} ({})", pl.coalesce("name", "actor_id"), "n_mentions"))
+    )

@@ -1,0 +1,97 @@
+"""Small drawing helpers every page uses: a table with its CSV download, stage notices, empty states."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from core.export import table_to_csv_bytes
+from ui.state import PageContext
+
+
+def csv_bytes_builder(frame: pl.DataFrame) -> Callable[[], bytes]:
+    """The zero-argument function a download button calls on click: the CSV bytes of exactly `frame`."""
+    return functools.partial(table_to_csv_bytes, frame)
+
+
+def file_stem(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "table"
+
+
+def download_csv(frame: pl.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
+    """A download button for `frame` as CSV (bytes made on click by core.export.table_to_csv_bytes)."""
+    st.download_button(
+        f"{label} ({frame.height:,} rows)",
+        data=csv_bytes_builder(frame),
+        file_name=f"{file_stem(name)}.csv",
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table(
+    frame: pl.DataFrame,
+    name: str,
+    key: str,
+    *,
+    select: str | None = None,
+    column_config: dict[str, Any] | None = None,
+    height: int | str = "auto",
+    empty_message: str | None = None,
+) -> Any:
+    """Show `frame` (read-only, no index) with its CSV download under it; returns the selection state if `select`.
+
+    `select` is a dataframe selection mode ("single-row", "multi-row"); the table reruns on select.
+    An empty frame shows `empty_message` (st.info) when given, and no download.
+    """
+    if frame.height == 0 and empty_message:
+        st.info(empty_message)
+        return None
+    kwargs: dict[str, Any] = {"hide_index": True, "key": key, "column_config": column_config, "height": height}
+    if select:
+        kwargs.update(on_select="rerun", selection_mode=select)
+    event = st.dataframe(frame, **kwargs)
+    download_csv(frame, name, key=f"{key}_download")
+    return event if select else None
+
+
+def selected_rows(event: Any) -> list[int]:
+    """Row positions selected in a dataframe event (empty when none)."""
+    try:
+        return list(event.selection.rows)
+    except AttributeError:
+        return []
+
+
+def selected_points(event: Any) -> list[dict]:
+    """Points selected in a plotly_chart event (empty when none)."""
+    try:
+        return list(event.selection.points)
+    except AttributeError:
+        return []
+
+
+def stage_notice(ctx: PageContext, *stages: str) -> bool:
+    """Warn for each of `stages` that failed in this corpus's build; True when any failed."""
+    failed = False
+    for stage in stages:
+        err = ctx.stage_error(stage)
+        if err:
+            failed = True
+            st.warning(f"The **{stage}** stage failed when this corpus was built, so its results are missing here: {err}")
+    return failed
+
+
+def filters_caption(ctx: PageContext) -> None:
+    """One caption line: how many articles pass the filters, and which filters are in force."""
+    total = ctx.tables["articles"].height
+    text = f"{ctx.articles.height:,} of {total:,} articles"
+    desc = ctx.filters.describe()
+    st.caption(text + (f" · filters: {desc}" if desc else ""))
