@@ -7,18 +7,13 @@ analyst uploads files in the sidebar.
 
 import streamlit as st
 
-from ui.pages import PAGES
+from ui.pages import HOME, PAGES
 from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="News corpus analyst", page_icon=":material/newspaper:", layout="wide")
 
 page = st.navigation(
-    [
-        st.Page(p.path, title=p.title, icon=p.icon, default=True)
-        if i == 0
-        else st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path)
-        for i, p in enumerate(PAGES)
-    ]
+    [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=(p == HOME)) for p in PAGES]
 )
 render_sidebar()
 page.run()

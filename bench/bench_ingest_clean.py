@@ -106,6 +106,9 @@ def main() -> None:
         print(f"  {cl.articles.height} articles, {cl.ledger.height} ledger rows")
 
         arts = cl.articles
+        recs_arts = arts.filter(pl.col("kind") == "record")
+        n_dated = recs_arts.filter(pl.col("published").is_not_null()).height
+        print(f"  Reuters metadata dates parsed: {n_dated} of {recs_arts.height}")
         bbc_arts = arts.filter(pl.col("kind") == "text")
         per_file = bbc_arts.group_by("source_file").len()
         split = per_file.filter(pl.col("len") > 1).height
@@ -115,7 +118,9 @@ def main() -> None:
         rec_led = cl.ledger.filter(pl.col("record") > 0)
         for name, led in (("BBC", bbc_led), ("Reuters records", rec_led)):
             s = removal_stats(led)
-            print(f"{name}: removed {s['removed_lines']} of {s['lines']} non-blank lines ({s['line_share']:.2%}), {s['char_share']:.2%} of characters")
+            print(
+                f"{name}: removed {s['removed_lines']} of {s['lines']} non-blank lines ({s['line_share']:.2%}), {s['char_share']:.2%} of characters"
+            )
             if args.show:
                 show_removed(name, led, args.show)
 

@@ -150,7 +150,9 @@ def load_bbc(root: Path) -> list[Source]:
         rel = "/".join(Path(f).parts[-2:])
         # The BBC set has no dates; give a deterministic one in its 2004-05 span.
         published = _seeded_date(rel, date(2004, 1, 1), 730)
-        out.append(Source(f"bbc:{rel}", "bbc", lines[0].strip(), "\n\n".join(_paragraphs(lines[1])), published, "BBC News"))
+        out.append(
+            Source(f"bbc:{rel}", "bbc", lines[0].strip(), "\n\n".join(_paragraphs(lines[1])), published, "BBC News")
+        )
     return out
 
 
@@ -358,7 +360,9 @@ def generate(n: int, sources: list[Source], seed: int) -> tuple[pl.DataFrame, pl
                 "url": f"https://news.invalid/{aid}",
             }
         )
-        truth.append({"id": aid, "kind": "original", "family": aid, "expected_level": None, "edits": "", "origin": origin})
+        truth.append(
+            {"id": aid, "kind": "original", "family": aid, "expected_level": None, "edits": "", "origin": origin}
+        )
 
     copyable = list(range(len(originals)))
     rng.shuffle(copyable)
@@ -391,13 +395,28 @@ def generate(n: int, sources: list[Source], seed: int) -> tuple[pl.DataFrame, pl
     # Shuffle so copies are not next to their originals in the files.
     perm = list(range(len(records)))
     rng.shuffle(perm)
-    articles = pl.DataFrame([records[i] for i in perm], schema={
-        "id": pl.String, "title": pl.String, "text": pl.String, "published": pl.Date, "outlet": pl.String, "url": pl.String
-    })
-    truth_df = pl.DataFrame([truth[i] for i in perm], schema={
-        "id": pl.String, "kind": pl.String, "family": pl.String, "expected_level": pl.String, "edits": pl.String,
-        "origin": pl.String,
-    })
+    articles = pl.DataFrame(
+        [records[i] for i in perm],
+        schema={
+            "id": pl.String,
+            "title": pl.String,
+            "text": pl.String,
+            "published": pl.Date,
+            "outlet": pl.String,
+            "url": pl.String,
+        },
+    )
+    truth_df = pl.DataFrame(
+        [truth[i] for i in perm],
+        schema={
+            "id": pl.String,
+            "kind": pl.String,
+            "family": pl.String,
+            "expected_level": pl.String,
+            "edits": pl.String,
+            "origin": pl.String,
+        },
+    )
     return articles, truth_df
 
 

@@ -52,11 +52,12 @@ from core.lexicon import (
     SPEECH_VERBS,
 )
 from core.names import (
-    ARTICLE_PARTICLES,
+    NAME_PARTICLES,
     fold,
     name_tokens,
     same_name,
     short_form_score,
+    skeleton,
     slugify,
 )
 
@@ -183,7 +184,7 @@ def registry_to_csv_bytes(registry: pl.DataFrame) -> bytes:
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|Prof|Jr|Sr|Mt|Ft|Corp|Inc|Co|Ltd|Bros|Adm|Maj|Cpl)\."
 _CAP_WORD = (
     r"(?:(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu|bou|d|l)[-'\u2019])?"
-    r"\p{Lu}[\p{L}\p{M}\d'\u2019]*(?:[-\u2010\u2011][\p{L}\p{M}\d]+)*"
+    r"\p{Lu}[\p{L}\p{M}\d]*(?:['\u2019][\p{L}\p{M}\d]+)*(?:[-\u2010\u2011][\p{L}\p{M}\d]+)*"
 )
 _CAP_TOKEN = rf"(?:\p{{Lu}}\.(?:\p{{Lu}}\.)+|{_ABBREV}|\p{{Lu}}\.(?=[ \t]+\p{{Lu}})|{_CAP_WORD})"
 _CONNECTOR = r"(?:of|the|for|and|&|de|da|di|del|della|der|den|van|von|le|la|du|dos|das|y|bin|ibn|bint|bou|abu)"
@@ -199,17 +200,32 @@ _WORDS_AFTER_RE = regex.compile(
 )
 _LINE_RE = regex.compile(r"[^\n]+")
 _WORD_RE = regex.compile(r"\p{L}[\p{L}'\u2019-]*")
+_UPPER_RE = regex.compile(r"\p{Lu}")
+_LOWER_RE = regex.compile(r"\p{Ll}")
+_CAP_WORD_RE = regex.compile(r"(?<![\p{L}])\p{Lu}")
+_LOWER_WORD_RE = regex.compile(r"(?<![\p{L}'\u2019-])\p{Ll}{4,}(?![\p{L}])")
 _POSSESSIVE = ("'s", "\u2019s", "s'", "s\u2019")
 
-# A line is headline-styled (Title Case) when at least this share of its longer words is capitalised.
-TITLE_CASE_MIN_SHARE = 0.7
+# A line is headline-styled (Title Case) when it has at most this many lowercase content words.
+TITLE_CASE_MAX_LOWER = 1
 # ... and all-caps when at least this share of its letters is upper case.
 ALL_CAPS_MIN_SHARE = 0.6
+# A Title Case line inside a body is a headline (not a sentence full of names) only up to this length.
+HEADLINE_LINE_MAX = 200
+_SENTENCE_END = (".", "!", "?", '"', "\u201d", "\u2019", "'", ":", ";", ",")
 # Longest name (in tokens) looked up in the registry and gazetteer.
 MAX_LOOKUP_TOKENS = 8
 # Acronyms of this many letters or more (NATO, UNIFIL) are organisations unless the gazetteer knows them.
 ACRONYM_MIN_LEN = 2
 ACRONYM_MAX_LEN = 7
+# Type hint from a preposition alone ("in X"): counted, but outvoted by any stronger cue.
+WEAK_PLACE = "place?"
+# A lone capitalised word mid-sentence is an ordinary word when the corpus writes it in lower case
+# at least LOWERCASE_RATIO times as often (and at least LOWERCASE_MIN_USES times).
+LOWERCASE_RATIO = 3
+LOWERCASE_MIN_USES = 3
+# Votes of a strong type cue (title, head noun, cue word) against a weak one.
+STRONG_CUE_WEIGHT = 3
 # How far before a span to look for a lowercase cue word.
 CUE_WINDOW = 40
 
@@ -265,15 +281,23 @@ def _is_acronym(text: str) -> bool:
 
 
 def _line_style(line: str) -> str:
-    """'caps' (mostly upper case), 'title' (Title Case headline) or 'normal'."""
-    letters = [c for c in line if c.isalpha()]
-    if len(letters) >= 4 and sum(c.isupper() for c in letters) / len(letters) >= ALL_CAPS_MIN_SHARE:
+    """'caps' (mostly upper case), 'title' (Title Case headline) or 'normal'.
+
+    Title Case means: at least 3 capitalised words and at most TITLE_CASE_MAX_LOWER lowercase
+    content words (a sentence full of names still has lowercase verbs and nouns between them).
+    """
+    n_upper = len(_UPPER_RE.findall(line))
+    n_lower = len(_LOWER_RE.findall(line))
+    if n_upper + n_lower >= 4 and n_upper / (n_upper + n_lower) >= ALL_CAPS_MIN_SHARE:
         return "caps"
-    words = [w for w in _WORD_RE.findall(line) if len(w) >= 4]
-    if len(words) >= 3:
-        caps = sum(1 for w in words if w[0].isupper())
-        if caps / len(words) >= TITLE_CASE_MIN_SHARE:
-            return "title"
+    if len(_CAP_WORD_RE.findall(line)) >= 3:
+        lower = 0
+        for w in _LOWER_WORD_RE.findall(line):
+            if w not in FUNCTION_WORDS:
+                lower += 1
+                if lower > TITLE_CASE_MAX_LOWER:
+                    return "normal"
+        return "title"
     return "normal"
 
 
@@ -306,7 +330,7 @@ def _lookup_place(ctx: _Context, toks: list[_Tok]) -> Place | None:
     place = ctx.places.get(_ngram_key(toks))
     if place is None:
         return None
-    if place.kind == "city" and len(toks) == 1 and toks[0].key in _NON_NAME_WORDS:
+    if place.kind == "city" and len(toks) == 1 and (toks[0].key in _NON_NAME_WORDS or toks[0].key in NAME_PARTICLES):
         return None
     return place
 
@@ -322,8 +346,31 @@ def _is_common_word(ctx: _Context, key: str) -> bool:
     return lower > 0 and lower >= ctx.cap_mid_vocab.get(key, 0)
 
 
-def _split_segments(toks: list[_Tok]) -> list[list[_Tok]]:
+def _unseen_lowercase(ctx: _Context, tok: _Tok) -> bool:
+    """A capitalised token the corpus never writes in lower case, and no closed-class word."""
+    k = tok.key
+    return tok.cap and k not in _NON_NAME_WORDS and k not in ctx.demonyms and ctx.lower_vocab.get(k, 0) == 0 and not k.isdigit()
+
+
+def _mostly_lowercase(ctx: _Context, key: str) -> bool:
+    """True if the corpus writes this word in lower case far more often than capitalised mid-sentence."""
+    lower = ctx.lower_vocab.get(key, 0)
+    return lower >= LOWERCASE_MIN_USES and lower >= LOWERCASE_RATIO * ctx.cap_mid_vocab.get(key, 0)
+
+
+def _split_segments(ctx: _Context, toks: list[_Tok]) -> list[list[_Tok]]:
     """Cut a span's tokens at possessives, weak connectors and hyphenated modifiers ("US-led")."""
+    if len(toks) == 1 and "-" in toks[0].text[1:]:
+        # "Israel-Hamas", "Iraq-US": a compound of a known place and another name is two names.
+        t = toks[0]
+        parts = t.text.split("-")
+        if all(p[:1].isupper() for p in parts) and (fold(parts[0]) in ctx.places or fold(parts[0]) in ctx.demonyms):
+            pos = t.start
+            segs_h = []
+            for p in parts:
+                segs_h.append([_Tok(p, pos, pos + len(p), fold(p), True)])
+                pos += len(p) + 1
+            return segs_h
     segs: list[list[_Tok]] = []
     cur: list[_Tok] = []
     for i, t in enumerate(toks):
@@ -344,8 +391,12 @@ def _split_segments(toks: list[_Tok]) -> list[list[_Tok]]:
                 cur = []
                 continue
         if not t.cap and t.key in ("and", "&"):
-            prev = cur[-1].key if cur else ""
-            if t.text == "&" or any(x.key in ORG_LEADS for x in cur[:1]) and prev != "":
+            # "Ministry of Trade and Industry", "Securities and Exchange Commission", "Procter & Gamble"
+            # are one name; "Egypt and Qatar" are two.
+            keys_before = [x.key for x in cur]
+            lead_of = any(k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys_before, keys_before[1:], strict=False))
+            rest_caps = [x.key for x in toks[i + 1 :] if x.cap]
+            if cur and (t.text == "&" or lead_of or (rest_caps and rest_caps[-1] in ORG_HEADS and len(cur) <= 2)):
                 cur.append(t)
                 continue
             segs.append(cur)
@@ -426,7 +477,7 @@ def _context_type(ctx: _Context, text: str, start: int, end: int, seg: list[_Tok
     if comma and word_after in PERSON_CUES_AFTER:
         return "person"
     if word_before in PLACE_CUES_BEFORE and len(seg) == 1:
-        return "place"
+        return WEAK_PLACE
     return None
 
 
@@ -436,7 +487,7 @@ def _classify_rest(ctx: _Context, seg: list[_Tok]) -> tuple[str | None, str]:
     last = keys[-1]
     if len(keys) > 1 and (last in OTHER_HEADS or keys[0] in OTHER_LEADS):
         return "other", "pattern"
-    if last in ORG_HEADS or (len(keys) > 2 and keys[0] in ORG_LEADS and keys[1] in ("of", "for")):
+    if last in ORG_HEADS or any(k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False)):
         return "organization", "pattern"
     if last in PLACE_HEADS or (len(keys) > 1 and keys[0] in PLACE_LEADS):
         return "place", "pattern"
@@ -469,6 +520,10 @@ def _emit_lookup(ctx: _Context, out: list[_Mention], aid: str, fld: str, toks: l
                     if place is not None:
                         hit = ("place", place, j)
                         break
+        if hit is not None and cur and _glued_name_token(ctx, cur[-1]):
+            # "Kataib Hezbollah" is not "Hezbollah": a known name preceded by an unknown name word
+            # is part of a longer, different name, so it is not claimed here.
+            hit = None
         if hit is None:
             cur.append(toks[i])
             i += 1
@@ -490,6 +545,16 @@ def _emit_lookup(ctx: _Context, out: list[_Mention], aid: str, fld: str, toks: l
     return runs
 
 
+def _glued_name_token(ctx: _Context, tok: _Tok) -> bool:
+    """True for a capitalised token that could be the first part of a longer name (not a title,
+    demonym, country, calendar or function word)."""
+    k = tok.key
+    if not tok.cap or k in _NON_NAME_WORDS or k in ctx.demonyms:
+        return False
+    place = ctx.places.get(k)
+    return not (place is not None and place.kind == "country")
+
+
 def _has_name_head(keys: list[str]) -> bool:
     """True if a multi-token name ends (or starts) with a word that types it as a whole."""
     if len(keys) < 2:
@@ -499,7 +564,7 @@ def _has_name_head(keys: list[str]) -> bool:
         return True
     if keys[0] in PLACE_LEADS or keys[0] in OTHER_LEADS:
         return True
-    return len(keys) > 2 and keys[0] in ORG_LEADS and keys[1] in ("of", "for")
+    return any(k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False))
 
 
 def _process_segment(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, seg: list[_Tok], sentence_start: bool) -> None:
@@ -520,14 +585,14 @@ def _process_segment(ctx: _Context, out: list[_Mention], aid: str, fld: str, tex
     # whole before the gazetteer can claim a part of it; the gazetteer gets the rest.
     for run in _emit_lookup(ctx, out, aid, fld, seg, places=False):
         keys = [t.key for t in run]
-        if _has_name_head(keys):
+        if _has_name_head(keys) and _lookup_place(ctx, run) is None:
             _process_run(ctx, out, aid, fld, text, run)
             continue
         for rest in _emit_lookup(ctx, out, aid, fld, run, places=True):
             _process_run(ctx, out, aid, fld, text, rest)
 
 
-_VERBISH_SUFFIXES = ("ing", "ed", "ly", "ions", "ment", "ness", "ies")
+_VERBISH_SUFFIXES = ("ing", "ly", "ions", "ment", "ness")
 
 
 def _is_sentence_word(ctx: _Context, seg: list[_Tok]) -> bool:
@@ -589,7 +654,7 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
     # A demonym before an unknown name ("Lebanese Hezbollah"): the country is an attribute, not part of it.
     if prefix and all(t.key in ctx.demonyms for t in prefix):
         run = rest
-    if len(run) == 1 and (run[0].key in _NON_NAME_WORDS or len(run[0].key) < 2):
+    if len(run) == 1 and (run[0].key in _NON_NAME_WORDS or len(run[0].key) < 2 or _mostly_lowercase(ctx, run[0].key)):
         return
     typ, method = _classify_rest(ctx, run)
     if typ is None:
@@ -605,7 +670,7 @@ def _add_discovered(
     start, end = run[0].start, run[-1].end
     surface = text[start:end]
     toks = name_tokens(surface)
-    if not toks or all(t in _NON_NAME_WORDS for t in toks):
+    if not toks or (typ in (None, "person", WEAK_PLACE) and all(t in _NON_NAME_WORDS for t in toks)):
         return
     if typ is None:
         typ = _context_type(ctx, text, start, end, run)
@@ -618,24 +683,46 @@ def _extract_normal(ctx: _Context, out: list[_Mention], aid: str, fld: str, text
         start = m.start()
         sentence_start = bool(_SENTENCE_START_RE.search(text[max(lo, start - 6) : start])) or start == lo
         toks = _tokenize(m.group(), start)
-        for k, seg in enumerate(_split_segments(toks)):
+        for k, seg in enumerate(_split_segments(ctx, toks)):
             _process_segment(ctx, out, aid, fld, text, seg, sentence_start and k == 0 and seg[0].start == toks[0].start)
 
 
-def _extract_headline(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, lo: int, hi: int, known: dict[str, _Mention]) -> None:
-    """Title Case / ALL CAPS text: keep only names known from the article, the registry or the gazetteer."""
-    for m in SPAN_RE.finditer(text, lo, hi):
-        toks = [t for t in _tokenize(m.group(), m.start()) if t.cap]
+def _headline_tokens(span: str, offset: int) -> list[_Tok]:
+    toks = []
+    for t in _tokenize(span, offset):
+        if t.cap and t.text.endswith(_POSSESSIVE) and len(t.text) > 3:
+            cut = len(t.text) - 2
+            t = _Tok(t.text[:cut], t.start, t.start + cut, fold(t.text[:cut]), True)
+        toks.append(t)
+    return toks
+
+
+def _extract_headline(
+    ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, lo: int, hi: int, known: dict[str, _Mention],
+    style: str = "title",
+) -> None:  # fmt: skip
+    """Title Case / ALL CAPS text: keep only names known from the article, the registry or the gazetteer
+    (plus, in Title Case, a name right after a person's title: "Foreign Minister X Y")."""
+    fuzzy_known = [(k.split(), m) for k, m in known.items() if " " in k]
+    for sm in SPAN_RE.finditer(text, lo, hi):
+        toks = _headline_tokens(sm.group(), sm.start())
         i = 0
         n = len(toks)
+        after_title = False
         while i < n:
             hit = None
+            if not toks[i].cap:
+                i += 1
+                continue
             for j in range(min(n, i + MAX_LOOKUP_TOKENS), i, -1):
                 window = toks[i:j]
+                if not window[-1].cap:
+                    continue
                 # Headline tokens must be adjacent in the text (no words skipped between them).
                 if any(window[x + 1].start - window[x].end > 2 for x in range(len(window) - 1)):
                     continue
-                key = " ".join(name_tokens(" ".join(t.text for t in window)))
+                wtoks = name_tokens(" ".join(t.text for t in window))
+                key = " ".join(wtoks)
                 rid = _lookup_registry(ctx, window)
                 if rid is not None:
                     hit = _Mention(aid, fld, 0, 0, "", (), "registry", ref=rid, method="registry")
@@ -647,9 +734,25 @@ def _extract_headline(ctx: _Context, out: list[_Mention], aid: str, fld: str, te
                     place = _lookup_place(ctx, window)
                     if place is not None:
                         hit = _Mention(aid, fld, 0, 0, "", (), "place", ref=place.name, type_hint="place", country=place.country, method="gazetteer")
-                    elif len(window) == 1 and window[0].key in ctx.demonyms:
-                        cname = ctx.demonyms[window[0].key]
+                    elif len(window) == 1 and _demonym_country(ctx, window[0].key):
+                        cname = _demonym_country(ctx, window[0].key)
                         hit = _Mention(aid, fld, 0, 0, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym")
+                    elif len(wtoks) >= 2:
+                        # A spelling variant of a name known from the article ("Fuad Hussein" / "Fuad Hussain").
+                        for ktoks, src in fuzzy_known:
+                            if src.kind == "discovered" and same_name(wtoks, ktoks):
+                                hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint=src.type_hint,
+                                               country=src.country, method="headline")  # fmt: skip
+                                break
+                    if hit is None and after_title and style == "title" and 2 <= len(window) <= 3 and all(
+                        t.cap and t.key not in _NON_NAME_WORDS and t.key not in ctx.demonyms for t in window
+                    ):
+                        hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint="person", method="title")
+                    if hit is None and fld != "title" and 2 <= len(window) <= 4 and all(_unseen_lowercase(ctx, t) for t in window):
+                        # Inside a body (a list line, a subheading) a run of words the corpus never
+                        # writes in lower case is a name even without context.
+                        typ, _ = _classify_rest(ctx, window)
+                        hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint=typ, method="headline")
                 if hit is not None:
                     hit.start, hit.end = window[0].start, window[-1].end
                     hit.surface = text[hit.start : hit.end]
@@ -657,23 +760,28 @@ def _extract_headline(ctx: _Context, out: list[_Mention], aid: str, fld: str, te
                     i = j
                     break
             else:
+                after_title = toks[i].key in PERSON_TITLE_HEADS
                 i += 1
+                continue
+            after_title = False
 
 
-def _extract_field(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, known: dict[str, _Mention] | None) -> list[tuple[int, int, str]]:
+def _extract_field(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, known: dict[str, _Mention] | None) -> list[tuple[int, int, str, str]]:
     """Extract normal lines now; return the headline-styled lines for a second pass."""
     deferred = []
     if fld == "title" and known is not None:
         style = _line_style(text)
         if style != "normal":
-            _extract_headline(ctx, out, aid, fld, text, 0, len(text), known)
+            _extract_headline(ctx, out, aid, fld, text, 0, len(text), known, style)
         else:
             _extract_normal(ctx, out, aid, fld, text, 0, len(text))
         return deferred
     for m in _LINE_RE.finditer(text):
         line = m.group()
-        if _line_style(line) == "caps":
-            deferred.append((m.start(), m.end(), fld))
+        style = _line_style(line)
+        if style == "caps" or (style == "title" and len(line) <= HEADLINE_LINE_MAX and not line.rstrip().endswith(_SENTENCE_END)):
+            # Subheadings, "See also" teasers, all-caps headlines inside the text.
+            deferred.append((m.start(), m.end(), fld, style))
         else:
             _extract_normal(ctx, out, aid, fld, text, m.start(), m.end())
     return deferred
@@ -694,14 +802,14 @@ def _known_keys(mentions: list[_Mention]) -> dict[str, _Mention]:
 
 def _extract_article(ctx: _Context, aid: str, title: str, captions: str, body: str) -> list[_Mention]:
     out: list[_Mention] = []
-    deferred: list[tuple[int, int, str]] = []
+    deferred: list[tuple[int, int, str, str]] = []
     texts = {"title": title, "caption": captions, "body": body}
     for fld in ("caption", "body"):
         if texts[fld]:
             deferred += _extract_field(ctx, out, aid, fld, texts[fld], None)
     known = _known_keys(out)
-    for lo, hi, fld in deferred:
-        _extract_headline(ctx, out, aid, fld, texts[fld], lo, hi, known)
+    for lo, hi, fld, style in deferred:
+        _extract_headline(ctx, out, aid, fld, texts[fld], lo, hi, known, style)
     if title:
         _extract_field(ctx, out, aid, "title", title, known)
     # Registry and gazetteer hits keep the exact slice as surface.
@@ -762,6 +870,9 @@ class _Entity:
     countries: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     n: int = 0
+    strong: int = 0  # mentions with a strong type cue
+    default_type: str | None = None  # the type when no mention carries a cue
+    type_cache: str | None = None
 
 
 def _vote(c: Counter[str]) -> str | None:
@@ -769,10 +880,9 @@ def _vote(c: Counter[str]) -> str | None:
 
 
 def _entity_type(e: _Entity) -> str:
-    typ = _vote(e.types)
-    if typ:
-        return typ
-    return "person" if len(e.tokens) >= 2 else "other"
+    if e.type_cache is None:
+        e.type_cache = _vote(e.types) or e.default_type or ("person" if len(e.tokens) >= 2 else "other")
+    return e.type_cache
 
 
 def extract_actors(articles: pl.DataFrame, registry: pl.DataFrame | None, clusters: pl.DataFrame | None = None) -> ActorResult:
@@ -861,12 +971,29 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
             e = groups[m.tokens] = _Entity(m.tokens)
         e.n += 1
         e.surfaces[m.surface] += 1
-        if m.type_hint:
-            e.types[m.type_hint] += 1
+        if m.type_hint == WEAK_PLACE:
+            e.types["place"] += 1
+        elif m.type_hint:
+            e.types[m.type_hint] += STRONG_CUE_WEIGHT
+            e.strong += 1
         if m.country:
             e.countries[m.country] += 1
         if m.role:
             e.roles[m.role] += 1
+
+    # Names without any type cue: a multi-token name holding an ordinary word ("Federal Reserve",
+    # "Air France") is an organisation's; a lone word that ends a person's full name elsewhere in
+    # the corpus ("Yeltsin" after "Boris Yeltsin") is a person's.
+    surnames = {t[-1] for t, e in groups.items() if len(t) >= 2 and _vote(e.types) == "person"}
+    for toks, e in groups.items():
+        if e.types:
+            continue
+        if len(toks) == 1:
+            e.default_type = "person" if toks[0] in surnames else None
+        elif toks[0] in ctx.given:
+            e.default_type = "person"
+        elif any(_is_common_word(ctx, t) for t in toks):
+            e.default_type = "organization"
 
     # Registry names as merge targets for variants ("Kattayib X" -> registry "Kataib X").
     reg_targets: list[tuple[tuple[str, ...], str, str]] = []
@@ -874,7 +1001,8 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
         for key, aid in reg.by_key.items():
             reg_targets.append((tuple(key.split()), aid, actors[aid]["name"]))
 
-    # Block candidate pairs by first and last token: variants share at least one exactly.
+    # Block candidate pairs by the consonant skeleton of the first and of the last token: spelling
+    # variants of a name keep at least one of the two (all-pairs would be quadratic in names).
     # Leader clustering, most frequent and longest first, so merges never chain.
     order = sorted(groups.values(), key=lambda e: (-e.n, -len(e.tokens), e.tokens))
     leaders: list[_Entity] = []
@@ -883,9 +1011,10 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
     reg_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
     reg_last: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
     for t in reg_targets:
-        reg_first[t[0][0]].append(t)
-        reg_last[t[0][-1]].append(t)
+        reg_first[skeleton(t[0][0])].append(t)
+        reg_last[skeleton(t[0][-1])].append(t)
     entity_actor: dict[tuple[str, ...], str] = {}
+    by_org_key: dict[tuple[str, ...], _Entity] = {}
 
     def new_actor(e: _Entity) -> str:
         name = e.surfaces.most_common(1)[0][0]
@@ -900,24 +1029,30 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
         actors[aid] = {
             "actor_id": aid, "name": name, "type": _entity_type(e), "country": country, "side": country_side(country),
             "role": _vote(e.roles), "origin": "discovered", "aliases": [],
+            "_weak_type": e.strong == 0,
         }  # fmt: skip
         return aid
 
     for e in order:
         best: tuple[float, str, str] | None = None
-        cands_r = {id(t): t for t in reg_first.get(e.tokens[0], []) + reg_last.get(e.tokens[-1], [])}
+        first, last = skeleton(e.tokens[0]), skeleton(e.tokens[-1])
+        cands_r = {id(t): t for t in reg_first.get(first, []) + reg_last.get(last, [])}
         for toks, aid, rname in cands_r.values():
             s = same_name(e.tokens, toks)
             if s and (best is None or s > best[0]):
                 best = (s, aid, rname)
         if best is None:
-            cands = {id(x): x for x in by_first.get(e.tokens[0], []) + by_last.get(e.tokens[-1], [])}
+            cands = {id(x): x for x in by_first.get(first, []) + by_last.get(last, [])}
             for lead in cands.values():
                 if _type_clash(_entity_type(e), _entity_type(lead)):
                     continue
                 s = same_name(e.tokens, lead.tokens)
                 if s and (best is None or s > best[0]):
                     best = (s, entity_actor[lead.tokens], actors[entity_actor[lead.tokens]]["name"])
+        okey = _org_key(ctx, e.tokens) if _entity_type(e) == "organization" else None
+        if best is None and okey is not None and okey in by_org_key:
+            lead = by_org_key[okey]
+            best = (ORG_KEY_MATCH_SCORE, entity_actor[lead.tokens], actors[entity_actor[lead.tokens]]["name"])
         if best is not None:
             score, aid, canonical = best
             entity_actor[e.tokens] = aid
@@ -932,8 +1067,10 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
         aid = new_actor(e)
         entity_actor[e.tokens] = aid
         leaders.append(e)
-        by_first[e.tokens[0]].append(e)
-        by_last[e.tokens[-1]].append(e)
+        by_first[first].append(e)
+        by_last[last].append(e)
+        if okey is not None:
+            by_org_key.setdefault(okey, e)
 
     for m in disc:
         m.actor_id = entity_actor[m.tokens]
@@ -941,7 +1078,29 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
     # 3. Short forms: a bare family name resolves to the one full person name that ends with it
     # in the same article, else in the same story cluster; two candidates = ambiguous, left alone.
     _resolve_short_forms(mentions, actors, clusters, merges)
+    _resolve_org_short_forms(ctx, mentions, actors, merges)
     return actors
+
+
+# Organisation names written two ways ("Ministry of Foreign Affairs" / "Foreign Ministry") share
+# their content words; such a merge scores this much (below any spelling-variant score).
+ORG_KEY_MATCH_SCORE = 0.85
+_ORG_FILLER = frozenset({"of", "the", "for", "and", "affairs", "on", "&"})
+
+
+def _org_key(ctx: _Context, tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """Order-free content words of an organisation name; country words become '@country'."""
+    out = set()
+    for t in tokens:
+        if t in _ORG_FILLER:
+            continue
+        country = ctx.demonyms.get(t)
+        if country is None:
+            place = ctx.places.get(t)
+            if place is not None and place.kind == "country":
+                country = place.country
+        out.add("@" + country if country else t)
+    return tuple(sorted(out))
 
 
 def _type_clash(a: str, b: str) -> bool:
@@ -990,8 +1149,9 @@ def _resolve_short_forms(mentions: list[_Mention], actors: dict[str, dict[str, A
     resolved: dict[tuple[str, str], list[str]] = defaultdict(list)  # (actor, surface) -> articles
     scores: dict[tuple[str, str], float] = {}
     for aid, ms in by_article.items():
-        shorts = [m for m in ms if m.kind == "discovered" and m.actor_id and actors[m.actor_id]["type"] in ("person", "other")
-                  and len(m.tokens) <= 2 and (m.type_hint in (None, "person"))]  # fmt: skip
+        shorts = [m for m in ms if m.kind == "discovered" and m.actor_id
+                  and (actors[m.actor_id]["type"] in ("person", "other") or actors[m.actor_id].get("_weak_type"))
+                  and len(m.tokens) <= 2 and (m.type_hint in (None, "person", WEAK_PLACE))]  # fmt: skip
         if not shorts:
             continue
         local = full_names([aid])
@@ -1021,10 +1181,57 @@ def _resolve_short_forms(mentions: list[_Mention], actors: dict[str, dict[str, A
         })  # fmt: skip
 
 
+def _resolve_org_short_forms(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[str, Any]], merges: list[dict[str, Any]]) -> None:
+    """"Foreign Ministry" -> the one "<country> Foreign Ministry" in the same article (if exactly one)."""
+    by_article: dict[str, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.actor_id and actors.get(m.actor_id, {}).get("type") == "organization":
+            by_article[m.article_id].append(m)
+    keys: dict[str, tuple[str, ...]] = {}
+
+    def okey(aid: str) -> tuple[str, ...]:
+        if aid not in keys:
+            keys[aid] = _org_key(ctx, name_tokens(actors[aid]["name"]))
+        return keys[aid]
+
+    resolved: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for art, ms in by_article.items():
+        ids = {m.actor_id for m in ms if m.actor_id}
+        if len(ids) < 2:
+            continue
+        qualified: dict[str, tuple[str, ...]] = {}
+        for a in ids:
+            k = okey(a)
+            if any(x.startswith("@") for x in k):
+                qualified[a] = tuple(x for x in k if not x.startswith("@"))
+        if not qualified:
+            continue
+        for m in ms:
+            if m.kind != "discovered" or m.actor_id in qualified:
+                continue
+            assert m.actor_id is not None
+            k = okey(m.actor_id)
+            if len(k) < 2:
+                continue
+            cands = [a for a, bare in qualified.items() if bare == k]
+            if len(cands) != 1:
+                continue
+            m.actor_id = cands[0]
+            resolved[(cands[0], m.surface)].append(art)
+    for (aid, surface), arts in resolved.items():
+        merges.append({
+            "actor_id": aid, "variant": surface, "canonical": actors[aid]["name"], "score": ORG_KEY_MATCH_SCORE,
+            "evidence": f"organisation named without its country; the only one with those words in the same article ({len(arts)} article(s), e.g. {arts[0]})",
+            "status": "auto",
+        })  # fmt: skip
+
+
 def _pick_full(m: _Mention, fulls: dict[str, tuple[str, ...]]) -> tuple[str, float] | None:
     found: dict[str, float] = {}
+    head = skeleton(m.tokens[-1])[:1]
     for aid, toks in fulls.items():
-        if aid == m.actor_id:
+        # Cheap filter first: a family-name match keeps the first letter (class) of the last token.
+        if aid == m.actor_id or skeleton(toks[-1])[:1] != head:
             continue
         s = short_form_score(m.tokens, toks)
         if s:
@@ -1060,7 +1267,10 @@ def _assemble(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[st
     for aid, a in actors.items():
         aliases = list(dict.fromkeys([*a.get("aliases", []), *sorted(s for s in surfaces.get(aid, ()) if s != a["name"])]))
         nm, na = cmap.get(aid, (0, 0))
-        rows.append({**a, "aliases": aliases, "n_mentions": nm, "n_articles": na})
+        if nm == 0 and a["origin"] != "registry":
+            continue  # a short form that was resolved away
+        row = {k: v for k, v in a.items() if not k.startswith("_")}
+        rows.append({**row, "aliases": aliases, "n_mentions": nm, "n_articles": na})
     actors_df = schema.conform("actors", pl.DataFrame(rows, schema={
         "actor_id": pl.String, "name": pl.String, "type": pl.String, "country": pl.String, "side": pl.String,
         "aliases": pl.List(pl.String), "role": pl.String, "origin": pl.String, "n_mentions": pl.Int32, "n_articles": pl.Int32,

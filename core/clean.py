@@ -46,6 +46,7 @@ SUBHEADING_MAX_WORDS = 12
 SUBHEADING_MAX_CHARS = 90
 SHORT_TOKEN_MAX_CHARS = 3  # "TT", "|", "»": a line this short with no sentence end is furniture
 REPEAT_HEADER_WINDOW = 8
+TITLE_CASE_SHARE = 0.8  # share of capitalised words that makes a line Title Case (a headline)
 TABLE_MIN_RUN = 3  # this many consecutive short lines in a body form a table or list  # a headline re-printed within this many units opens a new article
 # Corpus repetition: a unit seen in at least this many distinct contexts (previous+next unit) is
 # site furniture. Sentence-like units need far more evidence: short stock sentences ("He declined
@@ -57,13 +58,17 @@ REPEAT_MAX_CHARS = 200  # longer units are never removed for corpus repetition
 WRAP_MIN_LINES = 4
 WRAP_FOLLOWED_SHARE = 0.6
 WRAP_MAX_P90_CHARS = 100
+WRAP_OPEN_END_SHARE = 0.3  # share of lines that stop mid-sentence
 WRAP_SHORT_LINE_SHARE = 0.7  # a wrapped line shorter than this share of the width may end a paragraph
 TITLE_WORD_MIN_CHARS = 5  # words this long count for title/body overlap when choosing the title
+TITLE_OVERLAP_UNITS = 3  # opening paragraphs compared with candidate titles
+STRAY_HEADLINE_MAX_OVERLAP = 0.25  # a first headline sharing fewer of its words with the body is a stray link
 
 FATES = schema.LEDGER_FATES
 
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CLOSED_LINE = re.compile(r"[.!?:;\"'”’)\]]\s*$")
 _SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z\u00C0-\u024F\u0600-\u06FF]")
 
 # Vectorised unit patterns (Rust regex syntax, case-insensitive where marked).
@@ -94,12 +99,14 @@ RE_SHARE = (
     r"copy link|skip to (?:main )?content|back to top|all rights reserved.*|©.*|copyright\b.*)\s*$"
 )
 RE_META = (
-    r"(?i)^\s*(?:by\s+\p{Lu}|written by|reporting by|editing by|posted\b|published\b|updated\b|last updated\b|"
+    r"(?i)^\s*(?:by\s+(?-i:\p{Lu})\S*(?:\s+\S+){0,5}\s*$|written by|reporting by|editing by|posted\b|published\b|updated\b|last updated\b|"
     r"\d+\s+min(?:ute)?s?\s+read)"
 )
+# A date/time line: a short line holding a year or a clock time next to a month name or numeric date.
 RE_DATELIKE = (
-    r"(?i)^[\s\p{P}]*(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*[,\s]+)?"
-    r"(?:\d{1,4}[-/.\s]+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|\d{1,2})\w*[-/.,\s]+\d{1,4}\b.{0,30}$"
+    r"(?i)^.{0,40}(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d{2}\b"
+    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}\b|\b\d{1,2}:\d{2}\b).{0,40}$"
 )
 RE_SENTENCE_END = r"[.!?…]['\"”’»)\]]*\s*$"
 RE_NUMBER_ONLY = r"^[\s\d.,:;/%+\-–—#()]*\d[\s\d.,:;/%+\-–—#()]*$"
@@ -172,11 +179,16 @@ def _is_wrapped(lines: list[str]) -> bool:
     if followed / len(lens) < WRAP_FOLLOWED_SHARE:
         return False
     p90 = sorted(lens)[int(0.9 * (len(lens) - 1))]
-    return p90 <= WRAP_MAX_P90_CHARS
+    if p90 > WRAP_MAX_P90_CHARS:
+        return False
+    # one paragraph per line (no blank lines) also has short consecutive lines, but they end sentences
+    open_ends = sum(1 for ln in lines if ln.strip() and not _CLOSED_LINE.search(ln))
+    return open_ends / len(lens) >= WRAP_OPEN_END_SHARE
 
 
-def _build_units(lines: list[str]) -> list[_Unit]:
-    if not _is_wrapped(lines):
+def _build_units(lines: list[str], kind: str = "text") -> list[_Unit]:
+    # extracted HTML text is one paragraph per line by construction: never re-wrapped
+    if kind == "html" or not _is_wrapped(lines):
         return [_Unit(i, i, ln.strip()) for i, ln in enumerate(lines) if ln.strip()]
     nonblank = [ln for ln in lines if ln.strip()]
     width = sorted(len(ln.rstrip()) for ln in nonblank)[int(0.9 * (len(nonblank) - 1))]
@@ -218,22 +230,28 @@ def _unit_features(texts: list[str], doc_of_unit: list[int]) -> dict[str, list[A
         .str.replace_all(r"\s+", " ")
         .str.strip_chars()
     )
-    df = df.with_columns(key.alias("key"))
+    df = df.with_columns(key.alias("key"), n_chars=t.str.len_chars())
+    # Patterns that only matter on short units run on a blanked copy of long ones: the regex engine
+    # then skips the long paragraphs that make up most of the text (cost here is the bulk of clean).
+    short = pl.when(pl.col("n_chars") <= CAPTION_MAX_CHARS).then(t).otherwise(pl.lit(""))
+    tiny = pl.when(pl.col("n_chars") <= 250).then(t).otherwise(pl.lit(""))
+    head = t.str.slice(0, 250)
+    tail = t.str.slice(-12)
     df = df.with_columns(
-        n_chars=t.str.len_chars(),
         n_words=t.str.count_matches(r"\S+"),
         n_alpha=t.str.count_matches(r"\p{L}{2,}"),
-        ends_sentence=t.str.contains(RE_SENTENCE_END),
-        ends_colon=t.str.contains(r"[:;,]\s*$"),
-        is_number=t.str.contains(RE_NUMBER_ONLY) | t.str.contains(RE_NO_LETTERS),
-        credit=t.str.contains(RE_CREDIT),
-        link_list=t.str.contains(RE_LINK_LIST),
-        comment_form=t.str.contains(RE_COMMENT_FORM),
-        share=t.str.contains(RE_SHARE) & (t.str.len_chars() <= 80),
-        meta=(t.str.contains(RE_META) | t.str.contains(RE_DATELIKE)) & (t.str.len_chars() <= 120),
-        bullet=t.str.contains(RE_BULLET),
-        starts_lower=t.str.contains(r"^\p{Ll}"),
+        ends_sentence=tail.str.contains(RE_SENTENCE_END),
+        ends_colon=tail.str.contains(r"[:;,]\s*$"),
+        is_number=(tiny.str.contains(RE_NUMBER_ONLY) | tiny.str.contains(RE_NO_LETTERS)) & (pl.col("n_chars") <= 250),
+        credit=short.str.contains(RE_CREDIT),
+        link_list=tiny.str.contains(RE_LINK_LIST),
+        comment_form=head.str.contains(RE_COMMENT_FORM),
+        share=tiny.str.contains(RE_SHARE) & (pl.col("n_chars") <= 80),
+        meta=(tiny.str.contains(RE_META) | tiny.str.contains(RE_DATELIKE)) & (pl.col("n_chars") <= 120),
+        bullet=head.str.contains(RE_BULLET),
+        starts_lower=head.str.contains(r"^\p{Ll}"),
         has_digit=t.str.contains(r"\d"),
+        n_capitalised=tiny.str.count_matches(r"(?:^|\s)[\p{Lu}\d]"),
     )
     # Corpus repetition: in how many distinct (previous unit, next unit) contexts does a unit occur?
     # A reprinted article repeats its lines in the same context; furniture sits in many contexts.
@@ -266,6 +284,7 @@ class _DocWalker:
         self.reason: list[str] = [""] * n
         self.article_of: list[int] = [-1] * n
         self.articles: list[_Article] = []
+        self.outside: set[int] = set()  # units split off as outside any article
 
     # feature accessors -------------------------------------------------------------------
     def g(self, name: str, i: int) -> Any:
@@ -338,11 +357,14 @@ class _DocWalker:
         starts: list[int] = []
         for s, e in seg_bounds:
             rep = self.repeated_in(s, e)
-            has_body = any(self.body_like(i, rep) for i in range(s, e))
+            has_body = any(self.body_like(i, rep) and not self.title_case(i) for i in range(s, e))
             opens = has_body and (s == 0 or self.headline_shaped(s))
             if opens or not starts:
                 # the first segment is kept even without a body: its units become junk/preamble
                 starts.append(s)
+            elif not has_body:
+                # a block of headlines after the article (related stories): outside any article
+                self.outside.update(range(s, e))
             # re-printed headline inside a segment: "Title / caption / Title" opens a new article
             seen_body = False
             for i in range(s + 1, e):
@@ -360,6 +382,11 @@ class _DocWalker:
                         seen_body = False
         return starts
 
+    def title_case(self, i: int) -> bool:
+        """Most words capitalised, as in a Headline Of Another Story."""
+        n = self.g("n_words", i)
+        return n >= 3 and self.g("n_capitalised", i) >= TITLE_CASE_SHARE * n
+
     def repeated_in(self, s: int, e: int) -> set[str]:
         c = Counter(self.key(i) for i in range(s, e))
         return {k for k, v in c.items() if v > 1}
@@ -369,9 +396,13 @@ class _DocWalker:
         starts = self.article_starts()
         bounds = list(zip(starts, starts[1:] + [len(self.units)], strict=False))
         for s, e in bounds:
-            self.classify_article(s, e)
+            inside = [i for i in range(s, e) if i not in self.outside]
+            end = inside[-1] + 1 if inside else s
+            self.classify_article(s, end)
+            if end < e:
+                self.classify_outside(end, e)
 
-    def set(self, i: int, fate: str, reason: str, art: int) -> None:
+    def assign(self, i: int, fate: str, reason: str, art: int) -> None:
         self.fate[i] = fate
         self.reason[i] = reason
         self.article_of[i] = art
@@ -407,31 +438,46 @@ class _DocWalker:
         title_key = self.key(title_i) if title_i is not None else meta_key
         art.title = meta_title or (self.units[title_i].text if title_i is not None else "")
         caption_keys: list[str] = []
+        in_table_head = self.short_runs(s, first_body)
         for i in range(s, first_body):
             k = self.key(i)
             if i == title_i:
-                self.set(i, "title", "title" if meta_key is None else "title (as in the metadata)", idx)
+                self.assign(i, "title", "title" if meta_key is None else "title (as in the metadata)", idx)
             elif title_key is not None and k == title_key:
-                self.set(i, "repeat", "repeated title", idx)
+                self.assign(i, "repeat", "repeated title", idx)
             elif k in caption_keys:
-                self.set(i, "repeat", "repeated caption", idx)
+                self.assign(i, "repeat", "repeated caption", idx)
             elif (reason := self.furniture_reason(i)) is not None:
-                self.set(i, "junk", reason, idx)
-            elif self.g("n_chars", i) >= CAPTION_MIN_CHARS and self.g("n_alpha", i) >= 3 and (self.g("credit", i) or k in rep):
+                self.assign(i, "junk", reason, idx)
+            elif (
+                self.g("n_chars", i) >= CAPTION_MIN_CHARS
+                and self.g("n_alpha", i) >= 3
+                and (self.g("credit", i) or k in rep)
+            ):
                 # before the corpus check: a caption re-printed with its article elsewhere is still a caption
                 caption_keys.append(k)
                 art.captions.append(self.units[i].text)
-                self.set(i, "caption", "photo caption (credit pattern)" if self.g("credit", i) else "photo caption (printed twice)", idx)
-            elif (n := self.corpus_repeat(i)) > 0:
-                self.set(i, "repeat", f"repeated in {n} places across the corpus (site furniture)", idx)
+                self.assign(
+                    i,
+                    "caption",
+                    "photo caption (credit pattern)" if self.g("credit", i) else "photo caption (printed twice)",
+                    idx,
+                )
+            elif not in_table_head[i - s] and (n := self.corpus_repeat(i, in_body=True)) > 0:
+                self.assign(i, "repeat", f"repeated in {n} places across the corpus (site furniture)", idx)
             elif self.g("meta", i):
-                self.set(i, "junk", "byline/date line before the body", idx)
+                self.assign(i, "junk", "byline/date line before the body", idx)
             elif title_i is not None and i < title_i and self.headline_shaped(i, loose=True):
-                self.set(i, "junk", "stray headline with no body", idx)
-            elif self.doc.kind == "text" and self.g("n_alpha", i) <= 1 and not self.g("has_digit", i) and not self.g("ends_sentence", i):
-                self.set(i, "junk", "site furniture: short token", idx)
+                self.assign(i, "junk", "stray headline with no body", idx)
+            elif (
+                self.doc.kind == "text"
+                and self.g("n_alpha", i) <= 1
+                and not self.g("has_digit", i)
+                and not self.g("ends_sentence", i)
+            ):
+                self.assign(i, "junk", "site furniture: short token", idx)
             else:
-                self.set(i, "body", "text before the first paragraph", idx)
+                self.assign(i, "body", "text before the first paragraph", idx)
                 art.paragraphs.append(self.units[i].text)
 
         # --- body: paragraphs, inline captions, subheadings, junk ----------------------------
@@ -445,37 +491,39 @@ class _DocWalker:
             g = self.g
             if in_comments or g("comment_form", i):
                 in_comments = True
-                self.set(i, "junk", "comment form", idx)
+                self.assign(i, "junk", "comment form", idx)
                 continue
             if title_key is not None and k == title_key:
-                self.set(i, "repeat", "repeated title", idx)
+                self.assign(i, "repeat", "repeated title", idx)
             elif k in caption_keys:
-                self.set(i, "repeat", "repeated caption", idx)
+                self.assign(i, "repeat", "repeated caption", idx)
             elif k in seen:
-                self.set(i, "repeat", "repeated line", idx)
+                self.assign(i, "repeat", "repeated line", idx)
             elif (reason := self.furniture_reason(i)) is not None:
-                self.set(i, "junk", reason, idx)
+                self.assign(i, "junk", reason, idx)
             elif not in_table[i - first_body] and (n := self.corpus_repeat(i, in_body=True)) > 0:
-                self.set(i, "repeat", f"repeated in {n} places across the corpus (site furniture)", idx)
+                self.assign(i, "repeat", f"repeated in {n} places across the corpus (site furniture)", idx)
             elif (
                 g("credit", i)
                 and g("n_words", i) >= 3
                 and g("n_chars", i) <= CAPTION_MAX_CHARS
                 and len(_SENTENCE_BREAK.findall(self.units[i].text)) < CAPTION_MAX_SENTENCES
             ):
-                self.set(i, "inline_caption", "photo caption (credit pattern)", idx)
+                self.assign(i, "inline_caption", "photo caption (credit pattern)", idx)
                 art.inline_captions.append(self.units[i].text)
             elif self.is_stray_headline(i, e):
-                self.set(i, "junk", "stray headline with no body", idx)
+                self.assign(i, "junk", "stray headline with no body", idx)
             elif not prev_short and self.is_subheading_shape(i) and self.next_is_paragraph(i, e):
-                self.set(i, "subheading", "subheading (short line between paragraphs)", idx)
+                self.assign(i, "subheading", "subheading (short line between paragraphs)", idx)
                 art.subheadings.append(self.units[i].text)
             else:
-                self.set(i, "body", "body", idx)
+                self.assign(i, "body", "body", idx)
                 art.paragraphs.append(self.units[i].text)
             seen.add(k)
 
-    def choose_title(self, s: int, first_body: int, rep: set[str], meta_key: str | None, loose_first: bool) -> int | None:
+    def choose_title(
+        self, s: int, first_body: int, rep: set[str], meta_key: str | None, loose_first: bool
+    ) -> int | None:
         """Index of the header unit that is the title, or None (metadata title / no candidate)."""
         if meta_key is not None:
             for i in range(s, first_body):
@@ -490,16 +538,23 @@ class _DocWalker:
             return repeated[0]
         if len(cands) == 1:
             return cands[0]
-        # Several headline-shaped lines and none re-printed (e.g. a related-story link before the
-        # title): take the first, unless a later one shares more words with the opening paragraphs.
-        body_words = self.words_of(first_body, min(len(self.units), first_body + 3))
-        best, best_score = cands[0], -1.0
-        for i in cands:
+        # Several headline-shaped lines and none re-printed: the first is the title (a dek or
+        # standfirst follows it) unless it shares almost no words with the opening paragraphs: then
+        # it is a stray related-story headline and the best-matching later line is the title.
+        body_words = self.words_of(first_body, min(e_body := len(self.units), first_body + TITLE_OVERLAP_UNITS))
+        del e_body
+
+        def overlap(i: int) -> float:
             words = {w for w in _WORD.findall(self.units[i].text.casefold()) if len(w) >= TITLE_WORD_MIN_CHARS}
-            score = len(words & body_words) / max(len(words), 1)
-            if score > best_score:
-                best, best_score = i, score
-        return best
+            return len(words & body_words) / max(len(words), 1)
+
+        scores = [overlap(i) for i in cands]
+        if scores[0] >= STRAY_HEADLINE_MAX_OVERLAP:
+            return cands[0]
+        best = max(range(len(cands)), key=lambda j: (scores[j], -j))
+        if scores[best] >= STRAY_HEADLINE_MAX_OVERLAP and self.g("n_alpha", cands[best]) >= 3:
+            return cands[best]
+        return cands[0]
 
     def words_of(self, s: int, e: int) -> set[str]:
         text = " ".join(self.units[i].text for i in range(s, e)).casefold()
@@ -543,7 +598,10 @@ class _DocWalker:
         short lines is a list (fixtures, rankings) and stays body."""
         if not (self.is_subheading_shape(i) and self.g("n_alpha", i) >= 3 and not self.g("has_digit", i)):
             return False
+        after_colon = i > 0 and bool(self.g("ends_colon", i - 1))  # "Referee:" / "P Smith (NZ)"
         in_list = (i + 1 < e and self.is_subheading_shape(i + 1)) or (i > 0 and self.is_subheading_shape(i - 1))
+        if after_colon:
+            return False
         return not in_list and not self.has_body_after(i, e)
 
     def next_is_paragraph(self, i: int, e: int) -> bool:
@@ -557,11 +615,14 @@ class _DocWalker:
         for i in range(s, e):
             reason = self.furniture_reason(i)
             if reason is None and self.corpus_repeat(i):
-                self.set(i, "repeat", "repeated in many places across the corpus (site furniture)", -1)
+                self.assign(i, "repeat", "repeated in many places across the corpus (site furniture)", -1)
                 continue
             if reason is None:
-                reason = "stray headline with no body" if self.headline_shaped(i, loose=True) else "text outside any article"
-            self.set(i, "junk", reason, -1)
+                if self.headline_shaped(i, loose=True) or self.title_case(i):
+                    reason = "stray headline with no body"
+                else:
+                    reason = "text outside any article"
+            self.assign(i, "junk", reason, -1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,7 +645,7 @@ def clean_documents(documents: Sequence[Document], progress: ProgressFn | None =
     doc_of_unit: list[int] = []
     for d, doc in enumerate(docs):
         lines = split_lines(doc.text or "")
-        units = _build_units(lines)
+        units = _build_units(lines, doc.kind)
         all_lines.append(lines)
         all_units.append(units)
         texts.extend(u.text for u in units)
@@ -593,7 +654,9 @@ def clean_documents(documents: Sequence[Document], progress: ProgressFn | None =
     feats = _unit_features(texts, doc_of_unit) if texts else {}
 
     art_rows: dict[str, list[Any]] = {c: [] for c in _ARTICLE_COLS}
-    led: dict[str, list[Any]] = {c: [] for c in ("source_file", "line_no", "text", "fate", "reason", "article_id", "record")}
+    led: dict[str, list[Any]] = {
+        c: [] for c in ("source_file", "line_no", "text", "fate", "reason", "article_id", "record")
+    }
     offset = 0
     step = max(1, len(docs) // 20)
     for d, doc in enumerate(docs):
@@ -699,18 +762,21 @@ def _emit(doc: Document, w: _DocWalker, arts: dict[str, list[Any]], led: dict[st
     led["record"].extend([doc.position if is_record else 0] * n_lines)
 
 
-# Metadata date formats tried in order (vectorised); anything left goes to dateparser once per string.
+# Metadata date formats tried in order (vectorised): (strptime format, regex extracting that part).
+# Whatever none of them parses goes to dateparser once per distinct string, at most
+# DATEPARSER_MAX_STRINGS of them (dateparser costs ~5-20 ms a call).
 _DATE_FORMATS = (
-    ("%Y-%m-%d", 10),
-    ("%Y/%m/%d", 10),
-    ("%d-%b-%Y", 11),
-    ("%b %d, %Y", None),
-    ("%B %d, %Y", None),
-    ("%d %B %Y", None),
-    ("%d %b %Y", None),
-    ("%a, %d %b %Y", 16),
-    ("%Y%m%d", 8),
+    ("%Y-%m-%d", r"^\d{4}-\d{2}-\d{2}"),
+    ("%Y/%m/%d", r"^\d{4}/\d{2}/\d{2}"),
+    ("%Y%m%d", r"^\d{8}$"),
+    ("%d-%b-%Y", r"^\d{1,2}-[A-Za-z]{3}-\d{4}"),
+    ("%d %b %Y", r"^\d{1,2} [A-Za-z]{3} \d{4}"),
+    ("%d %B %Y", r"^\d{1,2} [A-Za-z]{4,9},? \d{4}"),
+    ("%b %d, %Y", r"^[A-Za-z]{3}\.? \d{1,2}, \d{4}"),
+    ("%B %d, %Y", r"^[A-Za-z]{4,9} \d{1,2}, \d{4}"),
+    ("%a, %d %b %Y", r"^[A-Za-z]{3}, \d{1,2} [A-Za-z]{3} \d{4}"),
 )
+DATEPARSER_MAX_STRINGS = 1000
 
 
 def parse_metadata_dates(raw: pl.Series) -> pl.Series:
@@ -718,11 +784,11 @@ def parse_metadata_dates(raw: pl.Series) -> pl.Series:
     s = raw.cast(pl.String).str.strip_chars()
     frame = pl.DataFrame({"raw": s})
     exprs = []
-    for fmt, width in _DATE_FORMATS:
-        src = pl.col("raw").str.slice(0, width) if width else pl.col("raw")
-        exprs.append(src.str.to_date(fmt, strict=False))
+    for fmt, pattern in _DATE_FORMATS:
+        part = pl.col("raw").str.extract(f"({pattern})", 1).str.replace_all(r"[.,]", "").str.replace_all(r"\s+", " ")
+        exprs.append(part.str.to_date(fmt.replace(",", "").replace(".", ""), strict=False))
     out = frame.select(pl.coalesce(exprs).alias("d"))["d"]
-    missing = s.filter(out.is_null() & s.is_not_null() & (s != "")).unique().to_list()
+    missing = s.filter(out.is_null() & s.is_not_null() & (s != "")).unique().sort().to_list()[:DATEPARSER_MAX_STRINGS]
     if missing:
         parsed = _dateparser_dates(missing)
         if parsed:
@@ -737,7 +803,11 @@ def _dateparser_dates(values: list[str]) -> dict[str, Any]:
     except ImportError:  # pragma: no cover - dateparser is a pinned dependency
         return {}
     out: dict[str, Any] = {}
-    settings = {"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False, "PARSERS": ["timestamp", "absolute-time"]}
+    settings = {
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "PARSERS": ["timestamp", "absolute-time"],
+    }
     for v in values:
         try:
             dt = dateparser.parse(v[:100], settings=settings)  # type: ignore[arg-type]

@@ -261,9 +261,12 @@ def _list_input_files(inputs: Sequence[str | Path], run: _Run) -> list[tuple[str
 
 
 def _unique(label: str, seen: set[str]) -> str:
+    """`label`, or "name#2.ext", "name#3.ext", ... if taken (the extension still says the kind)."""
     out, n = label, 2
+    suffix = PurePosixPath(label).suffix
+    stem = label[: len(label) - len(suffix)] if suffix else label
     while out in seen:
-        out = f"{label}#{n}"
+        out = f"{stem}#{n}{suffix}"
         n += 1
     seen.add(out)
     return out
@@ -399,14 +402,17 @@ def _read_html(label: str, html: str, encoding: str, sha: str, size: int, run: _
     import trafilatura
 
     try:
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, as_dict=True)
+        extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     except Exception as exc:  # trafilatura/lxml on broken markup
         run.report(
             label, "error", f"HTML could not be parsed ({type(exc).__name__}: {exc})", "html", encoding, size, sha
         )
         return
-    if not isinstance(doc, dict):  # older/newer trafilatura may return a Document object
-        doc = doc.as_dict() if doc is not None and hasattr(doc, "as_dict") else (vars(doc) if doc is not None else None)
+    doc: dict[str, Any] | None
+    if extracted is None or isinstance(extracted, dict):
+        doc = extracted
+    else:
+        doc = extracted.as_dict()
     text = (doc or {}).get("text") or ""
     if not text.strip():
         reason = "no article text found in the HTML"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -62,6 +63,11 @@ _TRANSLIT = (
 _VOWELS = re.compile(r"[aeiou]+")
 
 
+# Caches: surfaces and tokens repeat heavily across a corpus; these are pure functions of strings.
+_CACHE = 1 << 18
+
+
+@lru_cache(maxsize=_CACHE)
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form: diacritics stripped, quotes/hyphens/dots folded, spaces collapsed.
 
@@ -77,6 +83,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=_CACHE)
 def name_tokens(name: str) -> tuple[str, ...]:
     """Folded identity tokens of a name: article particles (al-, el-, the) dropped unless alone."""
     toks = fold(name).split()
@@ -89,6 +96,7 @@ def name_key(name: str) -> str:
     return " ".join(name_tokens(name))
 
 
+@lru_cache(maxsize=_CACHE)
 def translit(token: str) -> str:
     """Collapse common transliteration variants of one folded token (ou->u, ph->f, doubles, y->i...)."""
     out = token
@@ -98,6 +106,7 @@ def translit(token: str) -> str:
     return _DOUBLE.sub(r"\1", out)
 
 
+@lru_cache(maxsize=_CACHE)
 def skeleton(token: str) -> str:
     """Consonant skeleton of a folded token: translit form without vowels; an initial vowel becomes 'V'.
 
@@ -110,6 +119,7 @@ def skeleton(token: str) -> str:
     return head + _VOWELS.sub("", t[1:])
 
 
+@lru_cache(maxsize=_CACHE)
 def token_similarity(a: str, b: str) -> float:
     """Similarity of two folded tokens in [0, 1]: 1 equal, 0.97 same translit form,
     0.92 same consonant skeleton (>= 3 letters, same first letter class), else normalised

@@ -92,7 +92,12 @@ class Filters:
 
     def is_active(self) -> bool:
         return bool(
-            self.date_from or self.date_to or self.outlets or self.actor_ids or self.search.strip() or self.collapse_copies
+            self.date_from
+            or self.date_to
+            or self.outlets
+            or self.actor_ids
+            or self.search.strip()
+            or self.collapse_copies
         )
 
     def describe(self) -> str:
@@ -301,7 +306,9 @@ def count_undated(articles: pl.DataFrame) -> int:
     return articles.get_column("published").null_count()
 
 
-def articles_in_period(articles: pl.DataFrame, period_start: date, period: str, outlet: str | None = None) -> pl.DataFrame:
+def articles_in_period(
+    articles: pl.DataFrame, period_start: date, period: str, outlet: str | None = None
+) -> pl.DataFrame:
     """The articles behind one bar of `articles_per_period` (outlet None or "" = all outlets)."""
     every = PERIODS[period]
     out = articles.filter(pl.col("published").dt.truncate(every) == period_start)
@@ -433,8 +440,15 @@ def mentions_in_context(articles: pl.DataFrame, mentions: pl.DataFrame, actor_id
     hits = mentions.filter(pl.col("actor_id") == actor_id)
     if hits.height == 0:
         return pl.DataFrame(
-            schema={"article_id": pl.String, "field": pl.String, "left": pl.String, "surface": pl.String,
-                    "right": pl.String, "start": pl.Int32, "end": pl.Int32}
+            schema={
+                "article_id": pl.String,
+                "field": pl.String,
+                "left": pl.String,
+                "surface": pl.String,
+                "right": pl.String,
+                "start": pl.Int32,
+                "end": pl.Int32,
+            }
         )
     texts = field_texts(articles.filter(pl.col("article_id").is_in(hits.get_column("article_id").unique().implode())))
     lo = pl.max_horizontal(pl.col("start") - width, pl.lit(0))
@@ -689,15 +703,12 @@ def align_statements(
     )
     used_a = conflict_rows.get_column("statement_a").implode()
     used_b = conflict_rows.get_column("statement_b").implode()
-    only_a = side_cols(a_ids.filter(~pl.col("statement_id").is_in(used_a)), "a").with_columns(
-        row_kind=pl.lit("only_a")
-    )
-    only_b = side_cols(b_ids.filter(~pl.col("statement_id").is_in(used_b)), "b").with_columns(
-        row_kind=pl.lit("only_b")
-    )
+    only_a = side_cols(a_ids.filter(~pl.col("statement_id").is_in(used_a)), "a").with_columns(row_kind=pl.lit("only_a"))
+    only_b = side_cols(b_ids.filter(~pl.col("statement_id").is_in(used_b)), "b").with_columns(row_kind=pl.lit("only_b"))
     parts = [
-        frame.with_columns([pl.lit(None, dtype=t).alias(n) for n, t in ALIGN_COLUMNS.items() if n not in frame.columns])
-        .select([pl.col(n).cast(t) for n, t in ALIGN_COLUMNS.items()])
+        frame.with_columns(
+            [pl.lit(None, dtype=t).alias(n) for n, t in ALIGN_COLUMNS.items() if n not in frame.columns]
+        ).select([pl.col(n).cast(t) for n, t in ALIGN_COLUMNS.items()])
         for frame in (conflict_rows, only_a, only_b)
     ]
     out = pl.concat(parts, how="vertical")

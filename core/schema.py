@@ -55,6 +55,8 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "n_chars": I32,  # len(body)
         "first_line": I32,  # first raw line (1-based) of the article in its source file; 0 for records
         "last_line": I32,
+        "inline_captions": StrList,  # photo captions found inside the body (not part of `body`)
+        "subheadings": StrList,  # subheadings found inside the body (not part of `body`)
     },
     "ledger": {
         "source_file": Str,
@@ -63,6 +65,7 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "fate": Str,  # title / caption / inline_caption / subheading / body / repeat / junk
         "reason": Str,
         "article_id": Str,  # null for lines between articles
+        "record": I32,  # 1-based record index for tabular inputs (line_no counts within it); 0 for files
     },
     "clusters": {
         "article_id": Str,
@@ -125,6 +128,9 @@ TABLES: dict[str, dict[str, pl.DataType]] = {
         "actor_ids": StrList,
         "anchor": Str,  # what a relative expression was resolved against
         "method": Str,
+        "value": Str,  # TimeML-style value: 2024-02-16, 2024-02, 2024, 2024-W07, 2024-Q3, XXXX-10-07 (unresolved)
+        "sentence_start": I32,  # offsets of `sentence` in the field's text (attach_event_actors uses them)
+        "sentence_end": I32,
     },
     "statements": {
         "statement_id": Str,

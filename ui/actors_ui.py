@@ -19,7 +19,9 @@ from ui.state import PageContext
 
 MERGE_DECISIONS_KEY = "actor_merge_decisions"  # {"corpus_key": str, "decisions": {(actor_id, variant): status}}
 MERGE_EDITOR_KEY = "actors_merge_editor"
-REGISTRY_STORE_KEY = "actor_registry_table"  # {"corpus_key": str, "frame": DataFrame, "edited": DataFrame, "source": str}
+REGISTRY_STORE_KEY = (
+    "actor_registry_table"  # {"corpus_key": str, "frame": DataFrame, "edited": DataFrame, "source": str}
+)
 REGISTRY_EDITOR_KEY = "actors_registry_editor"
 REGISTRY_UPLOAD_KEY = "actors_registry_upload"
 ALIAS_SEPARATOR = "; "

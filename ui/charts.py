@@ -11,12 +11,14 @@ from __future__ import annotations
 import html
 import textwrap
 
+import plotly.colors as pcolors
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
 # Charts show at most this many categories (actors, outlets) so they stay readable; tables show all.
 MAX_CATEGORIES = 25
+PALETTE = pcolors.qualitative.D3 + pcolors.qualitative.Set2 + pcolors.qualitative.Pastel
 HOVER_WRAP = 70
 
 
@@ -71,7 +73,8 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             col=1,
         )
     groups = events.get_column("group").unique(maintain_order=True).to_list()[:MAX_CATEGORIES] if events.height else []
-    for grp in groups:
+    for i, grp in enumerate(groups):
+        colour = PALETTE[i % len(PALETTE)]
         part = events.filter(pl.col("group") == grp)
         starts = _iso(part.get_column("date_start").to_list())
         ends = _iso(part.get_column("date_end").to_list())
@@ -83,8 +86,16 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                 xs += [s, e, None]
                 ys += [grp, grp, None]
             fig.add_trace(
-                go.Scatter(x=xs, y=ys, mode="lines", line={"width": 6}, opacity=0.35, showlegend=False, hoverinfo="skip",
-                           legendgroup=f"ev-{grp}"),
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line={"width": 6, "color": colour},
+                    opacity=0.35,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=f"ev-{grp}",
+                ),
                 row=2,
                 col=1,
             )
@@ -97,7 +108,7 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                 x=starts,
                 y=[grp] * part.height,
                 mode="markers",
-                marker={"size": 10},
+                marker={"size": 10, "color": colour},
                 name=grp,
                 legendgroup="happened",
                 legendgrouptitle_text=colour_by.capitalize(),
@@ -146,13 +157,17 @@ def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
     return fig
 
 
-def heatmap_figure(frame: pl.DataFrame, x: str, y: str, z: str, title: str, x_title: str = "", y_title: str = "") -> go.Figure:
+def heatmap_figure(
+    frame: pl.DataFrame, x: str, y: str, z: str, title: str, x_title: str = "", y_title: str = ""
+) -> go.Figure:
     """A heatmap of `z` over categories `x` × `y` (missing cells are 0), in the frame's category order."""
     xs = frame.get_column(x).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
     ys = frame.get_column(y).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
     cell = {(r[x], r[y]): r[z] for r in frame.select(x, y, z).iter_rows(named=True)}
     matrix = [[cell.get((xv, yv), 0) for xv in xs] for yv in ys]
-    fig = go.Figure(go.Heatmap(z=matrix, x=xs, y=ys, colorscale="Blues", hovertemplate="%{y} × %{x}: %{z}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(z=matrix, x=xs, y=ys, colorscale="Blues", hovertemplate="%{y} × %{x}: %{z}<extra></extra>")
+    )
     fig.update_layout(
         title=title,
         height=max(300, 22 * len(ys) + 140),
@@ -186,9 +201,14 @@ def lines_over_time_figure(frame: pl.DataFrame, group: str, value: str, title: s
 def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
     """Histogram-like bars: how many clusters have each size."""
     sizes = overview.group_by("size").len().sort("size")
-    fig = go.Figure(go.Bar(x=sizes.get_column("size").to_list(), y=sizes.get_column("len").to_list(), marker_color="#72b7b2"))
+    fig = go.Figure(
+        go.Bar(x=sizes.get_column("size").to_list(), y=sizes.get_column("len").to_list(), marker_color="#72b7b2")
+    )
     fig.update_layout(
-        title="Clusters by size", xaxis_title="articles in the cluster", yaxis_title="clusters", height=260,
+        title="Clusters by size",
+        xaxis_title="articles in the cluster",
+        yaxis_title="clusters",
+        height=260,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
     return fig

@@ -1,4 +1,11 @@
-"""The page list: one place, used by app.py (st.navigation) and by the tests (one AppTest per page)."""
+"""The page list: one place, used by app.py (st.navigation) and by the tests (one AppTest per page).
+
+Page files are named `<name>_page.py` while their URL is `/<name>`: Streamlit still treats a
+folder called pages/ as an old-style page folder until st.navigation has run once in the process
+(and AppTest re-detects it on every run), and a page whose URL equals its file stem is then run
+on its own, without app.py's sidebar. With different names the router falls back to app.py, which
+calls st.navigation. tests/test_layout.py keeps the two apart.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +17,17 @@ class PageSpec:
     path: str  # relative to the repo root (the folder of app.py)
     title: str
     icon: str
-    url_path: str
+    url_path: str  # the default page is served at "/" whatever its url_path
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "overview"),
-    PageSpec("pages/articles.py", "Articles", ":material/article:", "articles"),
-    PageSpec("pages/timeline.py", "Timeline", ":material/timeline:", "timeline"),
-    PageSpec("pages/actors.py", "Actors", ":material/groups:", "actors"),
-    PageSpec("pages/duplicates.py", "Duplicates", ":material/content_copy:", "duplicates"),
-    PageSpec("pages/statements.py", "Statements", ":material/format_quote:", "statements"),
+    PageSpec("pages/overview_page.py", "Overview", ":material/dashboard:", "overview"),
+    PageSpec("pages/articles_page.py", "Articles", ":material/article:", "articles"),
+    PageSpec("pages/timeline_page.py", "Timeline", ":material/timeline:", "timeline"),
+    PageSpec("pages/actors_page.py", "Actors", ":material/groups:", "actors"),
+    PageSpec("pages/duplicates_page.py", "Duplicates", ":material/content_copy:", "duplicates"),
+    PageSpec("pages/statements_page.py", "Statements", ":material/format_quote:", "statements"),
 )
 
 HOME = PAGES[0]
+ARTICLES = PAGES[1]  # the reader other pages open an article in

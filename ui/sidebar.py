@@ -40,7 +40,9 @@ def _corpus_choice() -> LoadResult | None:
     labels = [s.label for s in sources] + [UPLOAD_LABEL]
     if st.session_state.get(SOURCE_KEY) not in labels:
         st.session_state[SOURCE_KEY] = labels[0]
-    choice = st.selectbox("Corpus", labels, key=SOURCE_KEY, help="A configured folder or bundle, the sample, or your own files")
+    choice = st.selectbox(
+        "Corpus", labels, key=SOURCE_KEY, help="A configured folder or bundle, the sample, or your own files"
+    )
     if choice == UPLOAD_LABEL:
         result = _upload_panel()
     else:
@@ -48,7 +50,7 @@ def _corpus_choice() -> LoadResult | None:
     if result is None:
         return None
     if result.corpus is None:
-        st.error(result.error or "The corpus could not be loaded.")
+        st.error("The corpus could not be loaded; the page says why.")
     else:
         n = result.corpus["articles"].height
         failed = [s for s in STAGES if result.corpus.stage_error(s)]

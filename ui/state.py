@@ -18,6 +18,7 @@ import streamlit as st
 from core import query
 from core.bundle import Corpus
 from ui.corpus import LoadResult
+from ui.text import md_escape
 
 ACTIVE_KEY = "active_corpus"  # LoadResult of the corpus in use this run
 CLUSTERS_OVERRIDE_KEY = "clusters_override"  # {"corpus_key", "params", "clusters"} from the Duplicates page
@@ -29,7 +30,8 @@ FILTER_ACTORS = "filter_actors"
 FILTER_SEARCH = "filter_search"
 FILTER_COLLAPSE = "filter_collapse_copies"
 FILTER_KEYS = (FILTER_DATES, FILTER_OUTLETS, FILTER_ACTORS, FILTER_SEARCH, FILTER_COLLAPSE)
-FILTERS_CORPUS_KEY = "filters_corpus_key"  # the corpus the filter values were chosen for
+FILTERS_CORPUS_KEY = "filters_corpus_key"
+OPEN_ARTICLE_KEY = "open_article_id"  # another page asks the Articles reader to open this article  # the corpus the filter values were chosen for
 
 
 @dataclass
@@ -106,7 +108,7 @@ def page_context() -> PageContext | None:
         st.info("No corpus is selected. Choose one in the sidebar.")
         return None
     if result.corpus is None:
-        st.error(result.error or "The corpus could not be loaded.")
+        st.error(md_escape(result.error or "The corpus could not be loaded."))
         return None
     tables, key = session_tables(result)
     filters = filters_from_state(tables["articles"])

@@ -18,12 +18,13 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
 
 STYLE = """
 <style>
-.nd-doc { font-family: Georgia, 'Times New Roman', serif; line-height: 1.55; font-size: 1.0rem; }
+.nd-doc { font-family: Georgia, 'Times New Roman', serif; line-height: 1.55; font-size: 1.0rem; overflow-wrap: anywhere; }
 .nd-doc h3 { font-family: inherit; margin: 0 0 .4rem 0; }
 .nd-caption { color: #555; font-style: italic; font-size: .9rem; margin: .2rem 0; }
 .nd-lines { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .8rem; line-height: 1.4; }
-.nd-line { padding: 1px 4px; border-left: 3px solid transparent; white-space: pre-wrap; word-break: break-word; }
-.nd-line .nd-no { color: #999; display: inline-block; min-width: 3.2em; }
+.nd-line { padding: 1px 4px; border-left: 3px solid transparent; display: flex; gap: .5em; }
+.nd-line .nd-no { color: #999; flex: 0 0 3em; text-align: right; text-decoration: none; }
+.nd-line .nd-tx { flex: 1 1 auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 .nd-removed { color: #8a8a8a; text-decoration: line-through; border-left-color: #d9534f; background: #fbeeee; }
 .nd-fate { font-size: .72rem; color: #fff; background: #777; border-radius: 3px; padding: 0 4px; margin-left: .4em;
            text-decoration: none; display: inline-block; }
@@ -35,7 +36,8 @@ mark.nd-cue { background: #d6e9ff; padding: 0 2px; }
 mark.nd-surface { background: #fff3b0; padding: 0 2px; }
 mark.nd-diff { background: #ffe08a; padding: 0 1px; }
 .nd-shared { color: #333; }
-.nd-side { font-size: .92rem; line-height: 1.5; }
+.nd-side { font-size: .92rem; line-height: 1.5; overflow-wrap: anywhere; }
+.nd-stmt { overflow-wrap: anywhere; }
 table.nd-cmp { width: 100%; border-collapse: collapse; font-size: .9rem; line-height: 1.45; table-layout: fixed; }
 table.nd-cmp th { text-align: left; border-bottom: 2px solid #ccc; padding: 4px; }
 table.nd-cmp td { vertical-align: top; padding: 4px 6px; border-bottom: 1px solid #eee; word-break: break-word; }
@@ -97,7 +99,7 @@ def raw_lines_html(lines: Iterable[dict]) -> str:
         badge = esc(fate + (f": {reason}" if reason else ""))
         rows.append(
             f'<div class="{cls}"><span class="nd-no">{int(line.get("line_no") or 0)}</span>'
-            f'{esc(line.get("text")) or "&nbsp;"}<span class="nd-fate">{badge}</span></div>'
+            f'<span class="nd-tx">{esc(line.get("text")) or "&nbsp;"}<span class="nd-fate">{badge}</span></span></div>'
         )
     return STYLE + '<div class="nd-lines">' + "".join(rows) + "</div>"
 

@@ -23,6 +23,11 @@ def file_stem(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "table"
 
 
+def fit_height(frame: pl.DataFrame, max_px: int = 360) -> int:
+    """A table height showing every row up to `max_px` (no empty rows under a short table)."""
+    return min(max_px, 35 * (frame.height + 1) + 3)
+
+
 def download_csv(frame: pl.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
     """A download button for `frame` as CSV (bytes made on click by core.export.table_to_csv_bytes)."""
     st.download_button(
@@ -54,7 +59,15 @@ def table(
     if frame.height == 0 and empty_message:
         st.info(empty_message)
         return None
-    kwargs: dict[str, Any] = {"hide_index": True, "key": key, "column_config": column_config, "height": height}
+    config = {
+        name: st.column_config.DateColumn(format="YYYY-MM-DD")
+        for name, dtype in frame.schema.items()
+        if dtype == pl.Date
+    }
+    config.update(column_config or {})
+    if isinstance(height, int):
+        height = fit_height(frame, height)
+    kwargs: dict[str, Any] = {"hide_index": True, "key": key, "column_config": config, "height": height}
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
     event = st.dataframe(frame, **kwargs)
@@ -85,7 +98,9 @@ def stage_notice(ctx: PageContext, *stages: str) -> bool:
         err = ctx.stage_error(stage)
         if err:
             failed = True
-            st.warning(f"The **{stage}** stage failed when this corpus was built, so its results are missing here: {err}")
+            st.warning(
+                f"The **{stage}** stage failed when this corpus was built, so its results are missing here: {err}"
+            )
     return failed
 
 

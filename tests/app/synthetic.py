@@ -19,7 +19,7 @@ XSS_TITLE = "<script>window.__pwned=1;document.title='PWNED'</script>Talks resum
 XSS_BODY = (
     "Officials met again. <img src=x onerror=\"window.__pwned=1;document.title='PWNED'\"> "
     "See [click me](javascript:window.__pwned=1) and ![pixel](https://example.invalid/p.png) "
-    "and <a href=\"javascript:window.__pwned=1\">this</a>. The Ruritania Foreign Ministry said talks went well."
+    'and <a href="javascript:window.__pwned=1">this</a>. The Ruritania Foreign Ministry said talks went well.'
 )
 
 ACTORS = [
@@ -79,12 +79,26 @@ def make_synthetic_corpus(with_xss: bool = False, failed_stage: str | None = Non
         lines += [(s.strip() + ".", "body", "") for s in body.split(". ") if s.strip()]
         for i, (text, fate, reason) in enumerate(lines):
             ledger.append(
-                {"source_file": src, "line_no": first + i, "text": text, "fate": fate, "reason": reason, "article_id": key}
+                {
+                    "source_file": src,
+                    "line_no": first + i,
+                    "text": text,
+                    "fate": fate,
+                    "reason": reason,
+                    "article_id": key,
+                }
             )
         last = first + len(lines) - 1
         line_cursor[src] = last + 1  # one blank, unassigned line between articles
         ledger.append(
-            {"source_file": src, "line_no": last + 1, "text": "", "fate": "junk", "reason": "blank line", "article_id": None}
+            {
+                "source_file": src,
+                "line_no": last + 1,
+                "text": "",
+                "fate": "junk",
+                "reason": "blank line",
+                "article_id": None,
+            }
         )
         articles.append(
             {
@@ -112,22 +126,51 @@ def make_synthetic_corpus(with_xss: bool = False, failed_stage: str | None = Non
                 start = text.find(name)
                 while start >= 0:
                     mentions.append(
-                        {"article_id": art["article_id"], "actor_id": actor_id, "field": fname, "surface": name,
-                         "start": start, "end": start + len(name), "method": "registry"}
+                        {
+                            "article_id": art["article_id"],
+                            "actor_id": actor_id,
+                            "field": fname,
+                            "surface": name,
+                            "start": start,
+                            "end": start + len(name),
+                            "method": "registry",
+                        }
                     )
                     start = text.find(name, start + 1)
     counts = pl.DataFrame(mentions).group_by("actor_id").agg(n_m=pl.len(), n_a=pl.col("article_id").n_unique())
     count_map = {r["actor_id"]: (r["n_m"], r["n_a"]) for r in counts.iter_rows(named=True)}
     actors = [
-        {"actor_id": a, "name": n, "type": t, "country": c, "side": s, "aliases": al, "role": "", "origin": "registry",
-         "n_mentions": count_map.get(a, (0, 0))[0], "n_articles": count_map.get(a, (0, 0))[1]}
+        {
+            "actor_id": a,
+            "name": n,
+            "type": t,
+            "country": c,
+            "side": s,
+            "aliases": al,
+            "role": "",
+            "origin": "registry",
+            "n_mentions": count_map.get(a, (0, 0))[0],
+            "n_articles": count_map.get(a, (0, 0))[1],
+        }
         for a, n, t, c, s, al in ACTORS
     ]
     merges = [
-        {"actor_id": "a_pm", "variant": "Elna Varro", "canonical": "Prime Minister Elna Varo", "score": 0.93,
-         "evidence": "edit distance 1, same context", "status": "auto"},
-        {"actor_id": "a_gen", "variant": "Tomas Breck", "canonical": "General Tomas Brek", "score": 0.9,
-         "evidence": "edit distance 1", "status": "auto"},
+        {
+            "actor_id": "a_pm",
+            "variant": "Elna Varro",
+            "canonical": "Prime Minister Elna Varo",
+            "score": 0.93,
+            "evidence": "edit distance 1, same context",
+            "status": "auto",
+        },
+        {
+            "actor_id": "a_gen",
+            "variant": "Tomas Breck",
+            "canonical": "General Tomas Brek",
+            "score": 0.9,
+            "evidence": "edit distance 1",
+            "status": "auto",
+        },
     ]
 
     clusters = []
@@ -140,8 +183,15 @@ def make_synthetic_corpus(with_xss: bool = False, failed_stage: str | None = Non
     ):
         for aid, sim, rep in members:
             clusters.append(
-                {"article_id": aid, "level": level, "cluster_id": cid, "similarity": sim, "is_representative": rep,
-                 "cluster_size": len(members), "representative_rule": "earliest"}
+                {
+                    "article_id": aid,
+                    "level": level,
+                    "cluster_id": cid,
+                    "similarity": sim,
+                    "is_representative": rep,
+                    "cluster_size": len(members),
+                    "representative_rule": "earliest",
+                }
             )
 
     events, statements, conflicts = [], [], []
@@ -157,11 +207,21 @@ def make_synthetic_corpus(with_xss: bool = False, failed_stage: str | None = Non
                 sent_start = body.rfind(". ", 0, start) + 2 if body.rfind(". ", 0, start) >= 0 else 0
                 sent_end = body.find(".", start) + 1
                 events.append(
-                    {"event_id": f"ev_{art['article_id']}_{start}", "article_id": art["article_id"], "field": "body",
-                     "expression": expr, "start": start, "end": start + len(expr), "date_start": d0, "date_end": d1,
-                     "precision": prec, "sentence": body[sent_start:sent_end],
-                     "actor_ids": [a for a, n, *_ in ACTORS if n in body[sent_start:sent_end]], "anchor": "published",
-                     "method": "pattern"}
+                    {
+                        "event_id": f"ev_{art['article_id']}_{start}",
+                        "article_id": art["article_id"],
+                        "field": "body",
+                        "expression": expr,
+                        "start": start,
+                        "end": start + len(expr),
+                        "date_start": d0,
+                        "date_end": d1,
+                        "precision": prec,
+                        "sentence": body[sent_start:sent_end],
+                        "actor_ids": [a for a, n, *_ in ACTORS if n in body[sent_start:sent_end]],
+                        "anchor": "published",
+                        "method": "pattern",
+                    }
                 )
         for speaker, actor_id, side, claim in (
             ("The Ruritania Foreign Ministry", "a_rfm", "Ruritania", "the talks on the troop withdrawal would resume"),
@@ -175,10 +235,22 @@ def make_synthetic_corpus(with_xss: bool = False, failed_stage: str | None = Non
             if sp >= 0 and start >= 0 and start - sp < len(speaker) + 30:
                 cue = "denied" if "denied" in body[sp:start] else "said"
                 statements.append(
-                    {"statement_id": f"st_{art['article_id']}_{start}", "article_id": art["article_id"],
-                     "speaker": speaker, "speaker_start": sp, "speaker_end": sp + len(speaker), "actor_id": actor_id,
-                     "side": side, "cue": cue, "text": claim, "start": start, "end": start + len(claim),
-                     "kind": "reported", "sourcing": "organization" if actor_id != "a_pm" else "named", "copy_of": None}
+                    {
+                        "statement_id": f"st_{art['article_id']}_{start}",
+                        "article_id": art["article_id"],
+                        "speaker": speaker,
+                        "speaker_start": sp,
+                        "speaker_end": sp + len(speaker),
+                        "actor_id": actor_id,
+                        "side": side,
+                        "cue": cue,
+                        "text": claim,
+                        "start": start,
+                        "end": start + len(claim),
+                        "kind": "reported",
+                        "sourcing": "organization" if actor_id != "a_pm" else "named",
+                        "copy_of": None,
+                    }
                 )
     by_text = {}
     for s in statements:
@@ -193,18 +265,42 @@ def make_synthetic_corpus(with_xss: bool = False, failed_stage: str | None = Non
             sa = next(s for s in statements if s["article_id"] == aid and s["text"].startswith(a_prefix[:12]))
             sb = next(s for s in statements if s["article_id"] == aid and s["text"].startswith(b_prefix[:12]))
             conflicts.append(
-                {"conflict_id": f"c_{aid}", "statement_a": sa["statement_id"], "statement_b": sb["statement_id"],
-                 "side_a": sa["side"], "side_b": sb["side"], "topic": topic, "score": score, "reason": reason}
+                {
+                    "conflict_id": f"c_{aid}",
+                    "statement_a": sa["statement_id"],
+                    "statement_b": sb["statement_id"],
+                    "side_a": sa["side"],
+                    "side_b": sb["side"],
+                    "topic": topic,
+                    "score": score,
+                    "reason": reason,
+                }
             )
 
     report = [
-        {"source_file": src, "status": "ok", "reason": "", "n_articles": sum(1 for a in articles if a["source_file"] == src),
-         "encoding": "utf-8", "bytes": 1000, "kind": "text", "sha256": "0" * 64}
+        {
+            "source_file": src,
+            "status": "ok",
+            "reason": "",
+            "n_articles": sum(1 for a in articles if a["source_file"] == src),
+            "encoding": "utf-8",
+            "bytes": 1000,
+            "kind": "text",
+            "sha256": "0" * 64,
+        }
         for src in sorted({a["source_file"] for a in articles})
     ]
     report.append(
-        {"source_file": "broken.bin", "status": "skipped", "reason": "not a text file (binary content)",
-         "n_articles": 0, "encoding": "", "bytes": 12, "kind": "unknown", "sha256": "1" * 64}
+        {
+            "source_file": "broken.bin",
+            "status": "skipped",
+            "reason": "not a text file (binary content)",
+            "n_articles": 0,
+            "encoding": "",
+            "bytes": 12,
+            "kind": "unknown",
+            "sha256": "1" * 64,
+        }
     )
 
     tables = {

@@ -5,8 +5,8 @@ import streamlit as st
 
 from core import query
 from ui import actors_ui, charts, compat, state, widgets
+from ui.pages import ARTICLES
 
-OPEN_ARTICLE_KEY = "open_article_id"
 TOP_CHART_KEY = "actors_top_chart"
 
 st.title("Actors")
@@ -37,10 +37,17 @@ with tab_counts:
     if counts.height == 0:
         st.info("No actor is mentioned in the filtered articles.")
     else:
-        metric = st.segmented_control(
-            "Rank by", ["n_mentions", "n_articles"], default="n_mentions", required=True, key="actors_metric",
-            format_func=lambda m: "mentions" if m == "n_mentions" else "distinct articles",
-        ) or "n_mentions"
+        metric = (
+            st.segmented_control(
+                "Rank by",
+                ["n_mentions", "n_articles"],
+                default="n_mentions",
+                required=True,
+                key="actors_metric",
+                format_func=lambda m: "mentions" if m == "n_mentions" else "distinct articles",
+            )
+            or "n_mentions"
+        )
         ranked = counts.sort([metric, "name"], descending=[True, False])
         st.plotly_chart(
             charts.top_actors_figure(ranked, metric),
@@ -50,9 +57,17 @@ with tab_counts:
         )
         st.caption(
             "Counts over the filtered articles"
-            + (" with copies collapsed (one article per story)." if ctx.filters.collapse_copies else " (copies counted; turn on 'Collapse copies' to count stories).")
+            + (
+                " with copies collapsed (one article per story)."
+                if ctx.filters.collapse_copies
+                else " (copies counted; turn on 'Collapse copies' to count stories)."
+            )
         )
-        widgets.table(ranked.select("actor_id", "name", "type", "side", "n_mentions", "n_articles"), "actor_counts", key="actors_counts_table")
+        widgets.table(
+            ranked.select("actor_id", "name", "type", "side", "n_mentions", "n_articles"),
+            "actor_counts",
+            key="actors_counts_table",
+        )
 
 with tab_outlets:
     if counts.height == 0:
@@ -62,26 +77,43 @@ with tab_outlets:
         by_outlet = query.name_actors(query.mentions_by_outlet(mentions, ctx.articles), actors)
         shown = by_outlet.filter(pl.col("actor_id").is_in(top_ids.implode()))
         st.plotly_chart(
-            charts.heatmap_figure(shown, "outlet", "name", "n_articles", "Articles mentioning each top actor, by outlet"),
+            charts.heatmap_figure(
+                shown, "outlet", "name", "n_articles", "Articles mentioning each top actor, by outlet"
+            ),
             key="actors_outlet_chart",
         )
-        widgets.table(by_outlet.select("actor_id", "name", "outlet", "n_mentions", "n_articles"), "actors_by_outlet", key="actors_outlet_table")
-        period = st.segmented_control("Period", list(query.PERIODS), default="week", required=True, key="actors_period") or "week"
+        widgets.table(
+            by_outlet.select("actor_id", "name", "outlet", "n_mentions", "n_articles"),
+            "actors_by_outlet",
+            key="actors_outlet_table",
+        )
+        period = (
+            st.segmented_control("Period", list(query.PERIODS), default="week", required=True, key="actors_period")
+            or "week"
+        )
         over_time = query.name_actors(query.mentions_over_time(mentions, ctx.articles, period), actors)
         top_few = counts.head(8).get_column("actor_id")
         st.plotly_chart(
             charts.lines_over_time_figure(
-                over_time.filter(pl.col("actor_id").is_in(top_few.implode())), "name", "n_articles",
+                over_time.filter(pl.col("actor_id").is_in(top_few.implode())),
+                "name",
+                "n_articles",
                 f"Articles per {period} mentioning the 8 most mentioned actors",
             ),
             key="actors_time_chart",
         )
-        widgets.table(over_time.select("period_start", "actor_id", "name", "n_articles", "n_mentions"), f"actors_per_{period}", key="actors_time_table")
+        widgets.table(
+            over_time.select("period_start", "actor_id", "name", "n_articles", "n_mentions"),
+            f"actors_per_{period}",
+            key="actors_time_table",
+        )
 
 with tab_cooc:
     min_articles = st.number_input("At least this many shared articles", 1, 1000, 1, key="actors_cooc_min")
     pairs = compat.cooccurrence(mentions, min_articles=int(min_articles))
-    pairs = query.name_actors(query.name_actors(pairs, actors, on="actor_a", prefix="a_"), actors, on="actor_b", prefix="b_")
+    pairs = query.name_actors(
+        query.name_actors(pairs, actors, on="actor_a", prefix="a_"), actors, on="actor_b", prefix="b_"
+    )
     if pairs.height == 0:
         st.info("No two actors share an article under these filters.")
     else:
@@ -94,11 +126,15 @@ with tab_cooc:
         ).filter(pl.col("ia").is_in(list(top_ids)) & pl.col("ib").is_in(list(top_ids)))
         if sym.height:
             st.plotly_chart(
-                charts.heatmap_figure(sym.sort("n", descending=True), "x", "y", "n", "Articles naming both actors (top 20 actors)"),
+                charts.heatmap_figure(
+                    sym.sort("n", descending=True), "x", "y", "n", "Articles naming both actors (top 20 actors)"
+                ),
                 key="actors_cooc_chart",
             )
         widgets.table(
-            pairs.select("actor_a", "a_name", "actor_b", "b_name", "n_articles"), "actor_cooccurrence", key="actors_cooc_table"
+            pairs.select("actor_a", "a_name", "actor_b", "b_name", "n_articles"),
+            "actor_cooccurrence",
+            key="actors_cooc_table",
         )
 
 with tab_context:
@@ -114,16 +150,22 @@ with tab_context:
         kwic = kwic.join(ctx.articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
         shown = kwic.select("left", "surface", "right", "field", "title", "outlet", "published", "article_id")
         event = widgets.table(
-            shown, f"mentions_in_context_{actor_id}", key="actors_context_table", select="single-row",
-            column_config={"left": st.column_config.TextColumn(width="large"), "right": st.column_config.TextColumn(width="large")},
+            shown,
+            f"mentions_in_context_{actor_id}",
+            key="actors_context_table",
+            select="single-row",
+            column_config={
+                "left": st.column_config.TextColumn(width="large"),
+                "right": st.column_config.TextColumn(width="large"),
+            },
             empty_message="No mention of this actor in the filtered articles.",
         )
         rows = widgets.selected_rows(event)
         if rows and rows[0] < shown.height:
             target = shown.row(rows[0], named=True)["article_id"]
             if st.button("Open this article in the reader", key="actors_open_article"):
-                st.session_state[OPEN_ARTICLE_KEY] = target
-                st.switch_page("pages/articles.py")
+                st.session_state[state.OPEN_ARTICLE_KEY] = target
+                st.switch_page(ARTICLES.path)
         else:
             st.caption("Select a row to open its article in the reader.")
 

@@ -9,7 +9,6 @@ from ui.text import article_html, md_escape, raw_lines_html
 
 # The reader's picker lists this many articles (the table's order); any other is opened by selecting its row.
 READER_OPTIONS_MAX = 2000
-OPEN_ARTICLE_KEY = "open_article_id"  # set by other pages to open an article here
 READER_KEY = "reader_article"
 TABLE_KEY = "articles_table"
 
@@ -39,7 +38,7 @@ with tab_articles:
         if picked and st.session_state.get("articles_table_applied") != picked:
             st.session_state[READER_KEY] = picked
         st.session_state["articles_table_applied"] = picked
-        opened = st.session_state.pop(OPEN_ARTICLE_KEY, None)
+        opened = st.session_state.pop(state.OPEN_ARTICLE_KEY, None)
         if opened:
             st.session_state[READER_KEY] = opened
 

@@ -5,8 +5,8 @@ import streamlit as st
 
 from core import query
 from ui import compat, state, statements_ui, widgets
+from ui.pages import ARTICLES
 
-OPEN_ARTICLE_KEY = "open_article_id"
 VERDICTS_KEY = "statement_pair_verdicts"  # {"corpus_key": str, "verdicts": {(statement_a, statement_b): verdict}}
 VERDICTS = ("", "contradict", "agree", "unrelated")
 # The aligned view draws at most this many rows (the table and CSV have all of them).
@@ -32,7 +32,9 @@ with st.expander("Statements by side", expanded=False):
 sides = [s for s in query.statements_by_side(statements).get_column("side").to_list() if s != "(none)"]
 if len(sides) < 2:
     st.info("Statements from at least two sides are needed to compare them; here is what was found.")
-    widgets.table(statements.select("speaker", "side", "cue", "text", "article_id"), "statements", key="statements_table")
+    widgets.table(
+        statements.select("speaker", "side", "cue", "text", "article_id"), "statements", key="statements_table"
+    )
     st.stop()
 default = compat.most_quoted_sides(statements, 2)
 default = [s for s in default if s in sides] or sides[:2]
@@ -62,9 +64,13 @@ st.caption(
 )
 labels = {
     r["article_id"]: f"{r['title'] or '(no title)'} ({r['outlet'] or '?'}, {r['published'] or 'undated'})"
-    for r in ctx.tables["articles"].filter(
-        pl.col("article_id").is_in(pl.concat([aligned["article_a"], aligned["article_b"]]).drop_nulls().unique().implode())
-    ).iter_rows(named=True)
+    for r in ctx.tables["articles"]
+    .filter(
+        pl.col("article_id").is_in(
+            pl.concat([aligned["article_a"], aligned["article_b"]]).drop_nulls().unique().implode()
+        )
+    )
+    .iter_rows(named=True)
 }
 if aligned.height == 0:
     st.info("No statement of these two sides matches.")
@@ -83,7 +89,16 @@ verdicts = store["verdicts"]
 tab_pairs, tab_statements = st.tabs(["Pairs (mark your verdict)", "Statements of the two sides"])
 with tab_pairs:
     pairs = aligned.filter(pl.col("row_kind") == "conflict").select(
-        "conflict_id", "topic", "score", "reason", "statement_a", "speaker_a", "text_a", "statement_b", "speaker_b", "text_b"
+        "conflict_id",
+        "topic",
+        "score",
+        "reason",
+        "statement_a",
+        "speaker_a",
+        "text_a",
+        "statement_b",
+        "speaker_b",
+        "text_b",
     )
     if pairs.height == 0:
         st.info("No conflicting pair between these sides; points each side made alone are listed above.")
@@ -104,7 +119,10 @@ with tab_pairs:
         for r in edited.iter_rows(named=True):
             verdicts[(r["statement_a"], r["statement_b"])] = r["verdict"] or ""
         exported = pairs.with_columns(
-            verdict=pl.Series([verdicts.get((a, b), "") for a, b in pairs.select("statement_a", "statement_b").iter_rows()], dtype=pl.String)
+            verdict=pl.Series(
+                [verdicts.get((a, b), "") for a, b in pairs.select("statement_a", "statement_b").iter_rows()],
+                dtype=pl.String,
+            )
         )
         widgets.download_csv(exported, f"statement_pairs_{side_a}_{side_b}", key="statements_pairs_download")
     st.markdown("**All aligned rows**")
@@ -115,7 +133,19 @@ with tab_statements:
         ctx.tables["articles"].select("article_id", "title", "outlet", "published"), on="article_id", how="left"
     )
     shown = two.select(
-        "statement_id", "side", "speaker", "cue", "text", "kind", "sourcing", "title", "outlet", "published", "article_id", "start", "end"
+        "statement_id",
+        "side",
+        "speaker",
+        "cue",
+        "text",
+        "kind",
+        "sourcing",
+        "title",
+        "outlet",
+        "published",
+        "article_id",
+        "start",
+        "end",
     )
     event = widgets.table(shown, f"statements_{side_a}_{side_b}", key="statements_table", select="single-row")
     rows = widgets.selected_rows(event)
@@ -126,9 +156,13 @@ with tab_statements:
             text = body[0] or ""
             s, e = int(row["start"]), int(row["end"])
             st.caption("In its article (80 characters either side):")
-            st.text(("…" if s > 80 else "") + text[max(0, s - 80) : min(len(text), e + 80)] + ("…" if e + 80 < len(text) else ""))
+            st.text(
+                ("…" if s > 80 else "")
+                + text[max(0, s - 80) : min(len(text), e + 80)]
+                + ("…" if e + 80 < len(text) else "")
+            )
         if st.button("Open this article in the reader", key="statements_open_article"):
-            st.session_state[OPEN_ARTICLE_KEY] = row["article_id"]
-            st.switch_page("pages/articles.py")
+            st.session_state[state.OPEN_ARTICLE_KEY] = row["article_id"]
+            st.switch_page(ARTICLES.path)
     else:
         st.caption("Select a statement to see it in its article and open the article.")

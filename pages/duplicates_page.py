@@ -9,8 +9,6 @@ from core import query
 from ui import charts, compat, state, widgets
 from ui.text import comparison_rows_html
 
-OPEN_ARTICLE_KEY = "open_article_id"
-
 st.title("Duplicates")
 ctx = state.page_context()
 if ctx is None:
@@ -23,7 +21,10 @@ clusters = ctx.tables["clusters"]
 uncollapsed = state.filtered_articles(ctx, replace(ctx.filters, collapse_copies=False))
 n_articles, n_stories = query.count_articles_and_stories(uncollapsed, clusters)
 level_used = query.collapse_level(clusters)
-st.markdown(f"**{n_articles:,} articles, {n_stories:,} independent stories**" + (f" (clusters at the *{level_used}* level)" if level_used else ""))
+st.markdown(
+    f"**{n_articles:,} articles, {n_stories:,} independent stories**"
+    + (f" (clusters at the *{level_used}* level)" if level_used else "")
+)
 
 with st.expander("Thresholds (rebuild the clusters for this session)"):
     near_default, story_default = compat.dedup_default_thresholds()
@@ -31,10 +32,24 @@ with st.expander("Thresholds (rebuild the clusters for this session)"):
     if override and override.get("corpus_key") != state.active_result().key:
         override = None
     c1, c2 = st.columns(2)
-    near = c1.slider("Near-copy threshold", 0.3, 1.0, value=near_default, step=0.05, key="dedup_near_threshold",
-                     help="Shingle overlap (0-1) at which two articles count as near copies.")
-    story = c2.slider("Same-story threshold", 0.1, 1.0, value=story_default, step=0.05, key="dedup_story_threshold",
-                      help="Content similarity (0-1) at which two articles count as the same story.")
+    near = c1.slider(
+        "Near-copy threshold",
+        0.3,
+        1.0,
+        value=near_default,
+        step=0.05,
+        key="dedup_near_threshold",
+        help="Shingle overlap (0-1) at which two articles count as near copies.",
+    )
+    story = c2.slider(
+        "Same-story threshold",
+        0.1,
+        1.0,
+        value=story_default,
+        step=0.05,
+        key="dedup_story_threshold",
+        help="Content similarity (0-1) at which two articles count as the same story.",
+    )
     b1, b2 = st.columns(2)
     if b1.button("Rebuild clusters", key="dedup_rebuild", type="primary"):
         with st.spinner("Clustering…"):
@@ -45,11 +60,15 @@ with st.expander("Thresholds (rebuild the clusters for this session)"):
                 st.text(str(exc))
             else:
                 st.session_state[state.CLUSTERS_OVERRIDE_KEY] = {
-                    "corpus_key": state.active_result().key, "params": (near, story), "clusters": rebuilt
+                    "corpus_key": state.active_result().key,
+                    "params": (near, story),
+                    "clusters": rebuilt,
                 }
                 st.rerun()
     if override:
-        st.caption(f"Using clusters rebuilt in this session with near={override['params'][0]}, story={override['params'][1]}.")
+        st.caption(
+            f"Using clusters rebuilt in this session with near={override['params'][0]}, story={override['params'][1]}."
+        )
         if b2.button("Back to the corpus clusters", key="dedup_reset"):
             st.session_state.pop(state.CLUSTERS_OVERRIDE_KEY, None)
             st.rerun()
@@ -66,7 +85,9 @@ if overview.height == 0:
     st.info(f"No {level} cluster has two or more of the filtered articles.")
     st.stop()
 copies = int(overview["size"].sum()) - overview.height
-st.caption(f"{overview.height:,} {level} clusters with 2+ members, holding {int(overview['size'].sum()):,} articles ({copies:,} copies).")
+st.caption(
+    f"{overview.height:,} {level} clusters with 2+ members, holding {int(overview['size'].sum()):,} articles ({copies:,} copies)."
+)
 left, right = st.columns([3, 1])
 with right:
     st.plotly_chart(charts.cluster_sizes_figure(overview), key="dedup_sizes_chart")
@@ -78,7 +99,9 @@ cluster_id = st.selectbox(
     "Cluster",
     cluster_ids,
     index=rows[0] if rows and rows[0] < len(cluster_ids) else 0,
-    format_func=lambda c: f"{c} · {overview.filter(pl.col('cluster_id') == c)['representative_title'][0] or '(no title)'}",
+    format_func=lambda c: (
+        f"{c} · {overview.filter(pl.col('cluster_id') == c)['representative_title'][0] or '(no title)'}"
+    ),
     key=f"dedup_cluster_{level}",
     help="Or select a row in the table.",
 )
@@ -88,7 +111,10 @@ widgets.table(members, f"cluster_{cluster_id}_members", key="dedup_members_table
 
 ids = members.get_column("article_id").to_list()
 if len(ids) >= 2:
-    labels = {r["article_id"]: f"{r['outlet'] or '?'} · {r['published'] or 'undated'} · {r['title'] or '(no title)'}" for r in members.iter_rows(named=True)}
+    labels = {
+        r["article_id"]: f"{r['outlet'] or '?'} · {r['published'] or 'undated'} · {r['title'] or '(no title)'}"
+        for r in members.iter_rows(named=True)
+    }
     c1, c2 = st.columns(2)
     a = c1.selectbox("Left", ids, index=0, format_func=lambda x: labels[x], key="dedup_compare_a")
     b = c2.selectbox("Right", ids, index=1, format_func=lambda x: labels[x], key="dedup_compare_b")

@@ -7,10 +7,10 @@ import streamlit as st
 
 from core import query
 from ui import charts, state, widgets
+from ui.pages import ARTICLES
 
 # Points drawn in the chart at most (the table below lists every event); browsers slow down beyond this.
 MAX_EVENT_POINTS = 3000
-OPEN_ARTICLE_KEY = "open_article_id"
 
 st.title("Timeline")
 ctx = state.page_context()
@@ -20,7 +20,9 @@ widgets.filters_caption(ctx)
 widgets.stage_notice(ctx, "dates")
 
 c1, c2 = st.columns(2)
-period = c1.segmented_control("Period", list(query.PERIODS), default="day", key="timeline_period", required=True) or "day"
+period = (
+    c1.segmented_control("Period", list(query.PERIODS), default="day", key="timeline_period", required=True) or "day"
+)
 colour_by = (
     c2.segmented_control("Events by", ["actor", "outlet"], default="actor", key="timeline_colour_by", required=True)
     or "actor"
@@ -38,7 +40,11 @@ st.caption(
     f"{per_period['articles'].sum():,} dated articles"
     + (f" ({undated:,} without a date are not drawn)" if undated else "")
     + f" · {events.height:,} dated events"
-    + (" · copies collapsed" if ctx.filters.collapse_copies else " · copies counted (turn on 'Collapse copies' to count stories)")
+    + (
+        " · copies collapsed"
+        if ctx.filters.collapse_copies
+        else " · copies counted (turn on 'Collapse copies' to count stories)"
+    )
 )
 
 if per_period.height == 0 and rows.height == 0:
@@ -46,7 +52,9 @@ if per_period.height == 0 and rows.height == 0:
 else:
     drawn = rows.head(MAX_EVENT_POINTS)
     if rows.height > MAX_EVENT_POINTS:
-        st.caption(f"The chart draws the first {MAX_EVENT_POINTS:,} of {rows.height:,} event rows; the table lists all.")
+        st.caption(
+            f"The chart draws the first {MAX_EVENT_POINTS:,} of {rows.height:,} event rows; the table lists all."
+        )
     fig = charts.timeline_figure(per_period, drawn, colour_by, period)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")
     points = widgets.selected_points(event)
@@ -72,11 +80,13 @@ else:
             widgets.table(picked, "timeline_selected_events", key="timeline_selected_events")
             ids += [a for a in picked.get_column("article_id").to_list() if a not in ids]
         if ids:
-            titles = dict(ctx.tables["articles"].filter(pl.col("article_id").is_in(ids)).select("article_id", "title").iter_rows())
+            titles = dict(
+                ctx.tables["articles"].filter(pl.col("article_id").is_in(ids)).select("article_id", "title").iter_rows()
+            )
             target = st.selectbox("Article", ids, format_func=lambda a: titles.get(a) or a, key="timeline_open_article")
             if st.button("Open in the reader", key="timeline_open_button"):
-                st.session_state[OPEN_ARTICLE_KEY] = target
-                st.switch_page("pages/articles.py")
+                st.session_state[state.OPEN_ARTICLE_KEY] = target
+                st.switch_page(ARTICLES.path)
     else:
         st.caption("Click a bar or an event to list the articles and sentences behind it.")
 
@@ -85,6 +95,15 @@ with tab_reported:
     widgets.table(per_period, f"articles_per_{period}", key="timeline_per_period", empty_message="No dated articles.")
 with tab_happened:
     shown_events = rows.select(
-        "event_id", "group", "expression", "date_start", "date_end", "precision", "sentence", "outlet", "title", "article_id"
+        "event_id",
+        "group",
+        "expression",
+        "date_start",
+        "date_end",
+        "precision",
+        "sentence",
+        "outlet",
+        "title",
+        "article_id",
     )
     widgets.table(shown_events, "events", key="timeline_events", empty_message="No dated events in these articles.")

@@ -1,0 +1,238 @@
+"""AppTest for every page: it runs on a synthetic bundle without an exception, and one interaction per page works.
+
+PAGE_INTERACTIONS lists one interaction per page in ui.pages.PAGES (tests/test_layout.py checks that
+every page has one). Widgets are driven by their keys.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import polars as pl
+import pytest
+
+from core import query
+from ui.pages import HOME, PAGES
+
+
+def _no_problem(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _charts(at) -> list[dict]:
+    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def _table(at, *columns: str):
+    """The first dataframe shown with all of `columns` (read-only tables carry no key in AppTest)."""
+    for d in at.dataframe:
+        value = d.value
+        if set(columns) <= set(value.columns):
+            return value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _captions(at) -> str:
+    return "\n".join(c.value for c in at.caption)
+
+
+def _html(at) -> str:
+    return "\n".join(el.proto.body for el in at.get("html"))
+
+
+def interact_overview(at) -> None:
+    # collapsing copies: 8 articles, of which 3 are copies in two story clusters -> 5 remain
+    at.toggle(key="filter_collapse_copies").set_value(True).run()
+    _no_problem(at)
+    assert "5 of 8 articles" in _captions(at)
+
+
+def interact_articles(at) -> None:
+    # opening the script-carrying article shows its title escaped, never as a tag
+    at.selectbox(key="reader_article").set_value("x1").run()
+    _no_problem(at)
+    html = _html(at)
+    assert "&lt;script&gt;window.__pwned=1" in html
+    assert "<script>" not in html and "<img" not in html and 'href="javascript' not in html
+
+
+def interact_timeline(at) -> None:
+    # weekly bars: every bar starts on a Monday and the bars add up to the dated articles
+    at.segmented_control(key="timeline_period").set_value("week").run()
+    _no_problem(at)
+    spec = _charts(at)[0]
+    bars = [t for t in spec["data"] if t["type"] == "bar"]
+    total = sum(sum(t["y"]) for t in bars)
+    assert total == 8 - 1  # one synthetic article is undated
+    from datetime import date
+
+    assert all(date.fromisoformat(x[:10]).weekday() == 0 for t in bars for x in t["x"])
+    events = [t for t in spec["data"] if t["type"] == "scatter" and t.get("mode") == "markers"]
+    assert events and all(cd[0] == "event" for t in events for cd in t["customdata"])
+
+
+def interact_actors(at) -> None:
+    # a page callback may set the shared actor filter through session state: only articles naming the actor remain
+    at.session_state["filter_actors"] = ["a_gen"]
+    at.run()
+    _no_problem(at)
+    assert at.multiselect(key="filter_actors").value == ["a_gen"]
+    assert "5 of 8 articles" in _captions(at)
+    bars = _charts(at)[0]["data"][0]
+    assert ["a_gen"] in bars["customdata"]
+
+
+def interact_duplicates(at) -> None:
+    # the exact level lists the one exact pair; its members are t1 and t2
+    at.segmented_control(key="dedup_level").set_value("exact").run()
+    _no_problem(at)
+    members = _table(at, "article_id", "similarity", "is_representative")
+    assert sorted(members["article_id"]) == ["t1", "t2"]
+
+
+def interact_statements(at) -> None:
+    # a keyword keeps only aligned rows that mention it
+    at.text_input(key="statements_keyword").set_value("deal").run()
+    _no_problem(at)
+    aligned = _table(at, "row_kind", "text_a", "text_b")
+    assert len(aligned) > 0
+    texts = (
+        aligned["text_a"].fillna("") + " " + aligned["text_b"].fillna("") + " " + aligned["topic"].fillna("")
+    ).str.lower()
+    assert texts.str.contains("deal").all()
+
+
+PAGE_INTERACTIONS: dict[str, Callable] = {
+    "pages/overview_page.py": interact_overview,
+    "pages/articles_page.py": interact_articles,
+    "pages/timeline_page.py": interact_timeline,
+    "pages/actors_page.py": interact_actors,
+    "pages/duplicates_page.py": interact_duplicates,
+    "pages/statements_page.py": interact_statements,
+}
+
+
+def open_page(at, page):
+    """Show `page` (the default page is what app.py shows when no other page is asked for)."""
+    if page != HOME:
+        at.switch_page(page.path)
+    return at.run()
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.title for p in PAGES])
+def test_page_runs_and_answers_one_interaction(app, page):
+    at = open_page(app, page)
+    _no_problem(at)
+    assert at.title and at.title[0].value == page.title
+    PAGE_INTERACTIONS[page.path](at)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.title for p in PAGES])
+def test_page_says_when_nothing_passes_the_filters(app, page):
+    # a search nothing matches: every page stays up and says so instead of erroring
+    app.text_input(key="filter_search").set_value("zzzz-no-such-text").run()
+    at = open_page(app, page)
+    _no_problem(at)
+    assert "0 of 8 articles" in _captions(at)
+
+
+@pytest.mark.parametrize(
+    "failed_stage, page",
+    [
+        ("dedup", "pages/duplicates_page.py"),  # clusters missing: the Duplicates page warns
+        ("actors", "pages/actors_page.py"),  # actors missing: the Actors page warns
+        ("statements", "pages/statements_page.py"),  # statements missing
+        ("dates", "pages/timeline_page.py"),  # dates missing: the Timeline warns
+    ],
+)
+def test_failed_stage_is_named_on_its_page(make_app, tmp_path, failed_stage, page):
+    from tests.app.synthetic import write_synthetic_bundle
+
+    at = make_app(bundle=write_synthetic_bundle(tmp_path / "b", failed_stage=failed_stage))
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert any(failed_stage in w.value and "synthetic failure" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "damage, expected",
+    [
+        ("truncate", "truncated"),  # a table shorter than the manifest says
+        ("no_manifest", "manifest"),  # not a bundle at all
+    ],
+)
+def test_broken_bundle_shows_the_reason_not_a_traceback(make_app, tmp_path, damage, expected):
+    from tests.app.synthetic import write_synthetic_bundle
+
+    bundle = write_synthetic_bundle(tmp_path / "b")
+    if damage == "truncate":
+        path = bundle / "articles.parquet"
+        path.write_bytes(path.read_bytes()[:100])
+    else:
+        (bundle / "manifest.json").unlink()
+    at = make_app(bundle=bundle)
+    at.run()
+    assert not at.exception
+    assert any(expected in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_articles_download_is_the_filtered_table(app, synthetic_bundle):
+    # the bytes a download button gives are table_to_csv_bytes of exactly the table shown
+    from core.bundle import load_bundle
+    from core.export import table_to_csv_bytes
+    from ui.widgets import csv_bytes_builder
+
+    app.multiselect(key="filter_outlets").set_value(["Freedonia Post"]).run()
+    at = app.switch_page("pages/articles_page.py")
+    at.run()
+    shown = [d for d in at.dataframe if d.key == "articles_table"][0].value
+    tables = load_bundle(synthetic_bundle).tables
+    expected = query.articles_table(
+        query.filter_articles(
+            tables["articles"], tables["mentions"], tables["clusters"], query.Filters(outlets=("Freedonia Post",))
+        )
+    )
+    assert list(shown["title"]) == expected["title"].to_list()
+    data = csv_bytes_builder(expected)()
+    assert data == table_to_csv_bytes(expected)
+    back = pl.read_csv(data[3:])
+    assert back.height == len(shown) and set(back["outlet"]) == {"Freedonia Post"}
+    # a title starting with "=" would be a formula in a spreadsheet; the CSV neutralises it
+    assert b"\n=" not in data
+
+
+def test_upload_is_built_for_the_session(make_app, tmp_path):
+    # an uploaded CSV with one article per record is built in the session, with a status and a summary
+    at = make_app(corpus=tmp_path / "nothing-here")
+    at.run()
+    at.selectbox(key="corpus_source").set_value("Upload files…").run()
+    assert not at.exception
+    csv = (
+        b"id,title,text,published,outlet\n"
+        b'1,Talks resume,"The ministry said on Monday that the talks would resume next week.",2024-03-11,Daily Ruritanian\n'
+        b'2,Deal signed,"The department said the deal was signed in February.",2024-03-12,Freedonia Post\n'
+    )
+    at.file_uploader(key="corpus_upload").set_value(("articles.csv", csv, "text/csv")).run()
+    at.button(key="corpus_build_upload").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.status and at.status[0].proto.label.startswith("Built")
+    assert any("articles: 2" in c.value for c in at.code)
+    at.switch_page("pages/articles_page.py").run()
+    assert not at.exception
+    shown = [d for d in at.dataframe if d.key == "articles_table"][0].value
+    assert sorted(shown["title"]) == ["Deal signed", "Talks resume"]
+
+
+def test_bad_upload_says_why(make_app, tmp_path):
+    # a file nothing can be read from: the build fails with the reason, no traceback
+    at = make_app(corpus=tmp_path / "nothing-here")
+    at.run()
+    at.selectbox(key="corpus_source").set_value("Upload files…").run()
+    at.file_uploader(key="corpus_upload").set_value(("empty.txt", b"", "text/plain")).run()
+    at.button(key="corpus_build_upload").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Could not build the uploaded files" in e.value for e in at.error)

@@ -1,0 +1,510 @@
+"""Attributed statements: quote styles, reported speech, resolution, sides, copies, real-data gates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from rapidfuzz import fuzz
+
+from core import schema
+from core.statements import (
+    country_cues,
+    extract_statements,
+    find_quotes,
+    most_quoted_sides,
+    side_label,
+    statements_by_side,
+)
+from tests.conftest import SAMPLE_DIR, norm, shared_data
+
+
+def _arts(*bodies: str) -> pl.DataFrame:
+    return pl.DataFrame({"article_id": [f"a{i}" for i in range(len(bodies))], "body": list(bodies)})
+
+
+def _one(body: str) -> pl.DataFrame:
+    return extract_statements(_arts(body), schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters"))
+
+
+def _find(st: pl.DataFrame, needle: str) -> dict:
+    rows = [r for r in st.iter_rows(named=True) if needle in r["text"]]
+    assert rows, f"no statement containing {needle!r}; got {st.select('speaker', 'text').rows()}"
+    return rows[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle", "speaker", "kind"),
+    [
+        # curly double quotes, speaker after the quote
+        (
+            "“We will not leave before the job is done,” the minister said.",
+            "We will not leave",
+            "the minister",
+            "direct",
+        ),
+        # straight double quotes, cue before the quote with a colon
+        (
+            'The spokesman said: "The talks are going well and will continue."',
+            "talks are going well",
+            "The spokesman",
+            "direct",
+        ),
+        # single curly quotes (headline style) with the cue first
+        ("Jane Smith said, ‘The plan is dead and buried for now.’", "plan is dead", "Jane Smith", "direct"),
+        # guillemets
+        ("«Nous restons ici pour longtemps», said Pierre Martin.", "Nous restons", "Pierre Martin", "direct"),
+        # inverted cue: said + name after the quote
+        (
+            "“Sanctions will follow if this goes on,” said Deputy Secretary John Roe.",
+            "Sanctions will follow",
+            "Deputy Secretary John Roe",
+            "direct",
+        ),
+        # reported speech with 'that'
+        (
+            "The Foreign Ministry said in a statement on Thursday that the visit had been postponed.",
+            "the visit had been postponed",
+            "The Foreign Ministry",
+            "reported",
+        ),
+        # told + addressee + that
+        (
+            "Official sources told Reuters that the negotiations had been halted.",
+            "the negotiations had been halted",
+            "Official sources",
+            "reported",
+        ),
+        # denied that
+        (
+            "Meanwhile, the Defense Department denied that troops would be withdrawn this year.",
+            "troops would be withdrawn",
+            "the Defense Department",
+            "reported",
+        ),
+        # according to X, content
+        (
+            "According to the health ministry, 40 people were killed in the strike.",
+            "40 people were killed",
+            "the health ministry",
+            "reported",
+        ),
+        # content, according to X
+        (
+            "Four soldiers were wounded in the attack, according to a US official.",
+            "Four soldiers were wounded",
+            "a US official",
+            "reported",
+        ),
+        # content, X said (inverted reported)
+        (
+            "The United States imposed new sanctions on two banks, the Treasury Department said.",
+            "imposed new sanctions",
+            "the Treasury Department",
+            "reported",
+        ),
+        # appositive between subject and cue
+        (
+            "John Doe, an adviser to the prime minister, said that the committee would meet soon.",
+            "committee would meet soon",
+            "John Doe",
+            "reported",
+        ),
+        # participle cue takes the clause subject
+        (
+            "The bloc tried to block the vote, saying in a brief statement that the session was illegal.",
+            "the session was illegal",
+            "The bloc",
+            "reported",
+        ),
+        # quoted X as saying
+        (
+            "Local media quoted diplomatic sources as saying the conditions were tough.",
+            "the conditions were tough",
+            "diplomatic sources",
+            "reported",
+        ),
+    ],
+)
+def test_extract_statements_finds_speaker_and_content(body, needle, speaker, kind):
+    r = _find(_one(body), needle)
+    assert r["speaker"] == speaker
+    assert r["kind"] == kind
+    assert body[r["start"] : r["end"]] == r["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "needle", "sourcing"),
+    [
+        # anonymous plural sources
+        (
+            "Diplomatic sources said that the meeting was cancelled at short notice.",
+            "meeting was cancelled",
+            "anonymous",
+        ),
+        # a senior official, unnamed
+        ("A senior official said the plan would be announced next week.", "plan would be announced", "anonymous"),
+        # an organisation
+        ("The Interior Ministry said that the border would reopen on Monday.", "border would reopen", "organization"),
+        # a named person
+        ("Foreign Minister Anna Berg said that the border would reopen on Monday.", "border would reopen", "named"),
+    ],
+)
+def test_extract_statements_classifies_sourcing(body, needle, sourcing):
+    assert _find(_one(body), needle)["sourcing"] == sourcing
+
+
+@pytest.mark.parametrize(
+    ("body", "needle", "resolved_to"),
+    [
+        # "he added" continuation resolves to the person quoted just before
+        (
+            "Prime Minister Tom Hale said the deal was close.\n“We are nearly there and talks go on,” he added.",
+            "We are nearly there",
+            "Prime Minister Tom Hale",
+        ),
+        # "it said" resolves to the organisation speaker, not to a country named in between
+        (
+            "The Foreign Ministry said in a statement that the date was moved by the United States.\n"
+            "“The announcement has been postponed due to recent developments,” it said.",
+            "announcement has been postponed",
+            "The Foreign Ministry",
+        ),
+        # role noun "the ministry" resolves to the earlier full name
+        (
+            "The Iraqi Ministry of Foreign Affairs issued a note on Monday.\nIn a press statement, the ministry emphasized that the mission would end soon.",
+            "mission would end soon",
+            "Iraqi Ministry of Foreign Affairs",
+        ),
+        # "she" skips a male-titled name and finds the woman named before
+        (
+            "Mrs Ann Lee met Mr Bob Kay in Rome.\n“I am confident that we will agree soon,” she said.",
+            "confident that we will agree",
+            "Mrs Ann Lee",
+        ),
+    ],
+)
+def test_extract_statements_resolves_pronouns_and_role_nouns(body, needle, resolved_to):
+    r = _find(_one(body), needle)
+    assert r["speaker"] == resolved_to
+    assert r["speaker_start"] == -1 and r["speaker_end"] == -1
+    assert r["resolved_from"]
+
+
+def test_find_quotes_spans_paragraphs_when_next_paragraph_reopens():
+    # the English convention: no closing mark at the end of a paragraph the quote continues into
+    body = "He said: “First part of the quote.\n“Second part of the quote,” he went on.\nAfter."
+    qs = find_quotes(body)
+    assert len(qs) == 1
+    s, e = qs[0]
+    assert "First part" in body[s:e] and "Second part" in body[s:e]
+
+
+def test_extract_statements_multi_paragraph_quote_is_one_statement():
+    body = "The envoy said: “The first round went well.\n“The second round starts on Monday and will be hard.”\nOthers left."
+    st = _one(body)
+    r = _find(st, "first round")
+    assert "second round" in r["text"] and r["speaker"] == "The envoy"
+
+
+def test_extract_statements_quote_paragraph_continues_previous_speaker():
+    body = "“The talks will resume soon,” said Secretary Jane Roe.\n“We expect a deal within a month, maybe sooner.”"
+    r = _find(_one(body), "We expect a deal")
+    assert r["speaker"] == "Secretary Jane Roe"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "side"),
+    [
+        ("Iraqi Foreign Minister Fuad Hassan", "Iraq"),  # demonym before a noun
+        ("US State Department spokesman", "USA"),  # abbreviation
+        ("Washington", "USA"),  # capital as metonym
+        ("the Kremlin", "Russia"),  # seat of government
+        ("Lebanese caretaker Foreign Minister", "Lebanon"),  # irregular demonym
+        ("Mohammed al-Sudani", None),  # a surname that looks like a demonym is not one
+        ("Sudani", None),  # ... nor when it stands alone
+    ],
+)
+def test_side_cues_in_speaker_phrase(phrase, side):
+    cues = country_cues(phrase)
+    assert (side_label(cues[0]) if cues else None) == side
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"), [("United States", "USA"), ("US", "USA"), ("IRQ", "Iraq"), ("Iraq", "Iraq"), ("", None)]
+)
+def test_side_label_normalises_names_and_codes(raw, label):
+    assert side_label(raw) == label
+
+
+def test_extract_statements_uses_actor_layer_for_side():
+    body = "Jane Roe said that the border would reopen on Monday."
+    arts = _arts(body)
+    actors = schema.conform(
+        "actors",
+        pl.DataFrame(
+            {"actor_id": ["p1"], "name": ["Jane Roe"], "type": ["person"], "country": ["United States"], "side": [None]}
+        ),
+    )
+    mentions = schema.conform(
+        "mentions",
+        pl.DataFrame(
+            {
+                "article_id": ["a0"],
+                "actor_id": ["p1"],
+                "field": ["body"],
+                "surface": ["Jane Roe"],
+                "start": [0],
+                "end": [8],
+            }
+        ),
+    )
+    st = extract_statements(arts, actors, mentions, schema.empty("clusters"))
+    r = _find(st, "border would reopen")
+    assert r["actor_id"] == "p1" and r["side"] == "USA" and r["side_how"] == "actor country"
+
+
+def test_extract_statements_marks_copies_in_a_cluster():
+    body = "The Foreign Ministry said that the visit had been postponed indefinitely."
+    arts = _arts(body, body + " Other text follows here.")
+    clusters = schema.conform(
+        "clusters",
+        pl.DataFrame(
+            {
+                "article_id": ["a0", "a1"],
+                "level": ["near", "near"],
+                "cluster_id": ["c", "c"],
+                "is_representative": [True, False],
+            }
+        ),
+    )
+    st = extract_statements(arts, schema.empty("actors"), schema.empty("mentions"), clusters)
+    first = st.filter(pl.col("article_id") == "a0").row(0, named=True)
+    second = st.filter(pl.col("article_id") == "a1").row(0, named=True)
+    assert first["copy_of"] is None and second["copy_of"] == first["statement_id"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        None,  # null body
+        "",  # empty body
+        '\u200b\ufeff “ ” « » ‘ ’ " " \'',  # only quote marks and invisible characters
+        "He said " * 5000,  # long and degenerate
+        "“Unclosed quote said the man with no end",  # unbalanced quote
+    ],
+)
+def test_extract_statements_survives_bad_input(body):
+    st = extract_statements(
+        pl.DataFrame({"article_id": ["x"], "body": [body]}, schema={"article_id": pl.String, "body": pl.String})
+    )
+    schema.validate("statements", schema.conform("statements", st))
+
+
+def test_extract_statements_empty_frames():
+    st = extract_statements(
+        schema.empty("articles"), schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters")
+    )
+    assert st.height == 0
+    schema.validate("statements", schema.conform("statements", st))
+
+
+def test_statement_ids_are_stable():
+    body = "The Foreign Ministry said that the visit had been postponed indefinitely."
+    assert _one(body).get_column("statement_id").to_list() == _one(body).get_column("statement_id").to_list()
+
+
+def test_statements_by_side_and_most_quoted_sides():
+    st = pl.DataFrame(
+        {
+            "statement_id": ["1", "2", "3", "4", "5"],
+            "article_id": ["a", "a", "b", "b", "c"],
+            "side": ["USA", "USA", "Iraq", None, "USA"],
+            "copy_of": [None, None, None, None, "1"],
+        }
+    )
+    by = statements_by_side(st)
+    assert by.filter(pl.col("side") == "USA").row(0, named=True)["n_statements"] == 2  # the copy counted once
+    assert by.filter(pl.col("side") == "USA").row(0, named=True)["n_articles"] == 1
+    assert most_quoted_sides(st, 2) == ["USA", "Iraq"]
+    assert most_quoted_sides(st.head(0), 2) == []
+
+
+# --- the sample corpus against the gold labels -------------------------------------------------
+def sample_articles_from_gold(gold: dict) -> pl.DataFrame:
+    """Bodies cut from the raw sample files with the gold body_starts/body_ends (independent of clean)."""
+    rows = []
+    for fname, keys in gold["files"].items():
+        raw = (SAMPLE_DIR / fname).read_text(encoding="utf-8")
+        for pos, key in enumerate(keys, start=1):
+            a = gold["articles"].get(key, {})
+            if "body_starts" not in a:
+                continue
+            s = raw.find(a["body_starts"])
+            e = raw.find(a["body_ends"], s) + len(a["body_ends"])
+            rows.append({"article_id": key, "body": raw[s:e], "source_file": fname, "position": pos})
+    return pl.DataFrame(rows)
+
+
+def gold_actor_layer(gold: dict, arts: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A stand-in for the actors stage: every gold side member and alias found in the bodies."""
+    aliases: dict[str, list[str]] = {}
+    for name, forms in gold["actors"]["must_merge"].items():
+        aliases[name] = list(forms)
+    actor_rows, mention_rows = [], []
+    for side, names in gold["actors"]["sides"].items():
+        for name in names:
+            aid = re.sub(r"\W+", "_", name.lower())
+            actor_rows.append(
+                {
+                    "actor_id": aid,
+                    "name": name,
+                    "type": "person"
+                    if " " in name and not re.search(r"Department|Ministry|House|Treasury", name)
+                    else "organization",
+                    "side": side,
+                }
+            )
+            for form in {name, *aliases.get(name, [])}:
+                for art in arts.iter_rows(named=True):
+                    for m in re.finditer(re.escape(form), art["body"]):
+                        mention_rows.append(
+                            {
+                                "article_id": art["article_id"],
+                                "actor_id": aid,
+                                "field": "body",
+                                "surface": form,
+                                "start": m.start(),
+                                "end": m.end(),
+                            }
+                        )
+    return schema.conform("actors", pl.DataFrame(actor_rows)), schema.conform("mentions", pl.DataFrame(mention_rows))
+
+
+def _gold_matches(gold_stmt: dict, st: pl.DataFrame, aliases: dict[str, list[str]]) -> list[dict]:
+    names = [gold_stmt["speaker"], *aliases.get(gold_stmt["speaker"], [])]
+    want = norm(gold_stmt["says"]).strip(' ".').lower()
+    out = []
+    for r in st.filter(pl.col("article_id") == gold_stmt["article"]).iter_rows(named=True):
+        have = norm(r["text"]).replace('"', "").lower()
+        if fuzz.partial_ratio(want, have) < 90:
+            continue
+        spk = norm(r["speaker"]).lower()
+        if any(fuzz.partial_ratio(norm(n).lower(), spk) >= 85 for n in names):
+            out.append(r)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_statements(gold):
+    arts = sample_articles_from_gold(gold)
+    actors, mentions = gold_actor_layer(gold, arts)
+    return arts, extract_statements(arts, actors, mentions, schema.empty("clusters"))
+
+
+def test_sample_gold_statements_found_with_speaker_and_side(gold, sample_statements):
+    _, st = sample_statements
+    aliases = gold["actors"]["must_merge"]
+    missing = []
+    for g in gold["statements"]:
+        hits = _gold_matches(g, st, aliases)
+        if not any(h["side"] == g["side"] for h in hits):
+            missing.append((g["article"], g["speaker"], g["says"][:50], [(h["speaker"], h["side"]) for h in hits]))
+    assert not missing, missing
+
+
+def test_sample_without_actor_layer_still_gives_country_sides(gold):
+    # the fallback alone: sides from demonyms / capitals in the speaker phrases
+    arts = sample_articles_from_gold(gold)
+    st = extract_statements(arts, schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters"))
+    aliases = gold["actors"]["must_merge"]
+    found = sum(any(h["side"] == g["side"] for h in _gold_matches(g, st, aliases)) for g in gold["statements"])
+    assert found >= len(gold["statements"]) - 3  # measured: all but the bare-surname speakers
+
+
+# --- PolNeAR quality gate (fixed subset) --------------------------------------------------------
+POLNEAR_SUBSET = 150  # first N training articles (sorted by file name)
+# Floors pinned a little below what was measured on this subset (see docs/benchmarks.md).
+FLOOR_CONTENT_OVERLAP_PRECISION = 0.92
+FLOOR_SPEECH_RECALL = 0.80
+FLOOR_SPEAKER_ACCURACY = 0.80
+
+
+def _polnear_docs(root: Path, n: int) -> list[tuple[str, str, list[dict]]]:
+    docs = []
+    for t in sorted((root / "text").glob("*.txt"))[:n]:
+        anns = sorted((root / "attributions").glob(t.stem + "_*.ann"))
+        if not anns:
+            continue
+        spans: dict[str, list[tuple[int, int]]] = {}
+        rels = []
+        for line in anns[0].read_text(encoding="utf-8").splitlines():
+            cols = line.split("\t")
+            if line.startswith("T") and len(cols) >= 2:
+                _typ, rng = cols[1].split(" ", 1)
+                spans[cols[0]] = [tuple(map(int, p.split())) for p in rng.split(";")]  # type: ignore[misc]
+            elif line.startswith("E") and len(cols) >= 2:
+                rels.append(dict(x.split(":") for x in cols[1].split()))
+        gold = [{k: spans.get(r.get(k.title()), []) for k in ("source", "cue", "content")} for r in rels]
+        docs.append((t.stem, t.read_text(encoding="utf-8"), [g for g in gold if g["content"]]))
+    return docs
+
+
+def measure_polnear(root: Path, n: int) -> dict[str, float]:
+    """Content-overlap precision/recall, recall on speech-verb attributions, speaker accuracy on matched statements."""
+    from core.statements import extract_statement_rows
+
+    speech = re.compile(
+        r"\b(said|says|say|told|tells|added|according to|stated|noted|announced|explained|wrote|argued|insisted|claimed|warned|denied|saying|adding)\b"
+    )
+    n_pred = tp = n_gold = n_gold_hit = speech_gold = speech_hit = sp_n = sp_ok = 0
+    for _, text, gold in _docs_cache(root, n):
+        preds = extract_statement_rows("d", text)
+        env = [(min(a for a, _ in g["content"]), max(b for _, b in g["content"])) for g in gold]
+        hit = set()
+        n_pred += len(preds)
+        n_gold += len(gold)
+        for p in preds:
+            ovs = [max(0, min(p["end"], e) - max(p["start"], s)) for s, e in env]
+            if ovs and max(ovs) > 0:
+                tp += 1
+                i = ovs.index(max(ovs))
+                hit.add(i)
+                src = gold[i]["source"]
+                if src:
+                    sp_n += 1
+                    ss, se = min(a for a, _ in src), max(b for _, b in src)
+                    sp_ok += int(p["surface_start"] >= 0 and min(p["surface_end"], se) > max(p["surface_start"], ss))
+        n_gold_hit += len(hit)
+        for i, g in enumerate(gold):
+            cue = " ".join(text[a:b] for a, b in g["cue"]).lower()
+            if speech.search(cue):
+                speech_gold += 1
+                speech_hit += int(i in hit)
+    return {
+        "precision": tp / max(n_pred, 1),
+        "recall_all": n_gold_hit / max(n_gold, 1),
+        "speech_recall": speech_hit / max(speech_gold, 1),
+        "speaker_accuracy": sp_ok / max(sp_n, 1),
+    }
+
+
+_CACHE: dict = {}
+
+
+def _docs_cache(root: Path, n: int):
+    key = (str(root), n)
+    if key not in _CACHE:
+        _CACHE[key] = _polnear_docs(root, n)
+    return _CACHE[key]
+
+
+@pytest.mark.realdata
+def test_polnear_quality_gate():
+    root = shared_data("polnear_train") / "data" / "train"
+    m = measure_polnear(root, POLNEAR_SUBSET)
+    assert m["precision"] >= FLOOR_CONTENT_OVERLAP_PRECISION, m
+    assert m["speech_recall"] >= FLOOR_SPEECH_RECALL, m
+    assert m["speaker_accuracy"] >= FLOOR_SPEAKER_ACCURACY, m
