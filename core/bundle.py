@@ -148,15 +148,17 @@ def build_corpus(
         return out
 
     articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
-    events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
-    dedup_kwargs = {}
-    if params.near_threshold is not None:
-        dedup_kwargs["near_threshold"] = params.near_threshold
-    if params.story_threshold is not None:
-        dedup_kwargs["story_threshold"] = params.story_threshold
-    clusters = run("dedup", lambda: dedup.cluster_articles(articles, **dedup_kwargs), lambda: schema.empty("clusters"))
+    near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
+    story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
+    clusters = run(
+        "dedup",
+        lambda: dedup.cluster_articles(articles, near_threshold=near_threshold, story_threshold=story_threshold),
+        lambda: schema.empty("clusters"),
+    )
     if clusters.height and stages.get("dates", {}).get("status") == "ok":
         articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
+    # Events after cluster refinement: relative dates resolve against the best publication date known.
+    events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
     # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
     registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
     actor_result = run(
@@ -340,7 +342,8 @@ def build_summary(corpus: Corpus) -> str:
         f"articles: {corpus['articles'].height}",
     ]
     removed = (
-        ledger.filter(pl.col("fate").is_in(["repeat", "junk"]))
+        # blank lines are layout, not content: they are not "removed" in a way an analyst cares about
+        ledger.filter(pl.col("fate").is_in(["repeat", "junk"]) & (pl.col("text").str.strip_chars() != ""))
         .group_by("fate", "reason")
         .len()
         .sort("len", descending=True)

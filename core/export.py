@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import polars as pl
+from polars._typing import PolarsDataType
 
 # Spreadsheet apps evaluate a cell that starts with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -15,7 +16,8 @@ def neutralise_formulas(frame: pl.DataFrame) -> pl.DataFrame:
     CSV injection. List columns are joined with " | " first so that the CSV stays flat.
     """
     exprs = []
-    for name, dtype in frame.schema.items():
+    for name, dtype_ in frame.schema.items():
+        dtype: PolarsDataType = dtype_
         col = pl.col(name)
         if isinstance(dtype, pl.List):
             col = col.cast(pl.List(pl.String)).list.join(" | ")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import polars as pl
+from polars._typing import PolarsDataType
 
 from core import schema
 
@@ -635,7 +636,7 @@ def negation_cue_spans(text: str, cue: str | None = None) -> list[tuple[int, int
     return sorted(spans)
 
 
-ALIGN_COLUMNS: dict[str, pl.DataType] = {
+ALIGN_COLUMNS: dict[str, PolarsDataType] = {
     "row_kind": pl.String,  # conflict / only_a / only_b
     "topic": pl.String,
     "score": pl.Float64,

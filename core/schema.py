@@ -8,6 +8,7 @@ bundle writer and when a bundle is loaded); code past that point trusts the sche
 from __future__ import annotations
 
 import polars as pl
+from polars._typing import PolarsDataType
 
 Str = pl.String
 I32 = pl.Int32
@@ -27,7 +28,7 @@ EVENT_PRECISIONS = ("day", "month", "year", "range")
 STATEMENT_KINDS = ("direct", "reported")
 STATEMENT_SOURCINGS = ("named", "organization", "anonymous")
 
-TABLES: dict[str, dict[str, pl.DataType]] = {
+TABLES: dict[str, dict[str, PolarsDataType]] = {
     "ingest_report": {
         "source_file": Str,  # path relative to the input root; "archive.zip/inner.txt" inside zips
         "status": Str,  # ok / skipped / error
