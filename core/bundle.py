@@ -349,13 +349,14 @@ def build_summary(corpus: Corpus) -> str:
         .sort("len", descending=True)
     )
     if removed.height:
-        lines.append("lines removed: " + ", ".join(f"{r['len']} {r['fate']} ({r['reason']})" for r in removed.head(8).iter_rows(named=True)))
+        lines.append(
+            "lines removed: "
+            + ", ".join(f"{r['len']} {r['fate']} ({r['reason']})" for r in removed.head(8).iter_rows(named=True))
+        )
     for r in report.filter(pl.col("status") != "ok").head(20).iter_rows(named=True):
         lines.append(f"problem: {r['source_file']}: {r['status']}: {r['reason']}")
     counts = corpus.manifest.get("row_counts", {})
-    lines.append(
-        "tables: " + ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("ingest_report", "ledger"))
-    )
+    lines.append("tables: " + ", ".join(f"{k}={v}" for k, v in counts.items() if k not in ("ingest_report", "ledger")))
     for stage, info in corpus.manifest.get("stages", {}).items():
         if info.get("status") == "error":
             lines.append(f"stage {stage} failed: {info.get('error')}")
