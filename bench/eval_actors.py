@@ -95,9 +95,15 @@ def read_conll(path: Path, max_docs: int | None = None) -> list[tuple[str, list[
 
 def conll_scores(docs: list[tuple[str, list[tuple[int, int, str]]]]) -> dict[str, dict[str, float]]:
     """Span precision/recall/F1 per type and overall, exact and overlap."""
-    arts = pl.DataFrame({"article_id": [f"d{i}" for i in range(len(docs))], "title": [""] * len(docs),
-                         "body": [d[0] for d in docs], "captions": [[] for _ in docs]},
-                        schema={"article_id": pl.String, "title": pl.String, "body": pl.String, "captions": pl.List(pl.String)})
+    arts = pl.DataFrame(
+        {
+            "article_id": [f"d{i}" for i in range(len(docs))],
+            "title": [""] * len(docs),
+            "body": [d[0] for d in docs],
+            "captions": [[] for _ in docs],
+        },
+        schema={"article_id": pl.String, "title": pl.String, "body": pl.String, "captions": pl.List(pl.String)},
+    )
     t0 = time.perf_counter()
     res = extract_actors(arts, None)
     secs = time.perf_counter() - t0
@@ -138,9 +144,14 @@ def conll_scores(docs: list[tuple[str, list[tuple[int, int, str]]]]) -> dict[str
         pe, re_ = te / npd if npd else 0.0, te / ngd if ngd else 0.0
         po, ro = to / npd if npd else 0.0, ho / ngd if ngd else 0.0
         out[t] = {
-            "p": pe, "r": re_, "f1": 2 * pe * re_ / (pe + re_) if pe + re_ else 0.0,
-            "p_overlap": po, "r_overlap": ro, "f1_overlap": 2 * po * ro / (po + ro) if po + ro else 0.0,
-            "n_gold": ngd, "n_pred": npd,
+            "p": pe,
+            "r": re_,
+            "f1": 2 * pe * re_ / (pe + re_) if pe + re_ else 0.0,
+            "p_overlap": po,
+            "r_overlap": ro,
+            "f1_overlap": 2 * po * ro / (po + ro) if po + ro else 0.0,
+            "n_gold": ngd,
+            "n_pred": npd,
         }
     out["_seconds"] = {"s": secs}
     return out
@@ -164,26 +175,44 @@ def read_reuters(folder: Path, max_stories: int | None = None) -> list[dict]:
                 continue
             title = re.search(r"<TITLE>(.*?)</TITLE>", block, re.S)
             nid = re.search(r'NEWID="(\d+)"', block)
-            stories.append({
-                "article_id": nid.group(1) if nid else str(len(stories)),
-                "title": html.unescape(title.group(1)) if title else "",
-                "body": html.unescape(body.group(1)).replace("\n    ", "\n\n").replace("\n", " ").replace("  ", "\n"),
-                "places": _tags(block, "PLACES"), "people": _tags(block, "PEOPLE"), "orgs": _tags(block, "ORGS"),
-            })
+            stories.append(
+                {
+                    "article_id": nid.group(1) if nid else str(len(stories)),
+                    "title": html.unescape(title.group(1)) if title else "",
+                    "body": html.unescape(body.group(1))
+                    .replace("\n    ", "\n\n")
+                    .replace("\n", " ")
+                    .replace("  ", "\n"),
+                    "places": _tags(block, "PLACES"),
+                    "people": _tags(block, "PEOPLE"),
+                    "orgs": _tags(block, "ORGS"),
+                }
+            )
             if max_stories and len(stories) >= max_stories:
                 return stories
     return stories
 
 
 # Reuters PLACES codes whose spelling differs from our country names.
-_REUTERS_PLACE = {"usa": "united states", "uk": "united kingdom", "ussr": "soviet union", "west-germany": "germany",
-                  "east-germany": "germany", "netherlands": "netherlands", "south-korea": "south korea",
-                  "hong-kong": "hong kong", "ivory-coast": "ivory coast", "china": "china"}
+_REUTERS_PLACE = {
+    "usa": "united states",
+    "uk": "united kingdom",
+    "ussr": "soviet union",
+    "west-germany": "germany",
+    "east-germany": "germany",
+    "netherlands": "netherlands",
+    "south-korea": "south korea",
+    "hong-kong": "hong kong",
+    "ivory-coast": "ivory coast",
+    "china": "china",
+}
 
 
 def reuters_scores(stories: list[dict]) -> dict[str, float]:
-    arts = pl.DataFrame([{k: s[k] for k in ("article_id", "title", "body")} | {"captions": []} for s in stories],
-                        schema={"article_id": pl.String, "title": pl.String, "body": pl.String, "captions": pl.List(pl.String)})
+    arts = pl.DataFrame(
+        [{k: s[k] for k in ("article_id", "title", "body")} | {"captions": []} for s in stories],
+        schema={"article_id": pl.String, "title": pl.String, "body": pl.String, "captions": pl.List(pl.String)},
+    )
     t0 = time.perf_counter()
     res = extract_actors(arts, None)
     secs = time.perf_counter() - t0
@@ -195,10 +224,18 @@ def reuters_scores(stories: list[dict]) -> dict[str, float]:
     total = Counter()
     for s in stories:
         acts = per_story.get(s["article_id"], [])
-        countries = {fold(a["country"] or "") for a in acts if a["type"] == "place"} | {fold(a["name"]) for a in acts if a["type"] == "place"}
+        countries = {fold(a["country"] or "") for a in acts if a["type"] == "place"} | {
+            fold(a["name"]) for a in acts if a["type"] == "place"
+        }
         countries = {c.replace("the ", "") for c in countries}
         names = {t for a in acts for al in [a["name"], *(a["aliases"] or [])] for t in fold(al).split()}
-        person_tokens = {t for a in acts if a["type"] in ("person", "other") for al in [a["name"], *(a["aliases"] or [])] for t in fold(al).split()}
+        person_tokens = {
+            t
+            for a in acts
+            if a["type"] in ("person", "other")
+            for al in [a["name"], *(a["aliases"] or [])]
+            for t in fold(al).split()
+        }
         for p in s["places"]:
             total["places"] += 1
             want = _REUTERS_PLACE.get(p, p.replace("-", " "))
@@ -232,9 +269,13 @@ def main() -> None:
         print(f"CoNLL-2003 {args.file}: {len(docs)} documents, {scores.pop('_seconds')['s']:.1f} s")
         print(f"{'type':5} {'P':>6} {'R':>6} {'F1':>6} | {'P~':>6} {'R~':>6} {'F1~':>6} | gold  pred")
         for t, v in scores.items():
-            print(f"{t:5} {v['p']:6.3f} {v['r']:6.3f} {v['f1']:6.3f} | {v['p_overlap']:6.3f} {v['r_overlap']:6.3f} {v['f1_overlap']:6.3f} | {v['n_gold']:5d} {v['n_pred']:5d}")
+            print(
+                f"{t:5} {v['p']:6.3f} {v['r']:6.3f} {v['f1']:6.3f} | {v['p_overlap']:6.3f} {v['r_overlap']:6.3f} {v['f1_overlap']:6.3f} | {v['n_gold']:5d} {v['n_pred']:5d}"
+            )
     else:
-        stories = [s for s in read_reuters(SHARED / "reuters21578", args.stories) if s["places"] or s["people"] or s["orgs"]]
+        stories = [
+            s for s in read_reuters(SHARED / "reuters21578", args.stories) if s["places"] or s["people"] or s["orgs"]
+        ]
         out = reuters_scores(stories)
         print(f"Reuters-21578: {int(out['stories'])} tagged stories, {out['seconds']:.1f} s")
         for k in ("places", "people", "orgs"):

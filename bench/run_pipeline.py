@@ -80,6 +80,8 @@ class MemorySampler(threading.Thread):
             self.sample()  # close the previous stage with a sample of its own
             now = time.perf_counter()
             self.timeline.append((round(now - self.started, 1), stage))
+            # A line per stage change on stderr: a long background run shows how far it got.
+            print(f"[{now - self.started:8.1f} s] {stage} (rss {self.rss() / GIB:.2f} GiB)", file=sys.stderr, flush=True)
             self.stage = stage
 
     def stop(self) -> None:

@@ -35,12 +35,12 @@ from core import schema
 from core.gazetteer import Place, gazetteer
 from core.lexicon import (
     CALENDAR_WORDS,
-    OTHER_HEADS,
-    OTHER_LEADS,
     FUNCTION_WORDS,
     ORG_CUES_AFTER,
     ORG_HEADS,
     ORG_LEADS,
+    OTHER_HEADS,
+    OTHER_LEADS,
     PERSON_CUES_AFTER,
     PERSON_CUES_BEFORE,
     PERSON_TITLE_HEADS,
@@ -49,7 +49,6 @@ from core.lexicon import (
     PLACE_CUES_BEFORE,
     PLACE_HEADS,
     PLACE_LEADS,
-    SPEECH_VERBS,
 )
 from core.names import (
     NAME_PARTICLES,
@@ -102,7 +101,9 @@ def _registry_frame(rows: list[dict[str, str]], where: str) -> pl.DataFrame:
             raise ValueError(f"{where}, line {i}: type {typ!r} is not one of {', '.join(schema.ACTOR_TYPES)}")
         actor_id = (row.get("actor_id") or "").strip() or slugify(name)
         if actor_id in seen and seen[actor_id] != name:
-            raise ValueError(f"{where}, line {i}: actor_id {actor_id!r} is used for both {seen[actor_id]!r} and {name!r}")
+            raise ValueError(
+                f"{where}, line {i}: actor_id {actor_id!r} is used for both {seen[actor_id]!r} and {name!r}"
+            )
         seen[actor_id] = name
         aliases = [a.strip() for a in (row.get("aliases") or "").split(ALIAS_SEPARATOR) if a.strip()]
         out["actor_id"].append(actor_id)
@@ -111,7 +112,9 @@ def _registry_frame(rows: list[dict[str, str]], where: str) -> pl.DataFrame:
         out["aliases"].append(aliases)
         for col in ("country", "role", "side", "valid_from", "valid_to"):
             out[col].append((row.get(col) or "").strip() or None)
-    return pl.DataFrame(out, schema={c: (pl.List(pl.String) if c == "aliases" else pl.String) for c in REGISTRY_COLUMNS})
+    return pl.DataFrame(
+        out, schema={c: (pl.List(pl.String) if c == "aliases" else pl.String) for c in REGISTRY_COLUMNS}
+    )
 
 
 def _parse_registry_text(text: str, where: str) -> pl.DataFrame:
@@ -160,6 +163,17 @@ def registry_from_csv_bytes(data: bytes) -> pl.DataFrame:
     return _parse_registry_text(text, "uploaded registry")
 
 
+def read_registry(source: str | Path | bytes | None) -> pl.DataFrame | None:
+    """A registry from a CSV path or the bytes of an uploaded CSV; None for None or a missing path.
+
+    Raises ValueError naming the line and the problem for a malformed CSV (missing name/type column,
+    empty name, unknown type, one actor_id used for two names, undecodable bytes).
+    """
+    if isinstance(source, bytes | bytearray):
+        return registry_from_csv_bytes(bytes(source))
+    return load_registry(source)
+
+
 def registry_to_csv_bytes(registry: pl.DataFrame) -> bytes:
     """The registry as UTF-8 CSV bytes (aliases joined with "|"), readable by registry_from_csv_bytes."""
     buf = io.StringIO()
@@ -193,7 +207,9 @@ SPAN_RE = regex.compile(
     rf"(?<![\p{{L}}\p{{M}}\d'\u2019]){_CAP_TOKEN}(?:(?:{_GAP}{_CONNECTOR})*{_GAP}{_CAP_TOKEN})*(?![\p{{L}}\p{{M}}\d])"
 )
 TOKEN_RE = regex.compile(rf"{_CAP_TOKEN}|{_CONNECTOR}(?![\p{{L}}])")
-_SENTENCE_START_RE = regex.compile(r"(?:^|[.!?:;\"\u201c\u201d\u2018(\[\n\u2026\u2014]|\s[-\u2013])[\s'\"\u201c\u2018(\[]*$")
+_SENTENCE_START_RE = regex.compile(
+    r"(?:^|[.!?:;\"\u201c\u201d\u2018(\[\n\u2026\u2014]|\s[-\u2013])[\s'\"\u201c\u2018(\[]*$"
+)
 _WORD_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t,]*$")
 _WORDS_AFTER_RE = regex.compile(
     r"^[ \t\"\u201d\u2019')]*(,?)[ \t]*(?:(?:the|a|an|his|her|its|their)[ \t]+)?([\p{Ll}][\p{L}'\u2019-]*)"
@@ -349,7 +365,13 @@ def _is_common_word(ctx: _Context, key: str) -> bool:
 def _unseen_lowercase(ctx: _Context, tok: _Tok) -> bool:
     """A capitalised token the corpus never writes in lower case, and no closed-class word."""
     k = tok.key
-    return tok.cap and k not in _NON_NAME_WORDS and k not in ctx.demonyms and ctx.lower_vocab.get(k, 0) == 0 and not k.isdigit()
+    return (
+        tok.cap
+        and k not in _NON_NAME_WORDS
+        and k not in ctx.demonyms
+        and ctx.lower_vocab.get(k, 0) == 0
+        and not k.isdigit()
+    )
 
 
 def _mostly_lowercase(ctx: _Context, key: str) -> bool:
@@ -381,7 +403,11 @@ def _split_segments(ctx: _Context, toks: list[_Tok]) -> list[list[_Tok]]:
             segs.append(cur)
             cur = []
             continue
-        if t.cap and "-" in text[1:] and not text.lower().startswith(("al-", "el-", "ad-", "as-", "ash-", "at-", "az-", "an-", "ar-")):
+        if (
+            t.cap
+            and "-" in text[1:]
+            and not text.lower().startswith(("al-", "el-", "ad-", "as-", "ash-", "at-", "az-", "an-", "ar-"))
+        ):
             parts = text.split("-")
             if any(p[:1].islower() for p in parts[1:]):
                 # "US-led", "Iran-backed": the name is the first part, the rest is a modifier.
@@ -394,7 +420,9 @@ def _split_segments(ctx: _Context, toks: list[_Tok]) -> list[list[_Tok]]:
             # "Ministry of Trade and Industry", "Securities and Exchange Commission", "Procter & Gamble"
             # are one name; "Egypt and Qatar" are two.
             keys_before = [x.key for x in cur]
-            lead_of = any(k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys_before, keys_before[1:], strict=False))
+            lead_of = any(
+                k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys_before, keys_before[1:], strict=False)
+            )
             rest_caps = [x.key for x in toks[i + 1 :] if x.cap]
             if cur and (t.text == "&" or lead_of or (rest_caps and rest_caps[-1] in ORG_HEADS and len(cur) <= 2)):
                 cur.append(t)
@@ -404,7 +432,14 @@ def _split_segments(ctx: _Context, toks: list[_Tok]) -> list[list[_Tok]]:
             continue
         if not t.cap and t.key in ("of", "for", "the"):
             prev = cur[-1].key if cur else ""
-            if prev in ORG_HEADS or prev in ORG_LEADS or prev in PERSON_TITLES or prev in PLACE_HEADS or prev in ("of", "for") or prev in PLACE_LEADS:
+            if (
+                prev in ORG_HEADS
+                or prev in ORG_LEADS
+                or prev in PERSON_TITLES
+                or prev in PLACE_HEADS
+                or prev in ("of", "for")
+                or prev in PLACE_LEADS
+            ):
                 cur.append(t)
                 continue
             if i + 1 < len(toks) and toks[i + 1].key in ("the",) and prev:
@@ -487,7 +522,9 @@ def _classify_rest(ctx: _Context, seg: list[_Tok]) -> tuple[str | None, str]:
     last = keys[-1]
     if len(keys) > 1 and (last in OTHER_HEADS or keys[0] in OTHER_LEADS):
         return "other", "pattern"
-    if last in ORG_HEADS or any(k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False)):
+    if last in ORG_HEADS or any(
+        k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False)
+    ):
         return "organization", "pattern"
     if last in PLACE_HEADS or (len(keys) > 1 and keys[0] in PLACE_LEADS):
         return "place", "pattern"
@@ -498,7 +535,9 @@ def _classify_rest(ctx: _Context, seg: list[_Tok]) -> tuple[str | None, str]:
     return None, "pattern"
 
 
-def _emit_lookup(ctx: _Context, out: list[_Mention], aid: str, fld: str, toks: list[_Tok], places: bool = True) -> list[list[_Tok]]:
+def _emit_lookup(
+    ctx: _Context, out: list[_Mention], aid: str, fld: str, toks: list[_Tok], places: bool = True
+) -> list[list[_Tok]]:
     """Longest-first registry (and gazetteer) matches inside `toks`; returns the unmatched runs."""
     runs: list[list[_Tok]] = []
     cur: list[_Tok] = []
@@ -538,7 +577,21 @@ def _emit_lookup(ctx: _Context, out: list[_Mention], aid: str, fld: str, toks: l
             out.append(_Mention(aid, fld, s, e, "", (), "registry", ref=str(hit[1]), method="registry"))
         else:
             place = hit[1]
-            out.append(_Mention(aid, fld, s, e, "", (), "place", ref=place.name, type_hint="place", country=place.country, method="gazetteer"))
+            out.append(
+                _Mention(
+                    aid,
+                    fld,
+                    s,
+                    e,
+                    "",
+                    (),
+                    "place",
+                    ref=place.name,
+                    type_hint="place",
+                    country=place.country,
+                    method="gazetteer",
+                )
+            )
         i = j
     if cur:
         runs.append(cur)
@@ -567,9 +620,13 @@ def _has_name_head(keys: list[str]) -> bool:
     return any(k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys, keys[1:], strict=False))
 
 
-def _process_segment(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, seg: list[_Tok], sentence_start: bool) -> None:
+def _process_segment(
+    ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, seg: list[_Tok], sentence_start: bool
+) -> None:
     # Leading "The" and sentence-initial common words are not part of a name.
-    while seg and (seg[0].key == "the" or (sentence_start and seg[0].key not in ctx.places and _is_sentence_word(ctx, seg))):
+    while seg and (
+        seg[0].key == "the" or (sentence_start and seg[0].key not in ctx.places and _is_sentence_word(ctx, seg))
+    ):
         seg = seg[1:]
         sentence_start = False
         while seg and not seg[0].cap:
@@ -595,10 +652,29 @@ def _process_segment(ctx: _Context, out: list[_Mention], aid: str, fld: str, tex
 _VERBISH_SUFFIXES = ("ing", "ly", "ions", "ment", "ness")
 
 
+_NAME_LEAD_WORDS = ORG_LEADS | ORG_HEADS | PLACE_LEADS | PLACE_HEADS | PERSON_TITLES | OTHER_LEADS
+
+
 def _is_sentence_word(ctx: _Context, seg: list[_Tok]) -> bool:
     """True if the first token of a sentence-initial span is an ordinary word, not a name."""
     key = seg[0].key
+    if len(seg) >= 2 and key in ctx.given and seg[1].cap and _unseen_lowercase(ctx, seg[1]):
+        # "Said Halabi", "Will Ferrell": a given name that is also a common word, before a word the
+        # corpus never writes in lower case, starts a person's name.
+        return key in FUNCTION_WORDS or seg[1].key in ctx.places
     if _is_common_word(ctx, key):
+        return True
+    if (
+        len(seg) >= 3
+        and not seg[1].cap
+        and key not in _NAME_LEAD_WORDS
+        and ctx.cap_mid_vocab.get(key, 0) == 0
+        and not any(_lookup_registry(ctx, seg[:j]) for j in range(2, min(len(seg), MAX_LOOKUP_TOKENS) + 1))
+        and _lookup_place(ctx, seg[:3]) is None
+    ):
+        # "Fighters of the X", "Residents of Y": a sentence-initial word joined by "of" that no name
+        # pattern knows as a lead ("Ministry of", "Gulf of") and the corpus never capitalises
+        # mid-sentence is an ordinary noun; names of that shape start with a known lead word.
         return True
     # Unseen in the corpus in lower case: a lone capitalised "Resuming" or "Tensions" is still a word.
     return len(seg) == 1 and key.endswith(_VERBISH_SUFFIXES) and key not in ctx.given
@@ -638,7 +714,21 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
         for t in prefix:
             cname = _demonym_country(ctx, t.key)
             if cname:
-                out.append(_Mention(aid, fld, t.start, t.end, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym"))
+                out.append(
+                    _Mention(
+                        aid,
+                        fld,
+                        t.start,
+                        t.end,
+                        "",
+                        (),
+                        "place",
+                        ref=cname,
+                        type_hint="place",
+                        country=cname,
+                        method="demonym",
+                    )
+                )
         return
     title_words = [t.key for t in prefix if t.key in PERSON_TITLE_HEADS]
     if title_words:
@@ -649,7 +739,21 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
         cname = _demonym_country(ctx, rest[0].key)
         if cname:
             t = rest[0]
-            out.append(_Mention(aid, fld, t.start, t.end, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym"))
+            out.append(
+                _Mention(
+                    aid,
+                    fld,
+                    t.start,
+                    t.end,
+                    "",
+                    (),
+                    "place",
+                    ref=cname,
+                    type_hint="place",
+                    country=cname,
+                    method="demonym",
+                )
+            )
             return
     # A demonym before an unknown name ("Lebanese Hezbollah"): the country is an attribute, not part of it.
     if prefix and all(t.key in ctx.demonyms for t in prefix):
@@ -674,7 +778,11 @@ def _add_discovered(
         return
     if typ is None:
         typ = _context_type(ctx, text, start, end, run)
-    out.append(_Mention(aid, fld, start, end, surface, toks, "discovered", type_hint=typ, country=country, role=role, method=method))
+    out.append(
+        _Mention(
+            aid, fld, start, end, surface, toks, "discovered", type_hint=typ, country=country, role=role, method=method
+        )
+    )
 
 
 def _extract_normal(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, lo: int, hi: int) -> None:
@@ -733,10 +841,34 @@ def _extract_headline(
                 else:
                     place = _lookup_place(ctx, window)
                     if place is not None:
-                        hit = _Mention(aid, fld, 0, 0, "", (), "place", ref=place.name, type_hint="place", country=place.country, method="gazetteer")
+                        hit = _Mention(
+                            aid,
+                            fld,
+                            0,
+                            0,
+                            "",
+                            (),
+                            "place",
+                            ref=place.name,
+                            type_hint="place",
+                            country=place.country,
+                            method="gazetteer",
+                        )
                     elif len(window) == 1 and _demonym_country(ctx, window[0].key):
                         cname = _demonym_country(ctx, window[0].key)
-                        hit = _Mention(aid, fld, 0, 0, "", (), "place", ref=cname, type_hint="place", country=cname, method="demonym")
+                        hit = _Mention(
+                            aid,
+                            fld,
+                            0,
+                            0,
+                            "",
+                            (),
+                            "place",
+                            ref=cname,
+                            type_hint="place",
+                            country=cname,
+                            method="demonym",
+                        )
                     elif len(wtoks) >= 2:
                         # A spelling variant of a name known from the article ("Fuad Hussein" / "Fuad Hussain").
                         for ktoks, src in fuzzy_known:
@@ -744,11 +876,22 @@ def _extract_headline(
                                 hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint=src.type_hint,
                                                country=src.country, method="headline")  # fmt: skip
                                 break
-                    if hit is None and after_title and style == "title" and 2 <= len(window) <= 3 and all(
-                        t.cap and t.key not in _NON_NAME_WORDS and t.key not in ctx.demonyms for t in window
+                    if (
+                        hit is None
+                        and after_title
+                        and style == "title"
+                        and 2 <= len(window) <= 3
+                        and all(t.cap and t.key not in _NON_NAME_WORDS and t.key not in ctx.demonyms for t in window)
                     ):
-                        hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint="person", method="title")
-                    if hit is None and fld != "title" and 2 <= len(window) <= 4 and all(_unseen_lowercase(ctx, t) for t in window):
+                        hit = _Mention(
+                            aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint="person", method="title"
+                        )
+                    if (
+                        hit is None
+                        and fld != "title"
+                        and 2 <= len(window) <= 4
+                        and all(_unseen_lowercase(ctx, t) for t in window)
+                    ):
                         # Inside a body (a list line, a subheading) a run of words the corpus never
                         # writes in lower case is a name even without context.
                         typ, _ = _classify_rest(ctx, window)
@@ -766,9 +909,11 @@ def _extract_headline(
             after_title = False
 
 
-def _extract_field(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, known: dict[str, _Mention] | None) -> list[tuple[int, int, str, str]]:
+def _extract_field(
+    ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, known: dict[str, _Mention] | None
+) -> list[tuple[int, int, str, str]]:
     """Extract normal lines now; return the headline-styled lines for a second pass."""
-    deferred = []
+    deferred: list[tuple[int, int, str, str]] = []
     if fld == "title" and known is not None:
         style = _line_style(text)
         if style != "normal":
@@ -779,7 +924,9 @@ def _extract_field(ctx: _Context, out: list[_Mention], aid: str, fld: str, text:
     for m in _LINE_RE.finditer(text):
         line = m.group()
         style = _line_style(line)
-        if style == "caps" or (style == "title" and len(line) <= HEADLINE_LINE_MAX and not line.rstrip().endswith(_SENTENCE_END)):
+        if style == "caps" or (
+            style == "title" and len(line) <= HEADLINE_LINE_MAX and not line.rstrip().endswith(_SENTENCE_END)
+        ):
             # Subheadings, "See also" teasers, all-caps headlines inside the text.
             deferred.append((m.start(), m.end(), fld, style))
         else:
@@ -841,7 +988,34 @@ def _build_registry_index(registry: pl.DataFrame | None) -> _RegistryIndex | Non
         if row.get("country") and row.get("side"):
             side_votes[row["country"]][row["side"]] += 1
     country_side = {c: v.most_common(1)[0][0] for c, v in side_votes.items()}
+    for row in rows.values():
+        # The registry's own row for a country says its side better than a vote of the people in it.
+        if row.get("type") == "place" and row.get("side") and row.get("country") == row["name"]:
+            country_side[row["name"]] = row["side"]
     return _RegistryIndex(by_key, max_tokens, rows, country_side)
+
+
+def _registry_place_ids(ctx: _Context) -> dict[str, str]:
+    """Folded gazetteer place name -> registry actor_id, for registry rows of type place.
+
+    A registry place is found by its name or any alias, directly or through the gazetteer's own
+    canonical name ("USA" in the registry and "United States" in the gazetteer are one place).
+    """
+    out: dict[str, str] = {}
+    if ctx.registry is None:
+        return out
+    for aid, row in ctx.registry.rows.items():
+        if row.get("type") != "place":
+            continue
+        for alias in [row["name"], *(row.get("aliases") or [])]:
+            key = fold(alias)
+            if not key:
+                continue
+            out.setdefault(key, aid)
+            place = ctx.places.get(key)
+            if place is not None:
+                out.setdefault(fold(place.name), aid)
+    return out
 
 
 def _corpus_case_vocab(articles: pl.DataFrame) -> tuple[dict[str, int], dict[str, int]]:
@@ -849,11 +1023,14 @@ def _corpus_case_vocab(articles: pl.DataFrame) -> tuple[dict[str, int], dict[str
     if articles.height == 0 or "body" not in articles.columns:
         return {}, {}
     body = articles.get_column("body").fill_null("")
-    lower = (
-        body.str.extract_all(r"\b[a-z][a-z'\-]+\b").explode().drop_nulls().value_counts()
-    )
+    lower = body.str.extract_all(r"\b[a-z][a-z'\-]+\b").explode().drop_nulls().value_counts()
     cap = (
-        body.str.extract_all(r"[a-z,;] [A-Z][a-z'\-]+").explode().drop_nulls().str.slice(2).str.to_lowercase().value_counts()
+        body.str.extract_all(r"[a-z,;] [A-Z][a-z'\-]+")
+        .explode()
+        .drop_nulls()
+        .str.slice(2)
+        .str.to_lowercase()
+        .value_counts()
     )
     lower_d = dict(zip(lower[:, 0].to_list(), lower[:, 1].to_list(), strict=True))
     cap_d = dict(zip(cap[:, 0].to_list(), cap[:, 1].to_list(), strict=True))
@@ -875,6 +1052,12 @@ class _Entity:
     type_cache: str | None = None
 
 
+def _shouted(surface: str) -> bool:
+    """True for an all-caps spelling longer than an acronym ("REUTERS", not "NATO")."""
+    letters = [ch for ch in surface if ch.isalpha()]
+    return len(letters) > ACRONYM_MAX_LEN - 2 and all(ch.isupper() for ch in letters)
+
+
 def _vote(c: Counter[str]) -> str | None:
     return c.most_common(1)[0][0] if c else None
 
@@ -885,7 +1068,9 @@ def _entity_type(e: _Entity) -> str:
     return e.type_cache
 
 
-def extract_actors(articles: pl.DataFrame, registry: pl.DataFrame | None, clusters: pl.DataFrame | None = None) -> ActorResult:
+def extract_actors(
+    articles: pl.DataFrame, registry: pl.DataFrame | None, clusters: pl.DataFrame | None = None
+) -> ActorResult:
     """Find actor mentions in every article and group them into actors; returns ActorResult.
 
     `articles` needs article_id, title, body, captions (list); missing or null fields are treated
@@ -923,7 +1108,13 @@ def extract_actors(articles: pl.DataFrame, registry: pl.DataFrame | None, cluste
     return _assemble(ctx, mentions, actors, merges)
 
 
-def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | None, clusters: pl.DataFrame | None, merges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _resolve(
+    ctx: _Context,
+    mentions: list[_Mention],
+    registry: pl.DataFrame | None,
+    clusters: pl.DataFrame | None,
+    merges: list[dict[str, Any]],
+) -> dict[str, dict[str, Any]]:
     """Assign actor_id to every mention (in place); returns actor_id -> actor attributes."""
     actors: dict[str, dict[str, Any]] = {}
     reg = ctx.registry
@@ -944,6 +1135,10 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
             return reg.country_side[country]
         return country
 
+    # A registry place and the gazetteer place it names are one actor: "Iraq" matched in the registry
+    # and "Iraqi" (a demonym, resolved through the gazetteer) must count for the same "Iraq".
+    registry_place = _registry_place_ids(ctx)
+
     # 1. Registry and gazetteer mentions are resolved already.
     for m in mentions:
         if m.kind == "registry":
@@ -951,6 +1146,10 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
         elif m.kind == "place":
             place_name = m.ref or m.surface
             place = ctx.places.get(fold(place_name))
+            rid = registry_place.get(fold(place_name))
+            if rid is not None:
+                m.actor_id = rid
+                continue
             pid = "place:" + slugify(place_name)
             m.actor_id = pid
             if pid not in actors:
@@ -1017,7 +1216,8 @@ def _resolve(ctx: _Context, mentions: list[_Mention], registry: pl.DataFrame | N
     by_org_key: dict[tuple[str, ...], _Entity] = {}
 
     def new_actor(e: _Entity) -> str:
-        name = e.surfaces.most_common(1)[0][0]
+        # The most frequent spelling, preferring one in mixed case: "Reuters" over a dateline's "REUTERS".
+        name = max(e.surfaces.items(), key=lambda kv: (not _shouted(kv[0]), kv[1]))[0]
         base = slugify(name)
         aid = base
         k = 2
@@ -1118,7 +1318,12 @@ def _actor_tokens(actor: dict[str, Any]) -> tuple[str, ...]:
     return name_tokens(actor["name"])
 
 
-def _resolve_short_forms(mentions: list[_Mention], actors: dict[str, dict[str, Any]], clusters: pl.DataFrame | None, merges: list[dict[str, Any]]) -> None:
+def _resolve_short_forms(
+    mentions: list[_Mention],
+    actors: dict[str, dict[str, Any]],
+    clusters: pl.DataFrame | None,
+    merges: list[dict[str, Any]],
+) -> None:
     by_article: dict[str, list[_Mention]] = defaultdict(list)
     for m in mentions:
         by_article[m.article_id].append(m)
@@ -1181,8 +1386,10 @@ def _resolve_short_forms(mentions: list[_Mention], actors: dict[str, dict[str, A
         })  # fmt: skip
 
 
-def _resolve_org_short_forms(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[str, Any]], merges: list[dict[str, Any]]) -> None:
-    """"Foreign Ministry" -> the one "<country> Foreign Ministry" in the same article (if exactly one)."""
+def _resolve_org_short_forms(
+    ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[str, Any]], merges: list[dict[str, Any]]
+) -> None:
+    """ "Foreign Ministry" -> the one "<country> Foreign Ministry" in the same article (if exactly one)."""
     by_article: dict[str, list[_Mention]] = defaultdict(list)
     for m in mentions:
         if m.actor_id and actors.get(m.actor_id, {}).get("type") == "organization":
@@ -1238,11 +1445,13 @@ def _pick_full(m: _Mention, fulls: dict[str, tuple[str, ...]]) -> tuple[str, flo
             found[aid] = s
     if len(found) != 1:
         return None  # none, or ambiguous: refuse
-    (aid, s), = found.items()
+    ((aid, s),) = found.items()
     return aid, s
 
 
-def _assemble(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[str, Any]], merges: list[dict[str, Any]]) -> ActorResult:
+def _assemble(
+    ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[str, Any]], merges: list[dict[str, Any]]
+) -> ActorResult:
     ment_df = pl.DataFrame(
         {
             "article_id": [m.article_id for m in mentions],
@@ -1265,7 +1474,9 @@ def _assemble(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[st
     cmap = {r["actor_id"]: (r["n_mentions"], r["n_articles"]) for r in counts.iter_rows(named=True)}
     rows = []
     for aid, a in actors.items():
-        aliases = list(dict.fromkeys([*a.get("aliases", []), *sorted(s for s in surfaces.get(aid, ()) if s != a["name"])]))
+        aliases = list(
+            dict.fromkeys([*a.get("aliases", []), *sorted(s for s in surfaces.get(aid, ()) if s != a["name"])])
+        )
         nm, na = cmap.get(aid, (0, 0))
         if nm == 0 and a["origin"] != "registry":
             continue  # a short form that was resolved away
@@ -1276,7 +1487,10 @@ def _assemble(ctx: _Context, mentions: list[_Mention], actors: dict[str, dict[st
         "aliases": pl.List(pl.String), "role": pl.String, "origin": pl.String, "n_mentions": pl.Int32, "n_articles": pl.Int32,
     }) if rows else schema.empty("actors"))  # fmt: skip
     actors_df = actors_df.sort(["n_mentions", "actor_id"], descending=[True, False])
-    merges_df = schema.conform("actor_merges", pl.DataFrame(merges, schema=schema.TABLES["actor_merges"]) if merges else schema.empty("actor_merges"))
+    merges_df = schema.conform(
+        "actor_merges",
+        pl.DataFrame(merges, schema=schema.TABLES["actor_merges"]) if merges else schema.empty("actor_merges"),
+    )
     return ActorResult(actors_df, schema.conform("mentions", ment_df), merges_df)
 
 
@@ -1293,7 +1507,10 @@ def count_mentions_by_actor(mentions: pl.DataFrame, article_ids: Iterable[str] |
     out = (
         m.filter(pl.col("actor_id").is_not_null())
         .group_by("actor_id")
-        .agg(pl.len().cast(pl.Int32).alias("n_mentions"), pl.col("article_id").n_unique().cast(pl.Int32).alias("n_articles"))
+        .agg(
+            pl.len().cast(pl.Int32).alias("n_mentions"),
+            pl.col("article_id").n_unique().cast(pl.Int32).alias("n_articles"),
+        )
         .sort(["n_mentions", "actor_id"], descending=[True, False])
     )
     return out
@@ -1316,14 +1533,24 @@ def cooccurrence(mentions: pl.DataFrame, min_articles: int = 1) -> pl.DataFrame:
 def mentions_in_context(articles: pl.DataFrame, mentions: pl.DataFrame, actor_id: str, width: int = 80) -> pl.DataFrame:
     """Keyword-in-context rows for one actor: article_id, field, start, end, left, surface, right."""
     m = mentions.filter(pl.col("actor_id") == actor_id)
-    cols = {"article_id": pl.String, "field": pl.String, "start": pl.Int32, "end": pl.Int32, "left": pl.String, "surface": pl.String, "right": pl.String}
+    cols = {
+        "article_id": pl.String,
+        "field": pl.String,
+        "start": pl.Int32,
+        "end": pl.Int32,
+        "left": pl.String,
+        "surface": pl.String,
+        "right": pl.String,
+    }
     if m.height == 0:
         return pl.DataFrame(schema=cols)
     art = articles.select(
         pl.col("article_id").cast(pl.String),
         pl.col("title").cast(pl.String).fill_null("") if "title" in articles.columns else pl.lit("").alias("title"),
         pl.col("body").cast(pl.String).fill_null("") if "body" in articles.columns else pl.lit("").alias("body"),
-        (pl.col("captions").list.join("\n").fill_null("") if "captions" in articles.columns else pl.lit("")).alias("caption"),
+        (pl.col("captions").list.join("\n").fill_null("") if "captions" in articles.columns else pl.lit("")).alias(
+            "caption"
+        ),
     )
     j = m.join(art, on="article_id", how="left")
     text = (
@@ -1345,7 +1572,9 @@ def mentions_in_context(articles: pl.DataFrame, mentions: pl.DataFrame, actor_id
     return out.cast(cols).sort("article_id", "field", "start")  # type: ignore[arg-type]
 
 
-def apply_merge_decisions(actors: pl.DataFrame, mentions: pl.DataFrame, decisions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def apply_merge_decisions(
+    actors: pl.DataFrame, mentions: pl.DataFrame, decisions: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Apply the analyst's verdicts on automatic merges; returns (actors, mentions).
 
     `decisions` has actor_id, variant and status ("confirmed" / "rejected"). A rejected variant's

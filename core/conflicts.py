@@ -40,7 +40,9 @@ ALIGN_MIN_OVERLAP = 0.12  # align_statements: weakest topical overlap shown as a
 # --- contradiction lexicons ---------------------------------------------------------------------
 NEGATION_PATTERN = r"\b(?:not|no|never|none|nothing|nobody|neither|nor|without|cannot|at no time|no longer|\w+n[’']t)\b"
 NEGATION_RX = re.compile(NEGATION_PATTERN, re.IGNORECASE)
-DENIAL_RX = re.compile(r"\b(?:den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|refut(?:e|ed|es|ing)|dismiss(?:ed|es|ing)?)\b", re.IGNORECASE)
+DENIAL_RX = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying)|reject(?:ed|s|ing)?|refut(?:e|ed|es|ing)|dismiss(?:ed|es|ing)?)\b", re.IGNORECASE
+)
 REBUTTAL_RX = re.compile(
     r"\b(?:inaccurate|incorrect|false|falsehoods?|untrue|not true|baseless|groundless|unfounded|fabricat(?:ed|ion|ions)|"
     r"misleading|lies|lying|nonsense|distort(?:ed|ion|ions)|rebuff(?:ed)?|rebut(?:ted)?|contradict(?:ed|s)?|"
@@ -50,18 +52,226 @@ REBUTTAL_RX = re.compile(
 _WORD_RX = re.compile(r"[A-Za-z][A-Za-z’'-]+")
 # Function words carry no topic. Hand list (no NLTK download at run time, see docs/decisions.md).
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have having he
-    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
-    now of off on once only or other our ours ourselves out over own same she should so some such than that the
-    their theirs them themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with would you your yours yourself yourselves said says say
-    saying told tell stated added noted according statement statements spokesman spokeswoman official officials
-    source sources ministry department government one two three new last year years month months week weeks day
-    days time times mr mrs ms its it's per cent percent would could should may might must shall upon within
-    without among amid across along around since ago yet still even well back way many much several including
-    however meanwhile thursday friday saturday sunday monday tuesday wednesday january february march april june
-    july august september october november december""".split()
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "said",
+        "says",
+        "say",
+        "saying",
+        "told",
+        "tell",
+        "stated",
+        "added",
+        "noted",
+        "according",
+        "statement",
+        "statements",
+        "spokesman",
+        "spokeswoman",
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "ministry",
+        "department",
+        "government",
+        "one",
+        "two",
+        "three",
+        "new",
+        "last",
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "time",
+        "times",
+        "mr",
+        "mrs",
+        "ms",
+        "its",
+        "it's",
+        "per",
+        "cent",
+        "percent",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "upon",
+        "within",
+        "without",
+        "among",
+        "amid",
+        "across",
+        "along",
+        "around",
+        "since",
+        "ago",
+        "yet",
+        "still",
+        "even",
+        "well",
+        "back",
+        "way",
+        "many",
+        "much",
+        "several",
+        "including",
+        "however",
+        "meanwhile",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
 )
 
 
@@ -150,7 +360,7 @@ def _negation_phrase(text: str) -> str:
         return ""
     words_before = text[: m.start()].split()[-2:]
     words_after = text[m.end() :].split()[:3]
-    return " ".join([*words_before, m.group(0), *words_after]).strip(" “”\"‘’,.")
+    return " ".join([*words_before, m.group(0), *words_after]).strip(' “”"‘’,.')
 
 
 def _pair_id(a: str, b: str) -> str:
@@ -182,7 +392,8 @@ def statement_features(statements: pl.DataFrame, articles: pl.DataFrame | None) 
     if articles is not None and articles.height and "sentence_start" in st.columns:
         st = st.join(articles.select("article_id", pl.col("body").alias("_body")), on="article_id", how="left")
         ctx_col = pl.col("_body").str.slice(
-            pl.col("sentence_start").cast(pl.Int64).clip(0), (pl.col("sentence_end") - pl.col("sentence_start")).cast(pl.Int64).clip(0)
+            pl.col("sentence_start").cast(pl.Int64).clip(0),
+            (pl.col("sentence_end") - pl.col("sentence_start")).cast(pl.Int64).clip(0),
         )
     st = st.with_columns(ctx_col.fill_null("").alias("context"))
     if "_body" in st.columns:
@@ -191,7 +402,9 @@ def statement_features(statements: pl.DataFrame, articles: pl.DataFrame | None) 
     st = st.with_columns(
         (pl.col("text").str.contains("(?i)" + NEGATION_PATTERN) | cue_l.is_in(list(DENIAL_CUES))).alias("negated"),
         # "denied that X" negates X (a denial); a rebuttal word or "rejected" answers someone else
-        (pl.col("text").str.contains("(?i)" + REBUTTAL_RX.pattern) | cue_l.is_in(list(DENIAL_CUES - {"deny"}))).alias("rebuts"),
+        (pl.col("text").str.contains("(?i)" + REBUTTAL_RX.pattern) | cue_l.is_in(list(DENIAL_CUES - {"deny"}))).alias(
+            "rebuts"
+        ),
     )
     ctok = _country_tokens()
     targets = []
@@ -242,7 +455,12 @@ def _term_weights(feat: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
     """(statement_id, term, w) with L2-normalised TF-IDF weights; and stem -> a surface word for display."""
     rows_sid, rows_term, rows_tf = [], [], []
     surface: dict[str, str] = {}
-    for sid, text, ctx in zip(feat.get_column("statement_id").to_list(), feat.get_column("text").to_list(), feat.get_column("context").to_list(), strict=True):
+    for sid, text, ctx in zip(
+        feat.get_column("statement_id").to_list(),
+        feat.get_column("text").to_list(),
+        feat.get_column("context").to_list(),
+        strict=True,
+    ):
         tf: dict[str, float] = {}
         for w in content_terms(text):
             tf[w] = tf.get(w, 0.0) + 1.0
@@ -256,7 +474,10 @@ def _term_weights(feat: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
             rows_sid.append(sid)
             rows_term.append(t)
             rows_tf.append(v)
-    terms = pl.DataFrame({"statement_id": rows_sid, "term": rows_term, "tf": rows_tf}, schema={"statement_id": pl.String, "term": pl.String, "tf": pl.Float64})
+    terms = pl.DataFrame(
+        {"statement_id": rows_sid, "term": rows_term, "tf": rows_tf},
+        schema={"statement_id": pl.String, "term": pl.String, "tf": pl.Float64},
+    )
     n = max(feat.height, 1)
     terms = terms.with_columns(pl.len().over("term").alias("df")).with_columns(
         (pl.col("tf").sqrt() * ((n + 1) / (pl.col("df") + 1)).log().add(1.0)).alias("w")
@@ -295,7 +516,9 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
     same_art = (
         base.join(base, on="article_id", suffix="_b")
         .filter((pl.col("_i") < pl.col("_i_b")) & (pl.col("side") != pl.col("side_b")))
-        .select(pl.col("statement_id").alias("a"), pl.col("statement_id_b").alias("b"), pl.lit(False).alias("same_cluster"))
+        .select(
+            pl.col("statement_id").alias("a"), pl.col("statement_id_b").alias("b"), pl.lit(False).alias("same_cluster")
+        )
     )
     parts = [same_art]
     if clusters is not None and clusters.height:
@@ -303,8 +526,16 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
         bc = base.join(cl, on="article_id")
         same_cl = (
             bc.join(bc, on="_c", suffix="_b")
-            .filter((pl.col("_i") < pl.col("_i_b")) & (pl.col("side") != pl.col("side_b")) & (pl.col("article_id") != pl.col("article_id_b")))
-            .select(pl.col("statement_id").alias("a"), pl.col("statement_id_b").alias("b"), pl.lit(True).alias("same_cluster"))
+            .filter(
+                (pl.col("_i") < pl.col("_i_b"))
+                & (pl.col("side") != pl.col("side_b"))
+                & (pl.col("article_id") != pl.col("article_id_b"))
+            )
+            .select(
+                pl.col("statement_id").alias("a"),
+                pl.col("statement_id_b").alias("b"),
+                pl.lit(True).alias("same_cluster"),
+            )
         )
         parts.append(same_cl)
     # shared rare terms: the inverted index, capped so a common term never makes a quadratic block
@@ -318,7 +549,9 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
         .sort("_dot", descending=True)
         .with_columns(pl.int_range(pl.len()).over("statement_id").alias("_rank"))
         .filter(pl.col("_rank") < MAX_CANDIDATES_PER_STATEMENT)
-        .select(pl.col("statement_id").alias("a"), pl.col("statement_id_b").alias("b"), pl.lit(False).alias("same_cluster"))
+        .select(
+            pl.col("statement_id").alias("a"), pl.col("statement_id_b").alias("b"), pl.lit(False).alias("same_cluster")
+        )
     )
     parts.append(shared)
     return pl.concat(parts).group_by("a", "b").agg(pl.col("same_cluster").max())
@@ -329,7 +562,11 @@ def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, s
     tw = terms.select("statement_id", "term", "w", "df")
     dots = (
         pairs.join(tw, left_on="a", right_on="statement_id")
-        .join(tw.select("statement_id", "term", pl.col("w").alias("w_b")), left_on=["b", "term"], right_on=["statement_id", "term"])
+        .join(
+            tw.select("statement_id", "term", pl.col("w").alias("w_b")),
+            left_on=["b", "term"],
+            right_on=["statement_id", "term"],
+        )
         .with_columns((pl.col("w") * pl.col("w_b")).alias("_c"))
         .sort("_c", descending=True)
         .group_by("a", "b", maintain_order=True)
@@ -338,22 +575,48 @@ def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, s
     pairs = pairs.join(dots, on=["a", "b"], how="left").with_columns(
         pl.col("overlap").fill_null(0.0), pl.col("shared_terms").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     )
-    fcols = ["statement_id", "article_id", "side", "negated", "rebuts", "target_sides", "text", "start", "anchor", "negated_terms", "own_terms"]
+    fcols = [
+        "statement_id",
+        "article_id",
+        "side",
+        "negated",
+        "rebuts",
+        "target_sides",
+        "text",
+        "start",
+        "anchor",
+        "negated_terms",
+        "own_terms",
+    ]
     fa = feat.select(fcols)
-    pairs = pairs.join(fa, left_on="a", right_on="statement_id").join(fa, left_on="b", right_on="statement_id", suffix="_b")
+    pairs = pairs.join(fa, left_on="a", right_on="statement_id").join(
+        fa, left_on="b", right_on="statement_id", suffix="_b"
+    )
     side_tok = pl.col("side").str.to_lowercase().str.replace_all(" ", "_")
     side_tok_b = pl.col("side_b").str.to_lowercase().str.replace_all(" ", "_")
     same_art = pl.col("article_id") == pl.col("article_id_b")
     # a rebuttal aimed at the other side answers that side's statements just before it, same article
     gap_b = pl.col("anchor_b") - pl.col("start")  # from a's statement to b's rebuttal
     gap_a = pl.col("anchor") - pl.col("start_b")
-    targeted_b = pl.col("rebuts_b") & pl.col("target_sides_b").list.contains(side_tok) & same_art & gap_b.is_between(1, REBUTTAL_WINDOW_CHARS)
-    targeted_a = pl.col("rebuts") & pl.col("target_sides").list.contains(side_tok_b) & same_art & gap_a.is_between(1, REBUTTAL_WINDOW_CHARS)
+    targeted_b = (
+        pl.col("rebuts_b")
+        & pl.col("target_sides_b").list.contains(side_tok)
+        & same_art
+        & gap_b.is_between(1, REBUTTAL_WINDOW_CHARS)
+    )
+    targeted_a = (
+        pl.col("rebuts")
+        & pl.col("target_sides").list.contains(side_tok_b)
+        & same_art
+        & gap_a.is_between(1, REBUTTAL_WINDOW_CHARS)
+    )
     country = list(set(_country_tokens().values()))
     affirmed = (
         pl.when(pl.col("negated"))
         .then(pl.col("negated_terms").list.set_intersection(pl.col("own_terms_b")).list.set_difference(pl.lit(country)))
-        .otherwise(pl.col("negated_terms_b").list.set_intersection(pl.col("own_terms")).list.set_difference(pl.lit(country)))
+        .otherwise(
+            pl.col("negated_terms_b").list.set_intersection(pl.col("own_terms")).list.set_difference(pl.lit(country))
+        )
         .list.len()
     )
     pairs = pairs.with_columns(
@@ -390,10 +653,17 @@ def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, s
     )
     topical = (
         (pl.col("overlap") / TOPICAL_FULL)
-        + pl.when(same_art).then(SAME_ARTICLE_PRIOR).when(pl.col("same_cluster")).then(SAME_CLUSTER_PRIOR).otherwise(0.0)
+        + pl.when(same_art)
+        .then(SAME_ARTICLE_PRIOR)
+        .when(pl.col("same_cluster"))
+        .then(SAME_CLUSTER_PRIOR)
+        .otherwise(0.0)
     ).clip(0.0, 1.0)
     pairs = pairs.with_columns(
-        pl.when(pl.col("signal") == "rebuttal").then(pl.max_horizontal(topical, pl.lit(0.6))).otherwise(topical).alias("topical")
+        pl.when(pl.col("signal") == "rebuttal")
+        .then(pl.max_horizontal(topical, pl.lit(0.6)))
+        .otherwise(topical)
+        .alias("topical")
     ).with_columns((0.5 * pl.col("topical") + 0.5 * pl.col("contradiction")).round(4).alias("score"))
     pairs = pairs.filter(
         (pl.col("contradiction") > 0)
@@ -412,12 +682,26 @@ def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, s
 
 def _conflict_row(r: dict, surface: dict[str, str]) -> dict:
     # orient: statement_a is the earlier appearance (article order as given, then offset)
-    a_first = (r["article_id"], r["start"]) <= (r["article_id_b"], r["start_b"]) if r["article_id"] == r["article_id_b"] else True
+    a_first = (
+        (r["article_id"], r["start"]) <= (r["article_id_b"], r["start_b"])
+        if r["article_id"] == r["article_id_b"]
+        else True
+    )
     A = {k: r[k] for k in ("a", "side", "text", "negated", "rebuts", "article_id")}
-    B = {"a": r["b"], "side": r["side_b"], "text": r["text_b"], "negated": r["negated_b"], "rebuts": r["rebuts_b"], "article_id": r["article_id_b"]}
+    B = {
+        "a": r["b"],
+        "side": r["side_b"],
+        "text": r["text_b"],
+        "negated": r["negated_b"],
+        "rebuts": r["rebuts_b"],
+        "article_id": r["article_id_b"],
+    }
     if not a_first:
         A, B = B, A
-    topic_terms = [surface.get(t, t) if t not in _country_tokens().values() else t.upper() if len(t) <= 3 else t.title() for t in r["shared_terms"]]
+    topic_terms = [
+        surface.get(t, t) if t not in _country_tokens().values() else t.upper() if len(t) <= 3 else t.title()
+        for t in r["shared_terms"]
+    ]
     topic = ", ".join(topic_terms[:3])
     sig = r["signal"]
     if sig == "rebuttal":
@@ -490,10 +774,16 @@ def align_statements(
     st = st.filter(pl.col("side").is_in([side_a, side_b]))
     if keyword:
         kw = keyword.lower()
-        st = st.filter(pl.col("text").str.to_lowercase().str.contains(kw, literal=True) | pl.col("speaker").str.to_lowercase().str.contains(kw, literal=True))
+        st = st.filter(
+            pl.col("text").str.to_lowercase().str.contains(kw, literal=True)
+            | pl.col("speaker").str.to_lowercase().str.contains(kw, literal=True)
+        )
     if st.height == 0:
         return empty
-    info = {r["statement_id"]: r for r in st.select("statement_id", "article_id", "speaker", "text", "cue", "side").iter_rows(named=True)}
+    info = {
+        r["statement_id"]: r
+        for r in st.select("statement_id", "article_id", "speaker", "text", "cue", "side").iter_rows(named=True)
+    }
     rows: list[dict] = []
     used: set[str] = set()
 
@@ -503,13 +793,25 @@ def align_statements(
 
     if conflicts is not None and conflicts.height:
         cf = conflicts.filter(
-            ((pl.col("side_a") == side_a) & (pl.col("side_b") == side_b)) | ((pl.col("side_a") == side_b) & (pl.col("side_b") == side_a))
+            ((pl.col("side_a") == side_a) & (pl.col("side_b") == side_b))
+            | ((pl.col("side_a") == side_b) & (pl.col("side_b") == side_a))
         ).sort("score", descending=True)
         for r in cf.iter_rows(named=True):
-            a_id, b_id = (r["statement_a"], r["statement_b"]) if r["side_a"] == side_a else (r["statement_b"], r["statement_a"])
+            a_id, b_id = (
+                (r["statement_a"], r["statement_b"]) if r["side_a"] == side_a else (r["statement_b"], r["statement_a"])
+            )
             if a_id not in info or b_id not in info:
                 continue
-            rows.append({"matter": r["topic"], **side_cols("a", info[a_id]), **side_cols("b", info[b_id]), "score": r["score"], "reason": r["reason"], "is_conflict": True})
+            rows.append(
+                {
+                    "matter": r["topic"],
+                    **side_cols("a", info[a_id]),
+                    **side_cols("b", info[b_id]),
+                    "score": r["score"],
+                    "reason": r["reason"],
+                    "is_conflict": True,
+                }
+            )
             used.update((a_id, b_id))
     # other pairs aligned by topic: each remaining a-statement with its best remaining b-statement
     rest = st.filter(~pl.col("statement_id").is_in(list(used)))
@@ -526,7 +828,10 @@ def align_statements(
         sims = (
             ta.join(tb, on="term", suffix="_b")
             .group_by("statement_id", "statement_id_b")
-            .agg((pl.col("w") * pl.col("w_b")).sum().alias("sim"), pl.col("term").sort_by(pl.col("w") * pl.col("w_b"), descending=True).head(3).alias("terms"))
+            .agg(
+                (pl.col("w") * pl.col("w_b")).sum().alias("sim"),
+                pl.col("term").sort_by(pl.col("w") * pl.col("w_b"), descending=True).head(3).alias("terms"),
+            )
             .filter(pl.col("sim") >= ALIGN_MIN_OVERLAP)
             .sort("sim", descending=True)
         )
@@ -535,13 +840,32 @@ def align_statements(
             if a_id in used or b_id in used:
                 continue
             matter = ", ".join(surface.get(t, t) for t in r["terms"])
-            rows.append({"matter": matter, **side_cols("a", info[a_id]), **side_cols("b", info[b_id]), "score": round(float(r["sim"]), 4), "reason": f"same topic ({matter}); no contradiction signal", "is_conflict": False})
+            rows.append(
+                {
+                    "matter": matter,
+                    **side_cols("a", info[a_id]),
+                    **side_cols("b", info[b_id]),
+                    "score": round(float(r["sim"]), 4),
+                    "reason": f"same topic ({matter}); no contradiction signal",
+                    "is_conflict": False,
+                }
+            )
             used.update((a_id, b_id))
     for sid, r in info.items():
         if sid in used:
             continue
         only = side_cols("a", r) if r["side"] == side_a else side_cols("b", r)
-        rows.append({"matter": "", **side_cols("a", None), **side_cols("b", None), **only, "score": None, "reason": f"only {r['side']} side", "is_conflict": False})
+        rows.append(
+            {
+                "matter": "",
+                **side_cols("a", None),
+                **side_cols("b", None),
+                **only,
+                "score": None,
+                "reason": f"only {r['side']} side",
+                "is_conflict": False,
+            }
+        )
     return pl.DataFrame(rows, schema=_ALIGN_SCHEMA) if rows else empty
 
 

@@ -372,7 +372,8 @@ def minhash_signatures(wh: np.ndarray, lens: np.ndarray, bins: int = MINHASH_BIN
     acc = np.zeros(len(wh), dtype=np.uint64)
     for j in range(k):
         shifted = np.zeros(len(wh), dtype=np.uint64)
-        shifted[: len(wh) - j] = wh[j:]
+        # max(): fewer words in the whole corpus than the shingle width must not wrap the slice
+        shifted[: max(len(wh) - j, 0)] = wh[j:]
         shifted[pos + j >= doc_end] = 0
         acc += shifted * _SHINGLE_MULT[j]
     # a shingle starts where k words fit, or at the first word of a text shorter than k words
@@ -854,6 +855,71 @@ def compare_texts(a: str, b: str, cutoff: float = SENTENCE_MATCH_CUTOFF) -> list
     return rows
 
 
+SHARED_PASSAGE_MIN_WORDS = 8
+"""shared_passages: a run of at least this many identical words counts as a shared passage (shorter runs are
+common phrases such as "said in a statement on")."""
+_WORD_RE = re.compile(r"[^\W_]+")
+_PASSAGE_MAX_SEEDS = 32  # occurrences of one k-word window in b tried per position of a
+
+
+def shared_passages(
+    text_a: str, text_b: str, min_words: int = SHARED_PASSAGE_MIN_WORDS
+) -> list[tuple[int, int, int, int]]:
+    """Passages both texts contain word for word: (start_a, end_a, start_b, end_b) character offsets.
+
+    Words are compared case-folded after NFKC, ignoring punctuation and spacing, so a passage survives
+    restyled quotes or re-wrapped lines; offsets point into the texts as given (from the first word's
+    first character to the last word's last character). Passages are maximal runs of >= `min_words`
+    equal words, found in any order (a moved paragraph is still shared), one-to-one (no word of either
+    text is in two passages), sorted by start_a. Cost: O(len(a) + len(b)) dictionary look-ups plus
+    the length of the runs; meant for two articles side by side, not for whole corpora.
+    """
+    k = max(int(min_words), 1)
+    wa = [
+        (m.start(), m.end(), unicodedata.normalize("NFKC", m.group()).casefold())
+        for m in _WORD_RE.finditer(text_a or "")
+    ]
+    wb = [
+        (m.start(), m.end(), unicodedata.normalize("NFKC", m.group()).casefold())
+        for m in _WORD_RE.finditer(text_b or "")
+    ]
+    if len(wa) < k or len(wb) < k:
+        return []
+    ka, kb = [w[2] for w in wa], [w[2] for w in wb]
+    # every k-word window of b, by content: the seeds of shared runs
+    seeds: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(kb) - k + 1):
+        seeds.setdefault(tuple(kb[j : j + k]), []).append(j)
+    used_b = [False] * len(kb)
+    out: list[tuple[int, int, int, int]] = []
+    i = 0
+    while i <= len(ka) - k:
+        best_j, best_len = -1, 0
+        tried = 0
+        for j in seeds.get(tuple(ka[i : i + k]), ()):
+            if used_b[j]:
+                continue
+            tried += 1
+            if tried > _PASSAGE_MAX_SEEDS or best_len == len(ka) - i:
+                break  # repetitive text: bounded work per position instead of quadratic
+            length = 0
+            # extend while words agree and b's words are still free (one-to-one)
+            while i + length < len(ka) and j + length < len(kb) and not used_b[j + length]:
+                if ka[i + length] != kb[j + length]:
+                    break
+                length += 1
+            if length > best_len:
+                best_j, best_len = j, length
+        if best_len >= k:
+            for t in range(best_j, best_j + best_len):
+                used_b[t] = True
+            out.append((wa[i][0], wa[i + best_len - 1][1], wb[best_j][0], wb[best_j + best_len - 1][1]))
+            i += best_len
+        else:
+            i += 1
+    return out
+
+
 def cluster_members(clusters: pl.DataFrame, level: str, cluster_id: str) -> list[str]:
     """Article ids in one cluster, the representative first, then by similarity (descending)."""
     rows = clusters.filter((pl.col("level") == level) & (pl.col("cluster_id") == cluster_id)).sort(
@@ -873,6 +939,8 @@ __all__: Sequence[str] = (
     "cluster_articles",
     "cluster_articles_with_pairs",
     "compare_texts",
+    "shared_passages",
+    "SHARED_PASSAGE_MIN_WORDS",
     "split_passages",
     "independent_story_count",
     "collapse_copies",

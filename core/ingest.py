@@ -99,6 +99,9 @@ class _Run:
     documents: list[Document] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     inputs: list[dict[str, Any]] = field(default_factory=list)
+    # Bytes a top-level archive may still expand to, shared with the archives nested inside it: without
+    # it each nested zip would get the whole limit again (a zip of 40 zips = 40x the limit).
+    zip_budget_left: int = 0
 
     def report(
         self, source: str, status: str, reason: str, kind: str, encoding: str = "", size: int = 0, sha: str = ""
@@ -623,6 +626,8 @@ def _read_zip(label: str, data: bytes, sha: str, depth: int, run: _Run) -> None:
         run.report(label, "error", f"corrupt or truncated zip archive ({exc})", "zip", size=len(data), sha=sha)
         return
     files = [i for i in infos if not i.is_dir()]
+    if depth == 1:  # a top-level archive: a fresh budget for it and everything nested in it
+        run.zip_budget_left = lim.max_zip_total_bytes
     if len(files) > lim.max_zip_members:
         run.report(
             label,
@@ -634,11 +639,13 @@ def _read_zip(label: str, data: bytes, sha: str, depth: int, run: _Run) -> None:
         )
         return
     declared = sum(i.file_size for i in files)
-    if declared > lim.max_zip_total_bytes:
+    if declared > run.zip_budget_left:
         run.report(
             label,
             "error",
-            f"zip would expand to {declared / 1e6:.0f} MB (limit {lim.max_zip_total_bytes / 1e6:.0f} MB): possible zip bomb",
+            f"zip would expand to {declared / 1e6:.0f} MB (limit {lim.max_zip_total_bytes / 1e6:.0f} MB"
+            + (" for an archive and those nested in it" if depth > 1 else "")
+            + "): possible zip bomb",
             "zip",
             size=len(data),
             sha=sha,
@@ -647,7 +654,6 @@ def _read_zip(label: str, data: bytes, sha: str, depth: int, run: _Run) -> None:
     zip_row = len(run.rows)
     run.report(label, "ok", f"{len(files)} members", "zip", size=len(data), sha=sha)
     problems = 0
-    total = 0
     for info in files:
         member = f"{label}/{info.filename}"
         if _unsafe_member_name(info.filename):
@@ -681,7 +687,7 @@ def _read_zip(label: str, data: bytes, sha: str, depth: int, run: _Run) -> None:
             )
             problems += 1
             continue
-        budget = min(lim.max_file_bytes, lim.max_zip_total_bytes - total)
+        budget = min(lim.max_file_bytes, run.zip_budget_left)
         try:
             content = _read_member(zf, info, budget)
         except _MemberTooLarge:
@@ -699,7 +705,7 @@ def _read_zip(label: str, data: bytes, sha: str, depth: int, run: _Run) -> None:
             run.report(member, "error", f"unreadable zip member ({exc})", _kind_of(member), size=info.file_size)
             problems += 1
             continue
-        total += len(content)
+        run.zip_budget_left -= len(content)
         _read_blob(member, content, hashlib.sha256(content).hexdigest(), depth, run)
     if problems:
         run.rows[zip_row]["reason"] = f"{len(files)} members, {problems} refused or unreadable"

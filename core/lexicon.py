@@ -138,7 +138,7 @@ PLACE_HEADS = frozenset(
     strait straits hills plain plateau delta basin border crossing camp base city town village
     """.split()
 )
-PLACE_LEADS = frozenset({"camp", "mount", "mt", "lake", "port", "fort", "cape", "gulf", "bay", "isle", "lake", "sea"})
+PLACE_LEADS = frozenset({"camp", "mount", "mt", "lake", "port", "fort", "cape", "gulf", "bay", "isle", "sea"})
 # Lowercase words right after a name that say it is a place ("the X base", "X province").
 PLACE_CUES_AFTER = frozenset(
     """

@@ -38,7 +38,9 @@ SINGLE_TOKEN_MATCH_MIN = 0.92
 # Skeletons shorter than this collide too often (Ali / Ala / Eli) to count as evidence.
 MIN_SKELETON_LEN = 3
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bf": "", "\u02be": "", "`": "'", "\u00b4": "'"})
+_QUOTES = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bf": "", "\u02be": "", "`": "'", "\u00b4": "'"}
+)
 _NON_ALNUM = re.compile(r"[^0-9a-z' ]+")
 _APOS = re.compile(r"'")
 _SPACES = re.compile(r"\s+")

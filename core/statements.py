@@ -43,14 +43,74 @@ MAX_WORKERS = 4  # longer bodies are cut (a pathological input must not stall th
 # --- lexicons: speech and attribution cues ---------------------------------------------------
 # Verb lemmas whose forms introduce attributed content. Belief verbs are included because news
 # attributes stances with them ("X believes that ...").
-_CUE_LEMMAS = (
-    "say tell state add note deny announce explain stress emphasize emphasise confirm claim warn argue "
-    "insist report remark reply respond assert affirm declare acknowledge admit reveal disclose indicate "
-    "mention suggest write tweet comment observe urge vow pledge promise threaten predict "
-    "estimate believe think reiterate allege charge contend maintain concede recall inform assure "
-    "caution complain criticize criticise accuse dismiss reject refute hint clarify underline underscore "
-    "point_out testify".split()
-)
+_CUE_LEMMAS = [
+    "say",
+    "tell",
+    "state",
+    "add",
+    "note",
+    "deny",
+    "announce",
+    "explain",
+    "stress",
+    "emphasize",
+    "emphasise",
+    "confirm",
+    "claim",
+    "warn",
+    "argue",
+    "insist",
+    "report",
+    "remark",
+    "reply",
+    "respond",
+    "assert",
+    "affirm",
+    "declare",
+    "acknowledge",
+    "admit",
+    "reveal",
+    "disclose",
+    "indicate",
+    "mention",
+    "suggest",
+    "write",
+    "tweet",
+    "comment",
+    "observe",
+    "urge",
+    "vow",
+    "pledge",
+    "promise",
+    "threaten",
+    "predict",
+    "estimate",
+    "believe",
+    "think",
+    "reiterate",
+    "allege",
+    "charge",
+    "contend",
+    "maintain",
+    "concede",
+    "recall",
+    "inform",
+    "assure",
+    "caution",
+    "complain",
+    "criticize",
+    "criticise",
+    "accuse",
+    "dismiss",
+    "reject",
+    "refute",
+    "hint",
+    "clarify",
+    "underline",
+    "underscore",
+    "point_out",
+    "testify",
+]
 _IRREGULAR = {
     "say": ["said", "says", "saying", "say"],
     "tell": ["told", "tells", "telling", "tell"],
@@ -64,15 +124,108 @@ _OBJECT_CUES = {"tell", "inform", "assure", "brief", "warn", "urge", "caution", 
 DENIAL_CUES = {"deny", "reject", "refute", "dismiss"}
 # Auxiliaries and light adverbs that sit between a subject and its cue ("has also said").
 _AUX = set(
-    "has have had is was were are be been will would could should may might can also later then again "
-    "once earlier recently reportedly publicly repeatedly previously further separately privately "
-    "subsequently swiftly quickly immediately already still even just never not did does do "
-    "himself herself itself themselves yesterday today must shall can’t can't cannot won’t won't don’t don't "
-    "doesn’t doesn't didn’t didn't wouldn’t wouldn't couldn’t couldn't isn’t isn't wasn’t wasn't haven’t "
-    "haven't hasn’t hasn't".split()
+    [
+        "has",
+        "have",
+        "had",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "can",
+        "also",
+        "later",
+        "then",
+        "again",
+        "once",
+        "earlier",
+        "recently",
+        "reportedly",
+        "publicly",
+        "repeatedly",
+        "previously",
+        "further",
+        "separately",
+        "privately",
+        "subsequently",
+        "swiftly",
+        "quickly",
+        "immediately",
+        "already",
+        "still",
+        "even",
+        "just",
+        "never",
+        "not",
+        "did",
+        "does",
+        "do",
+        "himself",
+        "herself",
+        "itself",
+        "themselves",
+        "yesterday",
+        "today",
+        "must",
+        "shall",
+        "can’t",
+        "can't",
+        "cannot",
+        "won’t",
+        "won't",
+        "don’t",
+        "don't",
+        "doesn’t",
+        "doesn't",
+        "didn’t",
+        "didn't",
+        "wouldn’t",
+        "wouldn't",
+        "couldn’t",
+        "couldn't",
+        "isn’t",
+        "isn't",
+        "wasn’t",
+        "wasn't",
+        "haven’t",
+        "haven't",
+        "hasn’t",
+        "hasn't",
+    ]
 )
 _PRONOUN_CONTRACTION = re.compile(r"^(i|we|you|he|she|it|they)[’'](?:ve|ll|d|m|re|s)$", re.IGNORECASE)
-_PREPS = set("of for to in on at by with from about over under into via as among between after before during".split())
+_PREPS = set(
+    [
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "about",
+        "over",
+        "under",
+        "into",
+        "via",
+        "as",
+        "among",
+        "between",
+        "after",
+        "before",
+        "during",
+    ]
+)
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:on|in|at|during|after|before|meanwhile|however|also|earlier|later|separately|yesterday|today|"
     r"last|this|but|and|still|moreover|furthermore|in addition|for (?:its|his|her|their) part|speaking|"
@@ -92,19 +245,115 @@ ROLE_EXPANSIONS = {"pm": "prime minister", "fm": "foreign minister", "vp": "vice
 FIRST_PERSON = {"i", "we"}
 # Role nouns that name a speaker only through an earlier mention ("the ministry", "the spokesman").
 PERSON_ROLE_NOUNS = set(
-    "spokesman spokeswoman spokesperson minister president premier pm chancellor secretary senator "
-    "ambassador envoy official diplomat adviser advisor aide governor mayor chief commander general "
-    "leader director chairman chairwoman chair candidate lawmaker congressman congresswoman nominee "
-    "king queen prince emir sheikh ayatollah judge prosecutor lawyer attorney officer analyst expert "
-    "representative delegate negotiator".split()
+    [
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "minister",
+        "president",
+        "premier",
+        "pm",
+        "chancellor",
+        "secretary",
+        "senator",
+        "ambassador",
+        "envoy",
+        "official",
+        "diplomat",
+        "adviser",
+        "advisor",
+        "aide",
+        "governor",
+        "mayor",
+        "chief",
+        "commander",
+        "general",
+        "leader",
+        "director",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "candidate",
+        "lawmaker",
+        "congressman",
+        "congresswoman",
+        "nominee",
+        "king",
+        "queen",
+        "prince",
+        "emir",
+        "sheikh",
+        "ayatollah",
+        "judge",
+        "prosecutor",
+        "lawyer",
+        "attorney",
+        "officer",
+        "analyst",
+        "expert",
+        "representative",
+        "delegate",
+        "negotiator",
+    ]
 )
 ORG_ROLE_NOUNS = set(
-    "ministry department government office committee council agency army military forces police "
-    "party group statement administration cabinet parliament presidency embassy campaign company "
-    "firm bank court commission union alliance coalition organization organisation movement "
-    "authority authorities network newspaper paper agency bureau service services spokesman's "
-    "white house kremlin pentagon team board institute center centre report study poll survey "
-    "force".split()
+    [
+        "ministry",
+        "department",
+        "government",
+        "office",
+        "committee",
+        "council",
+        "agency",
+        "army",
+        "military",
+        "forces",
+        "police",
+        "party",
+        "group",
+        "statement",
+        "administration",
+        "cabinet",
+        "parliament",
+        "presidency",
+        "embassy",
+        "campaign",
+        "company",
+        "firm",
+        "bank",
+        "court",
+        "commission",
+        "union",
+        "alliance",
+        "coalition",
+        "organization",
+        "organisation",
+        "movement",
+        "authority",
+        "authorities",
+        "network",
+        "newspaper",
+        "paper",
+        "agency",
+        "bureau",
+        "service",
+        "services",
+        "spokesman's",
+        "white",
+        "house",
+        "kremlin",
+        "pentagon",
+        "team",
+        "board",
+        "institute",
+        "center",
+        "centre",
+        "report",
+        "study",
+        "poll",
+        "survey",
+        "force",
+    ]
 )
 ORG_HEADS = ORG_ROLE_NOUNS | {
     "treasury",
@@ -357,9 +606,33 @@ def _forms(lemma: str) -> list[str]:
 
 # Cue forms that are far more often nouns in news ("home state", "his remarks", "two reports").
 NOUN_HOMOGRAPH_FORMS = {
-    "state", "states", "remark", "remarks", "claim", "claims", "report", "reports", "comment", "comments",
-    "note", "notes", "promise", "promises", "pledge", "pledges", "post", "posts", "tweet", "tweets",
-    "estimate", "estimates", "warn", "answer", "continue", "signal", "signals", "post",
+    "state",
+    "states",
+    "remark",
+    "remarks",
+    "claim",
+    "claims",
+    "report",
+    "reports",
+    "comment",
+    "comments",
+    "note",
+    "notes",
+    "promise",
+    "promises",
+    "pledge",
+    "pledges",
+    "post",
+    "posts",
+    "tweet",
+    "tweets",
+    "estimate",
+    "estimates",
+    "warn",
+    "answer",
+    "continue",
+    "signal",
+    "signals",
 }
 
 
@@ -377,15 +650,65 @@ def _cue_index() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 _ACCORDING = re.compile(r"\b(?:according to|in the words of|as quoted by)\b", re.IGNORECASE)
-_QUOTED_AS_SAYING = re.compile(r"\bquot(?:ed|ing|es)\s+(?P<spk>[^,.;:“”\"]{2,90}?)\s+as\s+(?:saying|stating)\b", re.IGNORECASE)
+_QUOTED_AS_SAYING = re.compile(
+    r"\bquot(?:ed|ing|es)\s+(?P<spk>[^,.;:“”\"]{2,90}?)\s+as\s+(?:saying|stating)\b", re.IGNORECASE
+)
 _WORD = re.compile(r"[\w’'.-]+")
 _FIRST_PERSON_RX = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|us|[Mm]e)\b")  # "US" (the country) is not "us"
 
 
 # --- text structure ------------------------------------------------------------------------
 _ABBREV = set(
-    "mr mrs ms dr prof gen col lt sgt capt maj sen rep gov pres st jr sr inc co corp ltd no vs etc "
-    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n a.m p.m e.g i.e rev hon adm cmdr".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "maj",
+        "sen",
+        "rep",
+        "gov",
+        "pres",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "co",
+        "corp",
+        "ltd",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "u.k",
+        "u.n",
+        "a.m",
+        "p.m",
+        "e.g",
+        "i.e",
+        "rev",
+        "hon",
+        "adm",
+        "cmdr",
+    ]
 )
 _SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+|\n+")
 
@@ -465,7 +788,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if open_at is None:
                 if ch in ("’", "›", "»", "”") and ch != "»":
                     continue  # a closer with no opener: apostrophe or stray mark
-                if ch == "‘" and not (before.isspace() or before in "([—–-\"“") or not after.isalnum():
+                if ch == "‘" and not (before.isspace() or before in '([—–-"“') or not after.isalnum():
                     continue
                 if ch == '"' and not (before.isspace() or before in "([{—–-:,") and i != ps:
                     continue
@@ -502,8 +825,29 @@ class Speaker:
 
 
 _TITLE_WORDS = set(
-    "mr mrs ms dr president minister prime foreign defense defence secretary senator spokesman "
-    "spokeswoman vice deputy general chief ambassador envoy governor".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "president",
+        "minister",
+        "prime",
+        "foreign",
+        "defense",
+        "defence",
+        "secretary",
+        "senator",
+        "spokesman",
+        "spokeswoman",
+        "vice",
+        "deputy",
+        "general",
+        "chief",
+        "ambassador",
+        "envoy",
+        "governor",
+    ]
 )
 _NON_SUBJECT_START = re.compile(
     r"^(?:to|of|for|with|by|from|not|no|only|that|which|who|whom|whose|if|whether|how|what|why|than|so|"
@@ -562,7 +906,15 @@ def _speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
             toks[k] = (ts, ts + len(pc.group(1)), w[: len(pc.group(1))])
             keep = k + 1
             break
-        if k > 0 and (lw in _AUX or (lw.endswith("ly") and len(lw) > 4 and w[0].islower() and lw not in {"italy", "family", "assembly", "ally"})):
+        if k > 0 and (
+            lw in _AUX
+            or (
+                lw.endswith("ly")
+                and len(lw) > 4
+                and w[0].islower()
+                and lw not in {"italy", "family", "assembly", "ally"}
+            )
+        ):
             keep = k
             break
     toks = toks[:keep]
@@ -597,7 +949,11 @@ def _speaker_kind(phrase: str) -> str:
     )
     if ANONYMOUS.search(phrase) and not _has_proper_name(phrase):
         return "anonymous"
-    if words[0] in {"the", "his", "her", "its", "their"} and len(words) <= 3 and _strip_possessive(words[-1]) in (PERSON_ROLE_NOUNS | ORG_ROLE_NOUNS | {"sources", "source"}):
+    if (
+        words[0] in {"the", "his", "her", "its", "their"}
+        and len(words) <= 3
+        and _strip_possessive(words[-1]) in (PERSON_ROLE_NOUNS | ORG_ROLE_NOUNS | {"sources", "source"})
+    ):
         return "role"
     return "name" if has_cap else "phrase"
 
@@ -609,7 +965,18 @@ def _has_proper_name(phrase: str) -> bool:
         w2 = _strip_possessive(w)
         if not w2[:1].isupper() or w2 in table or w2.lower() in _TITLE_WORDS:
             continue
-        if i == 0 and w2.lower() in {"the", "a", "an", "official", "senior", "two", "three", "several", "some", "other"}:
+        if i == 0 and w2.lower() in {
+            "the",
+            "a",
+            "an",
+            "official",
+            "senior",
+            "two",
+            "three",
+            "several",
+            "some",
+            "other",
+        }:
             continue
         if w2.lower() in ANON_CAPITALISED:
             continue
@@ -617,7 +984,18 @@ def _has_proper_name(phrase: str) -> bool:
     return False
 
 
-ANON_CAPITALISED = {"official", "officials", "sources", "source", "diplomatic", "reliable", "credible", "informed", "security", "government"}
+ANON_CAPITALISED = {
+    "official",
+    "officials",
+    "sources",
+    "source",
+    "diplomatic",
+    "reliable",
+    "credible",
+    "informed",
+    "security",
+    "government",
+}
 
 
 @lru_cache(maxsize=65536)
@@ -715,8 +1093,39 @@ def _after_quote_attribution(text: str, q_end: int, sent_end: int) -> tuple[Spea
 
 
 _NP_START_WORDS = set(
-    "the a an his her its their our my some many most several few both all one two three four five "
-    "another other these those this that each every any no".split()
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "some",
+        "many",
+        "most",
+        "several",
+        "few",
+        "both",
+        "all",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "another",
+        "other",
+        "these",
+        "those",
+        "this",
+        "that",
+        "each",
+        "every",
+        "any",
+        "no",
+    ]
 )
 
 
@@ -724,8 +1133,12 @@ def _starts_like_np(phrase: str) -> bool:
     """A speaker phrase starts with a capital, a pronoun, a determiner or a plural noun ("officials")."""
     first = phrase.split()[0]
     low = first.lower()
-    return first[:1].isupper() or low in PERSON_PRONOUNS or low in ORG_PRONOUNS or low in _NP_START_WORDS or (
-        low.endswith("s") and not low.endswith("ss")
+    return (
+        first[:1].isupper()
+        or low in PERSON_PRONOUNS
+        or low in ORG_PRONOUNS
+        or low in _NP_START_WORDS
+        or (low.endswith("s") and not low.endswith("ss"))
     )
 
 
@@ -741,7 +1154,11 @@ def _speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
         return None
     phrase = text[s0:s1]
     words = phrase.lower().split()
-    if len(words) > MAX_SPEAKER_WORDS or any(w in _AUX for w in words) or words[0] in {"that", "to", "it", "there", "this"}:
+    if (
+        len(words) > MAX_SPEAKER_WORDS
+        or any(w in _AUX for w in words)
+        or words[0] in {"that", "to", "it", "there", "this"}
+    ):
         return None
     return Speaker(phrase, s0, s1, kind=_speaker_kind(phrase))
 
@@ -762,7 +1179,11 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
             rest = text[am.end() : q_start]
             part = rest.split(",")[0]
             s0, s1 = _trim(text, am.end(), am.end() + len(part))
-            if s1 > s0 and len(text[s0:s1].split()) <= MAX_SPEAKER_WORDS and text[q_start - 2 : q_start].strip() in {",", ""}:
+            if (
+                s1 > s0
+                and len(text[s0:s1].split()) <= MAX_SPEAKER_WORDS
+                and text[q_start - 2 : q_start].strip() in {",", ""}
+            ):
                 ph = text[s0:s1]
                 return Speaker(ph, s0, s1, kind=_speaker_kind(ph)), am.group(0), am.start(), am.end()
         return None
@@ -773,8 +1194,10 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
     g = gap.strip()
     if g and not (g.endswith((":", ",")) or g.endswith(" that") or g == "that"):
         return None
-    if len(gap.split()) > 1 and _lemma(cm.group(0)) not in _OBJECT_CUES and not re.search(
-        r"\b(?:in|on|at|during|to|that)\b", gap
+    if (
+        len(gap.split()) > 1
+        and _lemma(cm.group(0)) not in _OBJECT_CUES
+        and not re.search(r"\b(?:in|on|at|during|to|that)\b", gap)
     ):
         return None
     form = cm.group(0).lower()
@@ -794,14 +1217,24 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
     window = text[p:sent_end]
     # "... told Reuters that", "said in a statement on Thursday that", "replied ... by saying"
     m = re.search(r"\bthat\b|\b(?:by )?(?:saying|stating|adding|noting)\b|:", window)
-    if m and len(window[: m.start()].split()) <= MAX_WORDS_CUE_TO_THAT and not re.search(r"[.;!?“”\"]", window[: m.start()]):
+    if (
+        m
+        and len(window[: m.start()].split()) <= MAX_WORDS_CUE_TO_THAT
+        and not re.search(r"[.;!?“”\"]", window[: m.start()])
+    ):
         head = window[: m.start()]
-        if not head.strip() or lemma in _OBJECT_CUES or m.group(0).endswith("ing") or re.match(r"^\s*(?:after|before|during|while|following|in|on|at|to)\b", head) or re.match(
-            r"^\s*(?:,\s*)?(?:(?:in|on|at|during|to|after|before|last|this|earlier|also|later|again|repeatedly|"
-            r"publicly|privately|a|an|the|its|his|her|their|two|several|that|occasions?|statement|press|"
-            r"conference|interview|briefing|remarks|with|of|[A-Z][\w’'.-]*|\d+|[a-z]+day|the past|"
-            r"months?|weeks?|days?|evening|morning|night|afternoon|,)\s*)*$",
-            head,
+        if (
+            not head.strip()
+            or lemma in _OBJECT_CUES
+            or m.group(0).endswith("ing")
+            or re.match(r"^\s*(?:after|before|during|while|following|in|on|at|to)\b", head)
+            or re.match(
+                r"^\s*(?:,\s*)?(?:(?:in|on|at|during|to|after|before|last|this|earlier|also|later|again|repeatedly|"
+                r"publicly|privately|a|an|the|its|his|her|their|two|several|that|occasions?|statement|press|"
+                r"conference|interview|briefing|remarks|with|of|[A-Z][\w’'.-]*|\d+|[a-z]+day|the past|"
+                r"months?|weeks?|days?|evening|morning|night|afternoon|,)\s*)*$",
+                head,
+            )
         ):
             return p + m.end()
     if lemma in _OBJECT_CUES:
@@ -815,14 +1248,63 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
 
 # --- main extraction per article -------------------------------------------------------------
 _NOUN_DETERMINERS = set(
-    "the a an his her its their our my your this that these those such any some no every each of in to for "
-    "with on at by from".split()
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "this",
+        "that",
+        "these",
+        "those",
+        "such",
+        "any",
+        "some",
+        "no",
+        "every",
+        "each",
+        "of",
+        "in",
+        "to",
+        "for",
+        "with",
+        "on",
+        "at",
+        "by",
+        "from",
+    ]
 )
 _BE_FORMS = {"is", "was", "were", "are", "be", "been", "being", "'s", "’s"}
 _PARTICIPLE_CUES = {
-    "saying", "stating", "adding", "noting", "stressing", "warning", "telling", "insisting", "arguing",
-    "explaining", "claiming", "emphasizing", "emphasising", "denying", "pointing out", "announcing",
-    "confirming", "asserting", "writing", "acknowledging", "urging", "accusing", "calling",
+    "saying",
+    "stating",
+    "adding",
+    "noting",
+    "stressing",
+    "warning",
+    "telling",
+    "insisting",
+    "arguing",
+    "explaining",
+    "claiming",
+    "emphasizing",
+    "emphasising",
+    "denying",
+    "pointing out",
+    "announcing",
+    "confirming",
+    "asserting",
+    "writing",
+    "acknowledging",
+    "urging",
+    "accusing",
+    "calling",
 }
 
 
@@ -908,7 +1390,11 @@ def _extract_article(text: str) -> list[_Stmt]:
                 # participle: "..., saying that ..." takes the clause subject
                 if not re.search(r"(?:,\s*(?:by\s+)?|\bby\s+)$", prefix):
                     continue
-                sp = sent_stmts[0].speaker if sent_stmts else _speaker_from_prefix(text, ss, _first_clause_end(text, ss, cs))
+                sp = (
+                    sent_stmts[0].speaker
+                    if sent_stmts
+                    else _speaker_from_prefix(text, ss, _first_clause_end(text, ss, cs))
+                )
             else:
                 sp = _speaker_from_prefix(text, ss, cs)
                 if sp is None and re.search(r"(?:,\s*and|\band)\s*$", prefix) and sent_stmts:
@@ -950,7 +1436,13 @@ def _extract_article(text: str) -> list[_Stmt]:
     for st in stmts:
         if st.speaker is None:
             others = [o for o in stmts if o.speaker is not None and o.sentence_start == st.sentence_start]
-            st.speaker = others[0].speaker if others else _speaker_from_prefix(text, st.sentence_start, _first_clause_end(text, st.sentence_start, st.cue_start))
+            st.speaker = (
+                others[0].speaker
+                if others
+                else _speaker_from_prefix(
+                    text, st.sentence_start, _first_clause_end(text, st.sentence_start, st.cue_start)
+                )
+            )
     stmts = [st for st in stmts if st.speaker is not None]
     # 3) continuations: an unattributed quote paragraph after an attributed statement;
     #    first-person sentences right after a quote in the same paragraph (translated wire copy)
@@ -991,7 +1483,11 @@ def _strip_final_punct(text: str, s: int, e: int) -> int:
 def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str) -> _Stmt | None:
     """'CONTENT, the ministry said (on Thursday).' or 'CONTENT, said the ministry.' with the cue near the sentence end."""
     tail = text[ce:se]
-    if re.match(r"^\s*(?:that\b|:)", tail) or len(tail.split()) > MAX_TAIL_WORDS_INVERTED or re.search(r"\bthat\b", tail):
+    if (
+        re.match(r"^\s*(?:that\b|:)", tail)
+        or len(tail.split()) > MAX_TAIL_WORDS_INVERTED
+        or re.search(r"\bthat\b", tail)
+    ):
         return None
     before = text[ss:cs]
     stripped = before.rstrip()
@@ -1002,7 +1498,9 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
         if sp is None:
             return None
         rest = text[sp.end : se].strip(" .")
-        if rest and not re.match(r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest):
+        if rest and not re.match(
+            r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest
+        ):
             return None
     else:
         m = re.search(r",\s*([^,]{1,90})$", before)
@@ -1014,12 +1512,14 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
         if sp is None or sp.start != _trim(text, seg_s, cs)[0] or _CLAUSE_BOUNDARY.search(text[seg_s:cs]):
             return None
         rest = tail.strip(" .")
-        if rest and not re.match(r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest):
+        if rest and not re.match(
+            r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest
+        ):
             return None
     c0, c1 = _trim(text, ss, ss + comma)
     if len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 2:
         return None
-    if text[c0] in "“\"«„" and text[c1 - 1] in "”\"»“,":
+    if text[c0] in '“"«„' and text[c1 - 1] in '”"»“,':
         return None  # a quote: the direct pass owns it
     return _Stmt(c0, c1, "reported", cue, cs, ce, sp, sentence_start=ss, sentence_end=se)
 
@@ -1048,7 +1548,17 @@ def _according_to(text: str, ss: int, se: int) -> _Stmt | None:
     if s1 <= s0 or len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 1:
         return None
     ph = text[s0:s1]
-    return _Stmt(c0, c1, "reported", m.group(0), m.start(), m.end(), Speaker(ph, s0, s1, kind=_speaker_kind(ph)), sentence_start=ss, sentence_end=se)
+    return _Stmt(
+        c0,
+        c1,
+        "reported",
+        m.group(0),
+        m.start(),
+        m.end(),
+        Speaker(ph, s0, s1, kind=_speaker_kind(ph)),
+        sentence_start=ss,
+        sentence_end=se,
+    )
 
 
 def _quoted_as_saying(text: str, ss: int, se: int) -> _Stmt | None:
@@ -1061,7 +1571,17 @@ def _quoted_as_saying(text: str, ss: int, se: int) -> _Stmt | None:
     if c1 - c0 < 3:
         return None
     ph = text[s0:s1]
-    return _Stmt(c0, c1, "reported", "quoted as saying", m.start(), m.end(), Speaker(ph, s0, s1, kind=_speaker_kind(ph)), sentence_start=ss, sentence_end=se)
+    return _Stmt(
+        c0,
+        c1,
+        "reported",
+        "quoted as saying",
+        m.start(),
+        m.end(),
+        Speaker(ph, s0, s1, kind=_speaker_kind(ph)),
+        sentence_start=ss,
+        sentence_end=se,
+    )
 
 
 def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
@@ -1085,12 +1605,29 @@ def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
         p = prev[-1]
         whole_para = qs - para[0] <= 1 and para[1] - qe <= 2
         gap = text[max(p.end, p.cue_end) : qs]
-        right_after = p.kind == "direct" and p.start >= para[0] and len(gap.split()) <= MAX_SPEAKER_WORDS and not _QUOTE_CHARS.search(gap)
+        right_after = (
+            p.kind == "direct"
+            and p.start >= para[0]
+            and len(gap.split()) <= MAX_SPEAKER_WORDS
+            and not _QUOTE_CHARS.search(gap)
+        )
         if not (whole_para or right_after):
             continue
         ss, se = sent_of(qs)
         out.append(
-            _Stmt(qs, qe, "direct", p.cue, -1, -1, p.speaker, resolved=p.resolved, resolved_from="quote paragraph continues the previous speaker", sentence_start=ss, sentence_end=se)
+            _Stmt(
+                qs,
+                qe,
+                "direct",
+                p.cue,
+                -1,
+                -1,
+                p.speaker,
+                resolved=p.resolved,
+                resolved_from="quote paragraph continues the previous speaker",
+                sentence_start=ss,
+                sentence_end=se,
+            )
         )
     # first-person sentences after a direct quote, same paragraph, no new attribution: the speaker's words
     for st in list(out):
@@ -1109,9 +1646,21 @@ def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
         if last_fp >= 0:
             a = tail_sents[0][0]
             b = _strip_final_punct(text, a, tail_sents[last_fp][1])
-            if len(text[a:b].split()) >= MIN_REPORTED_WORDS and text[a] not in "“\"":
+            if len(text[a:b].split()) >= MIN_REPORTED_WORDS and text[a] not in '“"':
                 out.append(
-                    _Stmt(a, b, "reported", st.cue, -1, -1, st.speaker, resolved=st.resolved, resolved_from="first-person sentences continue the quote's speaker", sentence_start=a, sentence_end=b)
+                    _Stmt(
+                        a,
+                        b,
+                        "reported",
+                        st.cue,
+                        -1,
+                        -1,
+                        st.speaker,
+                        resolved=st.resolved,
+                        resolved_from="first-person sentences continue the quote's speaker",
+                        sentence_start=a,
+                        sentence_end=b,
+                    )
                 )
     return out
 
@@ -1135,10 +1684,64 @@ _NAME_RX = re.compile(
     r"(?<![\w’'-])(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*)(?:\s+(?:(?:of|for|the|al|de|bin|du|van|von|la|le|and)\s+)*(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*))*"
 )
 _NOT_NAMES = set(
-    "the a an on in at but however meanwhile and or if as when while after before this that these those "
-    "it he she they we i his her its their our my monday tuesday wednesday thursday friday saturday sunday "
-    "january february march april may june july august september october november december "
-    "according also earlier later".split()
+    [
+        "the",
+        "a",
+        "an",
+        "on",
+        "in",
+        "at",
+        "but",
+        "however",
+        "meanwhile",
+        "and",
+        "or",
+        "if",
+        "as",
+        "when",
+        "while",
+        "after",
+        "before",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "he",
+        "she",
+        "they",
+        "we",
+        "i",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "according",
+        "also",
+        "earlier",
+        "later",
+    ]
 )
 
 
@@ -1173,7 +1776,10 @@ def _name_candidates(text: str) -> list[_Cand]:
         if not phrase or phrase.lower() in _NOT_NAMES:
             continue
         prev = text[max(0, s - 20) : s].split()
-        if prev and (prev[-1].lower() in _PREPS or (len(prev) >= 2 and prev[-1].lower() in {"the", "a", "an"} and prev[-2].lower() in _PREPS)):
+        if prev and (
+            prev[-1].lower() in _PREPS
+            or (len(prev) >= 2 and prev[-1].lower() in {"the", "a", "an"} and prev[-2].lower() in _PREPS)
+        ):
             continue  # inside a prepositional phrase: not a subject
         if phrase in country_cue_table() and phrase not in _noun_country_forms():
             continue  # a bare demonym ("Iraqi") is an adjective here
@@ -1210,9 +1816,15 @@ def _is_country_or_capital(phrase: str) -> bool:
 @lru_cache(maxsize=65536)
 def _gender_of(phrase: str) -> bool | None:
     low = phrase.lower().split()
-    if any(w.strip(".") in {"mrs", "ms", "miss", "madam", "lady", "queen", "spokeswoman", "chairwoman", "congresswoman", "princess"} for w in low):
+    if any(
+        w.strip(".")
+        in {"mrs", "ms", "miss", "madam", "lady", "queen", "spokeswoman", "chairwoman", "congresswoman", "princess"}
+        for w in low
+    ):
         return True
-    if any(w.strip(".") in {"mr", "sir", "king", "spokesman", "chairman", "congressman", "prince", "lord"} for w in low):
+    if any(
+        w.strip(".") in {"mr", "sir", "king", "spokesman", "chairman", "congressman", "prince", "lord"} for w in low
+    ):
         return False
     return None
 
@@ -1221,13 +1833,17 @@ def _resolve(text: str, stmts: list[_Stmt]) -> None:
     """Resolve pronoun / role-noun speakers to the nearest compatible preceding speaker or name (in place)."""
     if not stmts:
         return
-    needs = [st for st in stmts if st.speaker is not None and st.resolved is None and (st.speaker.kind in ("pronoun", "role"))]
+    needs = [
+        st
+        for st in stmts
+        if st.speaker is not None and st.resolved is None and (st.speaker.kind in ("pronoun", "role"))
+    ]
     if not needs:
         return
     # names are only needed up to the last speaker that must be resolved
     last = max(st.speaker.start if st.speaker and st.speaker.start >= 0 else st.start for st in needs)
     names = _name_candidates(text[: last + 1])
-    order = sorted(stmts, key=lambda s: (s.speaker.start if s.speaker else s.start))
+    order = sorted(stmts, key=lambda s: s.speaker.start if s.speaker else s.start)
     resolved_speakers: list[_Cand] = []
     for st in order:
         sp = st.speaker
@@ -1264,11 +1880,19 @@ def _resolve(text: str, stmts: list[_Stmt]) -> None:
                     pick = outer[-1]
             if pick is not None:
                 st.resolved = Speaker(pick.text, pick.start, pick.end, kind=_speaker_kind(pick.text))
-                st.resolved_from = f"pronoun '{sp.text}' -> nearest preceding {'speaker' if pick.is_speaker else 'name'}"
+                st.resolved_from = (
+                    f"pronoun '{sp.text}' -> nearest preceding {'speaker' if pick.is_speaker else 'name'}"
+                )
         elif sp.kind == "role":
             head = _strip_possessive(low.split()[-1])
-            role_rx = re.compile(r"\b" + re.escape(ROLE_EXPANSIONS.get(head, head.rstrip("s"))) + r"s?\b", re.IGNORECASE)
-            pool = [c for c in resolved_speakers + names if lo <= c.start < pos and role_rx.search(c.text) and c.text.lower() != low]
+            role_rx = re.compile(
+                r"\b" + re.escape(ROLE_EXPANSIONS.get(head, head.rstrip("s"))) + r"s?\b", re.IGNORECASE
+            )
+            pool = [
+                c
+                for c in resolved_speakers + names
+                if lo <= c.start < pos and role_rx.search(c.text) and c.text.lower() != low
+            ]
             pool.sort(key=lambda c: c.start)
             if pool:
                 pick = pool[-1]
@@ -1276,7 +1900,14 @@ def _resolve(text: str, stmts: list[_Stmt]) -> None:
                 st.resolved_from = f"role noun '{sp.text}' -> nearest preceding mention with '{head}'"
         eff = st.resolved or sp
         resolved_speakers.append(
-            _Cand(eff.text, sp.start if sp.start >= 0 else st.start, sp.end, speaker_type(eff.text, eff.kind), True, _gender_of(eff.text) if low not in {"he", "she"} else low == "she")
+            _Cand(
+                eff.text,
+                sp.start if sp.start >= 0 else st.start,
+                sp.end,
+                speaker_type(eff.text, eff.kind),
+                True,
+                _gender_of(eff.text) if low not in {"he", "she"} else low == "she",
+            )
         )
 
 
@@ -1413,30 +2044,52 @@ def extract_statements(
         return empty_statements()
     pairs = [
         (str(aid), str(body))
-        for aid, body in zip(articles.get_column("article_id").to_list(), articles.get_column("body").to_list(), strict=False)
+        for aid, body in zip(
+            articles.get_column("article_id").to_list(), articles.get_column("body").to_list(), strict=False
+        )
         if aid is not None and body
     ]
     rows = _rows_parallel(pairs, workers) if workers > 1 and len(pairs) >= PARALLEL_MIN_ARTICLES else _rows_for(pairs)
     if not rows:
         return empty_statements()
-    frame = pl.DataFrame(rows, schema={k: v for k, v in _ROW_SCHEMA.items() if k not in ("actor_id", "side", "copy_of", "side_how")})
+    frame = pl.DataFrame(
+        rows, schema={k: v for k, v in _ROW_SCHEMA.items() if k not in ("actor_id", "side", "copy_of", "side_how")}
+    )
     frame = attach_actors_and_sides(frame, actors, mentions)
     frame = mark_copies(frame, articles, clusters)
     return frame.select(list(_ROW_SCHEMA))
 
 
-def attach_actors_and_sides(statements: pl.DataFrame, actors: pl.DataFrame | None, mentions: pl.DataFrame | None) -> pl.DataFrame:
+def attach_actors_and_sides(
+    statements: pl.DataFrame, actors: pl.DataFrame | None, mentions: pl.DataFrame | None
+) -> pl.DataFrame:
     """Add actor_id (the body mention overlapping the speaker or its antecedent) and side (+ side_how)."""
     st = statements.with_columns(
-        pl.when(pl.col("speaker_start") >= 0).then(pl.col("speaker_start")).otherwise(pl.col("antecedent_start")).alias("_ss"),
-        pl.when(pl.col("speaker_start") >= 0).then(pl.col("speaker_end")).otherwise(pl.col("antecedent_end")).alias("_se"),
+        pl.when(pl.col("speaker_start") >= 0)
+        .then(pl.col("speaker_start"))
+        .otherwise(pl.col("antecedent_start"))
+        .alias("_ss"),
+        pl.when(pl.col("speaker_start") >= 0)
+        .then(pl.col("speaker_end"))
+        .otherwise(pl.col("antecedent_end"))
+        .alias("_se"),
     )
-    actor_side = pl.DataFrame(schema={"statement_id": pl.String, "actor_id": pl.String, "_a_side": pl.String, "_a_country": pl.String})
+    actor_side = pl.DataFrame(
+        schema={"statement_id": pl.String, "actor_id": pl.String, "_a_side": pl.String, "_a_country": pl.String}
+    )
     if mentions is not None and mentions.height and actors is not None and actors.height:
         ms = mentions.filter(pl.col("field") == "body").select(
-            "article_id", "actor_id", pl.col("start").cast(pl.Int64).alias("_ms"), pl.col("end").cast(pl.Int64).alias("_me")
+            "article_id",
+            "actor_id",
+            pl.col("start").cast(pl.Int64).alias("_ms"),
+            pl.col("end").cast(pl.Int64).alias("_me"),
         )
-        act = actors.select("actor_id", pl.col("side").alias("_a_side"), pl.col("country").alias("_a_country"), pl.col("type").alias("_a_type"))
+        act = actors.select(
+            "actor_id",
+            pl.col("side").alias("_a_side"),
+            pl.col("country").alias("_a_country"),
+            pl.col("type").alias("_a_type"),
+        )
         cand = (
             st.filter(pl.col("_ss") >= 0)
             .select("statement_id", "article_id", "_ss", "_se", "speaker_role")
@@ -1491,8 +2144,12 @@ def attach_actors_and_sides(statements: pl.DataFrame, actors: pl.DataFrame | Non
 def _propagate_sides_by_name(st: pl.DataFrame) -> pl.DataFrame:
     """A speaker with no side takes the side of a fuller phrase naming the same person in the same article
     ("Allawi" <- "Hussein Allawi, advisor to the Iraqi prime minister"); the longest such phrase wins."""
-    known = st.filter(pl.col("side").is_not_null()).select("article_id", pl.col("speaker").alias("_k_speaker"), pl.col("side").alias("_k_side"))
-    todo = st.filter(pl.col("side").is_null() & (pl.col("sourcing") != "anonymous")).select("statement_id", "article_id", "speaker")
+    known = st.filter(pl.col("side").is_not_null()).select(
+        "article_id", pl.col("speaker").alias("_k_speaker"), pl.col("side").alias("_k_side")
+    )
+    todo = st.filter(pl.col("side").is_null() & (pl.col("sourcing") != "anonymous")).select(
+        "statement_id", "article_id", "speaker"
+    )
     if known.height == 0 or todo.height == 0:
         return st
     cand = todo.join(known, on="article_id").with_columns(pl.col("speaker").str.split(" ").list.last().alias("_last"))
@@ -1507,13 +2164,20 @@ def _propagate_sides_by_name(st: pl.DataFrame) -> pl.DataFrame:
     best = (
         cand.sort(pl.col("_k_speaker").str.len_chars(), descending=True)
         .unique("statement_id", keep="first")
-        .select("statement_id", pl.col("_k_side").alias("_prop"), ("same name, fuller phrase: " + pl.col("_k_speaker")).alias("_prop_how"))
+        .select(
+            "statement_id",
+            pl.col("_k_side").alias("_prop"),
+            ("same name, fuller phrase: " + pl.col("_k_speaker")).alias("_prop_how"),
+        )
     )
     return (
         st.join(best, on="statement_id", how="left")
         .with_columns(
             pl.coalesce("side", "_prop").alias("side"),
-            pl.when(pl.col("side").is_null() & pl.col("_prop").is_not_null()).then(pl.col("_prop_how")).otherwise(pl.col("side_how")).alias("side_how"),
+            pl.when(pl.col("side").is_null() & pl.col("_prop").is_not_null())
+            .then(pl.col("_prop_how"))
+            .otherwise(pl.col("side_how"))
+            .alias("side_how"),
         )
         .drop("_prop", "_prop_how")
     )
@@ -1561,16 +2225,24 @@ def mark_copies(statements: pl.DataFrame, articles: pl.DataFrame, clusters: pl.D
             .select("article_id", (1 - pl.col("_rep")).cast(pl.Int8).alias("_rep"))
         )
     st = st.join(rep, on="article_id", how="left").with_columns(pl.col("_rep").fill_null(0))
-    order_exprs = [c for c in ("published", "_rep", "source_file", "position", "article_id", "start") if c in st.columns]
+    order_exprs = [
+        c for c in ("published", "_rep", "source_file", "position", "article_id", "start") if c in st.columns
+    ]
     st = st.sort(order_exprs, nulls_last=True).with_row_index("_ord")
     # exact copies: same normalised text and same side, anywhere in the corpus
     first = st.group_by("_norm", pl.col("side").fill_null("")).agg(pl.col("statement_id").first().alias("_first"))
-    st = st.join(first, left_on=["_norm", pl.col("side").fill_null("")], right_on=["_norm", "side"], how="left", suffix="_r")
-    st = st.with_columns(pl.when(pl.col("_first") != pl.col("statement_id")).then(pl.col("_first")).otherwise(None).alias("copy_of"))
+    st = st.join(
+        first, left_on=["_norm", pl.col("side").fill_null("")], right_on=["_norm", "side"], how="left", suffix="_r"
+    )
+    st = st.with_columns(
+        pl.when(pl.col("_first") != pl.col("statement_id")).then(pl.col("_first")).otherwise(None).alias("copy_of")
+    )
     # near copies inside one duplicate cluster (RapidFuzz over the few statements of each cluster)
     if clusters is not None and clusters.height:
         st = _near_copies_in_clusters(st, clusters)
-    return st.sort("_ord").drop([c for c in st.columns if c.startswith("_") or c in ("published", "source_file", "position", "side_r")])
+    return st.sort("_ord").drop(
+        [c for c in st.columns if c.startswith("_") or c in ("published", "source_file", "position", "side_r")]
+    )
 
 
 def _near_copies_in_clusters(st: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
@@ -1608,7 +2280,11 @@ def _near_copies_in_clusters(st: pl.DataFrame, clusters: pl.DataFrame) -> pl.Dat
     if not copy_of:
         return st
     fix = pl.DataFrame({"statement_id": list(copy_of), "_near": list(copy_of.values())})
-    return st.join(fix, on="statement_id", how="left").with_columns(pl.coalesce("copy_of", "_near").alias("copy_of")).drop("_near")
+    return (
+        st.join(fix, on="statement_id", how="left")
+        .with_columns(pl.coalesce("copy_of", "_near").alias("copy_of"))
+        .drop("_near")
+    )
 
 
 # --- helpers for the Statements page -------------------------------------------------------------

@@ -29,7 +29,8 @@ with tab_articles:
         select="single-row",
         height=320,
         empty_message="No article passes the filters. Widen them in the sidebar.",
-        column_config={"article_id": None},
+        # the id stays visible: the download carries exactly the columns shown, and the id traces a row to the bundle
+        column_config={"article_id": st.column_config.TextColumn("article_id", width="small")},
     )
     if shown.height:
         ids = shown.get_column("article_id").to_list()

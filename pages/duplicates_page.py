@@ -26,41 +26,53 @@ st.markdown(
     + (f" (clusters at the *{level_used}* level)" if level_used else "")
 )
 
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _reclustered(corpus_key: str, near: float, story: float, _articles: pl.DataFrame) -> pl.DataFrame:
+    """core.dedup's clusters of the corpus at these thresholds; shared by sessions (the corpus key names the input)."""
+    return compat.cluster_articles(_articles, near, story)
+
+
 with st.expander("Thresholds (rebuild the clusters for this session)"):
     near_default, story_default = compat.dedup_default_thresholds()
+    built = ctx.corpus.manifest.get("params") or {}  # a bundle built with other thresholds starts the sliders there
+    near_default = float(built.get("near_threshold") or near_default)
+    story_default = float(built.get("story_threshold") or story_default)
+    (near_lo, near_hi), (story_lo, story_hi) = compat.dedup_threshold_ranges()
+    active = state.active_result()
     override = st.session_state.get(state.CLUSTERS_OVERRIDE_KEY)
-    if override and override.get("corpus_key") != state.active_result().key:
+    if override and (active is None or override.get("corpus_key") != active.key):
         override = None
     c1, c2 = st.columns(2)
     near = c1.slider(
         "Near-copy threshold",
-        0.3,
-        1.0,
-        value=near_default,
-        step=0.05,
+        near_lo,
+        near_hi,
+        value=min(max(near_default, near_lo), near_hi),
+        step=0.01,
         key="dedup_near_threshold",
-        help="Shingle overlap (0-1) at which two articles count as near copies.",
+        help="Estimated shingle overlap (0-1) at which two articles count as near copies. Higher: fewer, closer copies.",
     )
     story = c2.slider(
         "Same-story threshold",
-        0.1,
-        1.0,
-        value=story_default,
-        step=0.05,
+        story_lo,
+        story_hi,
+        value=min(max(story_default, story_lo), story_hi),
+        step=0.01,
         key="dedup_story_threshold",
-        help="Content similarity (0-1) at which two articles count as the same story.",
+        help="Content similarity (0-1) at which two articles count as the same story. Higher: fewer, tighter stories.",
     )
     b1, b2 = st.columns(2)
-    if b1.button("Rebuild clusters", key="dedup_rebuild", type="primary"):
+    if b1.button("Rebuild clusters", key="dedup_rebuild", type="primary") and active is not None:
         with st.spinner("Clustering…"):
             try:
-                rebuilt = compat.cluster_articles(ctx.corpus["articles"], near, story)
+                rebuilt = _reclustered(active.key, near, story, ctx.corpus["articles"])
             except Exception as exc:  # shown, not raised: the bundle's clusters stay in use
                 st.error(f"Could not rebuild the clusters: {type(exc).__name__}")
                 st.text(str(exc))
             else:
                 st.session_state[state.CLUSTERS_OVERRIDE_KEY] = {
-                    "corpus_key": state.active_result().key,
+                    "corpus_key": active.key,
                     "params": (near, story),
                     "clusters": rebuilt,
                 }
@@ -72,6 +84,8 @@ with st.expander("Thresholds (rebuild the clusters for this session)"):
         if b2.button("Back to the corpus clusters", key="dedup_reset"):
             st.session_state.pop(state.CLUSTERS_OVERRIDE_KEY, None)
             st.rerun()
+    else:
+        st.caption(f"The corpus clusters were built at near={near_default}, story={story_default}.")
 
 if clusters.height == 0:
     st.info("This corpus has no copy clusters.")

@@ -52,11 +52,21 @@ def test_every_page_has_an_apptest_interaction():
 @pytest.mark.parametrize("path", sorted((REPO / "pages").glob("*.py")), ids=lambda p: p.name)
 def test_pages_do_not_import_core_stages_directly(path):
     # pages read widgets and draw; stage helpers are reached through ui.compat so a stage mid-edit cannot break a page
-    stages = {"core.actors", "core.dedup", "core.statements", "core.conflicts", "core.dates", "core.clean", "core.ingest"}
+    stages = {
+        "core.actors",
+        "core.dedup",
+        "core.statements",
+        "core.conflicts",
+        "core.dates",
+        "core.clean",
+        "core.ingest",
+    }
     assert not (_imported_modules(path) & stages)
 
 
-@pytest.mark.parametrize("path", sorted((REPO / "pages").glob("*.py")) + sorted((REPO / "ui").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "pages").glob("*.py")) + sorted((REPO / "ui").glob("*.py")), ids=lambda p: p.name
+)
 def test_no_unsafe_markdown_html(path):
     # article text must never be rendered as HTML through Markdown; st.html with escaped text is the one way
     assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")

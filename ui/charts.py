@@ -40,6 +40,20 @@ def empty_figure(message: str) -> go.Figure:
     return fig
 
 
+def _note(fig: go.Figure, message: str, row: int) -> None:
+    """A grey message in the middle of an empty subplot (row of a make_subplots figure)."""
+    suffix = "" if row == 1 else str(row)
+    fig.add_annotation(
+        text=html.escape(message),
+        showarrow=False,
+        x=0.5,
+        y=0.5,
+        xref=f"x{suffix} domain",
+        yref=f"y{suffix} domain",
+        font={"color": "#888"},
+    )
+
+
 def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: str, period: str) -> go.Figure:
     """Two rows on one time axis: reported-when (stacked bars per outlet) over happened-when (events).
 
@@ -119,6 +133,10 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             row=2,
             col=1,
         )
+    if per_period.height == 0:
+        _note(fig, "No dated article passes the filters", row=1)
+    if not groups:
+        _note(fig, "No dated event in these articles", row=2)
     fig.update_layout(
         barmode="stack",
         height=620,
@@ -202,7 +220,12 @@ def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
     """Histogram-like bars: how many clusters have each size."""
     sizes = overview.group_by("size").len().sort("size")
     fig = go.Figure(
-        go.Bar(x=sizes.get_column("size").to_list(), y=sizes.get_column("len").to_list(), marker_color="#72b7b2")
+        go.Bar(
+            x=[str(n) for n in sizes.get_column("size").to_list()],
+            y=sizes.get_column("len").to_list(),
+            marker_color="#72b7b2",
+            hovertemplate="%{y} cluster(s) of %{x} articles<extra></extra>",
+        )
     )
     fig.update_layout(
         title="Clusters by size",
@@ -211,4 +234,8 @@ def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
         height=260,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
+    # sizes are categories (sparse integers); counts are whole numbers, so no 0.5 ticks
+    fig.update_xaxes(type="category")
+    top = int(sizes.get_column("len").max() or 0) if sizes.height else 0
+    fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if top <= 5 else {"tickformat": ",d"}))
     return fig

@@ -147,6 +147,17 @@ def dedup_default_thresholds() -> tuple[float, float]:
     return float(near), float(story)
 
 
+def dedup_threshold_ranges() -> tuple[tuple[float, float], tuple[float, float]]:
+    """(near_lo, near_hi), (story_lo, story_hi): the threshold ranges core.dedup accepts, else (0.3, 1) and (0.1, 1)."""
+    try:
+        mod = importlib.import_module("core.dedup")
+    except Exception:
+        mod = None
+    near = getattr(mod, "NEAR_THRESHOLD_RANGE", None) or (0.3, 1.0)
+    story = getattr(mod, "STORY_THRESHOLD_RANGE", None) or (0.1, 1.0)
+    return (float(near[0]), float(near[1])), (float(story[0]), float(story[1]))
+
+
 def statements_by_side(statements: pl.DataFrame) -> pl.DataFrame:
     """`side`, `n_statements`, `n_articles` (+ `n_speakers` from the fallback), most statements first."""
     fn = stage_helper("statements", "statements_by_side")

@@ -11,18 +11,33 @@ session state) and never enter the shared cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+import polars as pl
 import streamlit as st
 
-from core.bundle import MANIFEST, SAMPLE_DIR, BuildError, BundleError, Corpus, build_corpus, build_summary, load_bundle
+from core.bundle import (
+    MANIFEST,
+    SAMPLE_DIR,
+    BuildError,
+    BuildParams,
+    BundleError,
+    Corpus,
+    build_corpus,
+    build_summary,
+    load_bundle,
+    save_bundle,
+)
 
 ENV_BUNDLE = "NEWSDASH_BUNDLE"
 ENV_CORPUS = "NEWSDASH_CORPUS"
@@ -32,6 +47,12 @@ UPLOAD_TYPES = ["txt", "text", "html", "htm", "csv", "tsv", "jsonl", "json", "nd
 
 # Re-stat a configured folder at most this often (seconds): stat-ing 100,000 files costs about a second.
 FINGERPRINT_TTL_SECONDS = 15
+
+# Per-session upload folders: "<prefix><server pid>-<random>" in the system temp folder. The pid lets a
+# later server tell a crashed server's leftovers (no finalizer ran) from a live one's.
+UPLOAD_DIR_PREFIX = "newsdash-upload-"
+UPLOAD_DIR_KEY = "_upload_dir"  # session-state key of this session's SessionUploadDir
+REBUILD_BUTTON_KEY = "corpus_rebuild"
 
 
 @dataclass(frozen=True)
@@ -138,13 +159,138 @@ def _load_bundle_cached(path: str, fingerprint: str, label: str) -> LoadResult:
 
 
 def load_source(source: CorpusSource) -> LoadResult:
-    """The shared, cached corpus for a configured source (errors come back in `LoadResult.error`)."""
+    """The shared, cached corpus for a configured source (errors come back in `LoadResult.error`).
+
+    A bundle that is missing files, truncated or corrupt comes back with the reason, and a
+    "Rebuild the corpus" button is drawn in the current container (the sidebar) when the bundle's
+    inputs can be found; see `rebuild_source`.
+    """
     if not Path(source.path).exists():
         return LoadResult(None, f"{source.label}: {source.path} does not exist", f"missing:{source.path}", source.label)
     fp = source_fingerprint(source.kind, source.path)
     if source.kind == "bundle":
-        return _load_bundle_cached(source.path, fp, source.label)
+        rebuilt = _rebuilt_results().get((source.path, fp))
+        if rebuilt is not None:  # rebuilt earlier in memory (the bundle folder is read-only)
+            return rebuilt
+        result = _load_bundle_cached(source.path, fp, source.label)
+        return _offer_rebuild(source, fp, result) if result.corpus is None else result
     return _build_folder_cached(source.path, fp, source.label)
+
+
+# ---------------------------------------------------------------------------------------------
+# rebuilding a damaged bundle
+
+
+@st.cache_resource(show_spinner=False)
+def _rebuilt_results() -> dict[tuple[str, str], LoadResult]:
+    """Corpora rebuilt in memory for a damaged bundle that could not be rewritten, shared by every session."""
+    return {}
+
+
+@st.cache_resource(show_spinner=False)
+def _rebuild_lock() -> threading.Lock:
+    """One rebuild at a time per server: two analysts clicking "Rebuild" must not build twice."""
+    return threading.Lock()
+
+
+def rebuild_plan(bundle_dir: str | Path) -> tuple[list[str], BuildParams, str]:
+    """Where a damaged bundle can be rebuilt from: (existing input paths, build params, why none).
+
+    Inputs come from the bundle's manifest (the build's own arguments, else every input file it
+    lists) when it is still readable, else from the configured corpus folder (NEWSDASH_CORPUS).
+    Params are the manifest's when readable, else the defaults. Costs one small JSON read.
+    """
+    manifest: dict[str, Any] = {}
+    try:
+        loaded = json.loads((Path(bundle_dir) / MANIFEST).read_text(encoding="utf-8"))
+        manifest = loaded if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):
+        pass
+    candidates = [str(p) for p in manifest.get("input_args") or []] or [
+        str(i.get("path")) for i in manifest.get("inputs") or [] if isinstance(i, dict) and i.get("path")
+    ]
+    inputs = [p for p in candidates if Path(p).exists()]
+    if not inputs:
+        folder = os.environ.get(ENV_CORPUS) or _secret("corpus")
+        if folder and Path(folder).exists():
+            inputs = [folder]
+    params = BuildParams()
+    stored = manifest.get("params")
+    if isinstance(stored, dict):
+        try:
+            params = BuildParams(
+                registry=stored.get("registry", params.registry),
+                near_threshold=stored.get("near_threshold"),
+                story_threshold=stored.get("story_threshold"),
+                skip_stages=tuple(stored.get("skip_stages") or ()),
+            )
+        except TypeError:
+            params = BuildParams()
+    if params.registry and not Path(params.registry).exists():  # built on another machine: the default registry
+        params = BuildParams(
+            registry=BuildParams().registry,
+            near_threshold=params.near_threshold,
+            story_threshold=params.story_threshold,
+            skip_stages=params.skip_stages,
+        )
+    why = "" if inputs else "its inputs are not on this machine and no corpus folder (NEWSDASH_CORPUS) is configured"
+    return inputs, params, why
+
+
+def rebuild_source(source: CorpusSource) -> LoadResult:
+    """Rebuild a damaged bundle from its inputs; write it back atomically, or keep it in memory if that fails.
+
+    Returns the fresh LoadResult (or the reason it could not be built). Cost: a full build.
+    """
+    inputs, params, why = rebuild_plan(source.path)
+    key = f"rebuilt:{source.path}"
+    if not inputs:
+        return LoadResult(None, f"Cannot rebuild {source.label}: {why}.", key, source.label)
+    with _rebuild_lock():
+        fp = source_fingerprint(source.kind, source.path)
+        done = _rebuilt_results().get((source.path, fp))
+        if done is not None:
+            return done
+        try:
+            corpus = build_corpus(inputs, params=params)
+        except Exception as exc:  # the reason, never a traceback
+            return LoadResult(None, f"Could not rebuild {source.label}: {_error_text(exc)}", key, source.label)
+        try:
+            save_bundle(corpus, source.path)
+        except (OSError, BundleError) as exc:  # a read-only deployment: share the rebuilt corpus from memory
+            corpus.manifest.setdefault("ui", {})["rebuilt_in_memory"] = f"not written back: {_error_text(exc)}"
+            result = LoadResult(corpus, None, f"{key}:{fp}", source.label, build_summary(corpus))
+            _rebuilt_results()[(source.path, fp)] = result
+            return result
+        # Written back: every session reloads the new bundle on its next run.
+        source_fingerprint.clear()
+        _load_bundle_cached.clear()
+    return load_source(source)
+
+
+def _offer_rebuild(source: CorpusSource, fp: str, result: LoadResult) -> LoadResult:
+    """Draw a rebuild button for a bundle that failed to load; returns the rebuilt result when clicked."""
+    inputs, _params, why = rebuild_plan(source.path)
+    if not inputs:
+        st.caption(f"No automatic rebuild: {why}.")
+        return result
+    hint = LoadResult(
+        None, f'{result.error} Use "Rebuild the corpus" in the sidebar to rebuild it.', result.key, result.label
+    )
+    if not st.button(
+        "Rebuild the corpus",
+        key=REBUILD_BUTTON_KEY,
+        type="primary",
+        help=f"Rebuild from {len(inputs)} input(s) listed in the bundle's manifest or configured; takes a while.",
+    ):
+        return hint
+    with st.spinner("Rebuilding the corpus (shared by every session)…"):
+        rebuilt = rebuild_source(source)
+    if rebuilt.corpus is None:
+        st.error(rebuilt.error or "The rebuild failed.")
+    else:
+        st.success("Rebuilt.")
+    return rebuilt
 
 
 def uploads_key(files: Sequence[Any]) -> str:
@@ -156,34 +302,122 @@ def uploads_key(files: Sequence[Any]) -> str:
     return "upload:" + h.hexdigest()[:16]
 
 
-def _safe_name(name: str, taken: set[str]) -> str:
-    """A plain file name for an uploaded file (no folders, no traversal), unique within the upload."""
-    base = Path(name.replace("\\", "/")).name.strip() or "upload"
-    base = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in base).lstrip(".") or "upload"
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{Path(base).stem}-{n}{Path(base).suffix}"
-    taken.add(candidate)
-    return candidate
+class SessionUploadDir:
+    """A private temp folder for one browser session's uploads, removed when the session ends.
+
+    Kept in the session's st.session_state: when Streamlit drops a session (the browser tab closed
+    and the reconnect grace period passed) the state is released and the weakref finalizer removes
+    the folder; it also runs at interpreter exit. A server that is killed runs neither, so
+    `sweep_stale_upload_dirs` removes folders whose server pid is no longer running.
+    """
+
+    def __init__(self, root: str | Path | None = None) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_DIR_PREFIX}{os.getpid()}-", dir=root))
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.path), True)
+
+    def cleanup(self) -> None:
+        """Remove the folder now (idempotent)."""
+        self._finalizer()
+
+    @property
+    def removed(self) -> bool:
+        return not self._finalizer.alive
 
 
-def build_uploads(files: Sequence[Any], progress: Callable[[str, float, str], None] | None = None) -> LoadResult:
-    """Build a corpus from uploaded files (written to a private temp folder, removed afterwards)."""
+def session_upload_dir() -> Path:
+    """This session's private upload folder (created on first use; swept of dead servers' folders then)."""
+    held = st.session_state.get(UPLOAD_DIR_KEY)
+    if not isinstance(held, SessionUploadDir) or held.removed or not held.path.is_dir():
+        sweep_stale_upload_dirs()
+        held = SessionUploadDir()
+        st.session_state[UPLOAD_DIR_KEY] = held
+    return held.path
+
+
+def sweep_stale_upload_dirs(root: str | Path | None = None) -> list[Path]:
+    """Remove upload folders left by servers that are no longer running; returns what was removed."""
+    removed = []
+    for d in Path(root or tempfile.gettempdir()).glob(f"{UPLOAD_DIR_PREFIX}*-*"):
+        pid = d.name[len(UPLOAD_DIR_PREFIX) :].split("-", 1)[0]
+        if not pid.isdigit() or not d.is_dir():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+        except OSError:  # alive, another user's process
+            pass
+    return removed
+
+
+def upload_display_names(names: Sequence[str]) -> list[str]:
+    """What the analyst sees for each uploaded file: its last name component, made unique. Never a path."""
+    taken: set[str] = set()
+    out = []
+    for name in names:
+        base = PurePosixPath(str(name).replace("\\", "/")).name.strip() or "upload"
+        candidate, n = base, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{PurePosixPath(base).stem}-{n}{PurePosixPath(base).suffix}"
+        taken.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def _stored_name(index: int, name: str) -> str:
+    """The name an upload is written under: its position and a known extension only (the user's name is never a path)."""
+    ext = PurePosixPath(str(name).replace("\\", "/")).suffix.lower().lstrip(".")
+    return f"upload-{index:04d}" + (f".{ext}" if ext in UPLOAD_TYPES else ".txt")
+
+
+def _relabel_source_files(corpus: Corpus, labels: dict[str, str]) -> None:
+    """Show the analyst's file names instead of the stored ones in every table with a source_file column."""
+    for name, frame in corpus.tables.items():
+        if "source_file" not in frame.columns or frame.height == 0:
+            continue
+        col = pl.col("source_file")
+        expr = col
+        for stored, shown in labels.items():
+            # "upload-0001.zip/inner.txt" -> "news.zip/inner.txt": the stored name is the first component
+            expr = pl.when(col.str.starts_with(stored)).then(pl.lit(shown) + col.str.slice(len(stored))).otherwise(expr)
+        corpus.tables[name] = frame.with_columns(expr.alias("source_file"))
+
+
+def build_uploads(
+    files: Sequence[Any],
+    progress: Callable[[str, float, str], None] | None = None,
+    workdir: str | Path | None = None,
+) -> LoadResult:
+    """Build a corpus from uploaded files for this session only; returns it, or the reason it failed.
+
+    The bytes are written under this session's private folder (`workdir`, default
+    `session_upload_dir()`) as upload-NNNN.<ext> and removed after the build; the uploaded names
+    are only labels in the tables. Archives are checked by core.ingest (traversal, zip bombs).
+    """
     key = uploads_key(files)
     label = f"Upload: {len(files)} file(s)"
     if not files:
         return LoadResult(None, "No files were uploaded.", key, label)
-    tmp = Path(tempfile.mkdtemp(prefix="newsdash-upload-"))
+    root = Path(workdir) if workdir is not None else session_upload_dir()
+    tmp = Path(tempfile.mkdtemp(prefix="build-", dir=root))
+    labels: dict[str, str] = {}  # stored name -> the analyst's name
     try:
-        taken: set[str] = set()
-        for f in files:
-            (tmp / _safe_name(f.name, taken)).write_bytes(f.getvalue())
+        shown = upload_display_names([f.name for f in files])
+        for i, (f, display) in enumerate(zip(files, shown, strict=True), 1):
+            stored = _stored_name(i, f.name)
+            (tmp / stored).write_bytes(f.getvalue())
+            labels[stored] = display
         t0 = time.perf_counter()
         corpus = build_corpus([tmp], progress=progress)
+        _relabel_source_files(corpus, labels)
         corpus.manifest.setdefault("ui", {})["build_seconds"] = round(time.perf_counter() - t0, 2)
     except Exception as exc:
-        return LoadResult(None, f"Could not build the uploaded files: {_error_text(exc)}", key, label)
+        message = _error_text(exc)
+        for stored, display in labels.items():  # the reason names the analyst's files, not ours
+            message = message.replace(stored, display)
+        return LoadResult(None, f"Could not build the uploaded files: {message}", key, label)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return LoadResult(corpus, None, key, label, build_summary(corpus))
@@ -193,4 +427,5 @@ def clear_caches() -> None:
     """Forget every cached corpus (tests; a "reload" button)."""
     _build_folder_cached.clear()
     _load_bundle_cached.clear()
+    _rebuilt_results.clear()
     source_fingerprint.clear()

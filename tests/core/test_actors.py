@@ -15,6 +15,7 @@ from core.actors import (
     extract_actors,
     load_registry,
     mentions_in_context,
+    read_registry,
     registry_from_csv_bytes,
     registry_to_csv_bytes,
 )
@@ -27,7 +28,9 @@ ART_SCHEMA = {"article_id": pl.String, "title": pl.String, "body": pl.String, "c
 
 def articles(*rows: tuple) -> pl.DataFrame:
     """Article frame from (article_id, title, body[, captions]) tuples."""
-    out = [{"article_id": r[0], "title": r[1], "body": r[2], "captions": list(r[3]) if len(r) > 3 else []} for r in rows]
+    out = [
+        {"article_id": r[0], "title": r[1], "body": r[2], "captions": list(r[3]) if len(r) > 3 else []} for r in rows
+    ]
     return pl.DataFrame(out, schema=ART_SCHEMA)
 
 
@@ -89,12 +92,41 @@ def test_registry_csv_roundtrip(tmp_path: Path):
     assert minimal.row(0, named=True)["aliases"] == ["Roe", "J. Roe"]
 
 
+@pytest.mark.parametrize(
+    ("source", "expected_names"),
+    [
+        (b"name,type\nJane Roe,person\n", ["Jane Roe"]),  # uploaded bytes
+        (REGISTRY, None),  # a path: same frame as load_registry
+        (None, "none"),  # nothing configured
+        ("/nonexistent/registry.csv", "none"),  # missing file
+    ],
+)
+def test_read_registry_accepts_path_or_bytes(source, expected_names):
+    got = read_registry(source)
+    if expected_names == "none":
+        assert got is None
+    elif expected_names is None:
+        assert got is not None and got.equals(load_registry(source))
+    else:
+        assert got is not None and got["name"].to_list() == expected_names
+
+
+def test_read_registry_bad_bytes_raise_readable_error():
+    with pytest.raises(ValueError, match="line 2"):
+        read_registry(b"name,type\nJane Roe,wizard\n")
+
+
 # ---------------------------------------------------------------- extraction
 
 
 def test_mentions_offsets_point_at_their_surface():
     arts = articles(
-        ("a", "Talks Resume in Geneva", "President Maria Lopez met Kenji Sato in Geneva on Monday.", ["Maria Lopez (AFP)", "A view of Geneva"]),
+        (
+            "a",
+            "Talks Resume in Geneva",
+            "President Maria Lopez met Kenji Sato in Geneva on Monday.",
+            ["Maria Lopez (AFP)", "A view of Geneva"],
+        ),
     )
     res = extract_actors(arts, None)
     schema.validate("mentions", res.mentions)
@@ -110,7 +142,11 @@ def test_mentions_offsets_point_at_their_surface():
     ("body", "surface", "expected_type"),
     [
         ("The talks were led by Foreign Minister Ama Mensah of Ghana.", "Ama Mensah", "person"),  # title in span
-        ("Officials said the Ghanaian Ministry of Trade and Industry would comment.", "Ghanaian Ministry of Trade and Industry", "organization"),  # org lead + of
+        (
+            "Officials said the Ghanaian Ministry of Trade and Industry would comment.",
+            "Ghanaian Ministry of Trade and Industry",
+            "organization",
+        ),  # org lead + of
         ("Fighters of the Zorvan Brigades attacked the town.", "Zorvan Brigades", "organization"),  # org head noun
         ("Troops moved near the Qarmal base overnight.", "Qarmal", "place"),  # following place cue
         ("Analysts expect the Lusaka Accord to hold.", "Lusaka Accord", "other"),  # agreement head
@@ -141,22 +177,63 @@ def test_extract_actors_skips_common_capitalised_words(body, not_actor):
 
 
 def test_title_case_headline_keeps_only_known_names():
-    arts = articles(("a", "Two Rockets Delay Coalition Pullout from Syria Says Minister", "Officials in Damascus said little."))
+    arts = articles(
+        ("a", "Two Rockets Delay Coalition Pullout from Syria Says Minister", "Officials in Damascus said little.")
+    )
     res = extract_actors(arts, None)
     title = res.mentions.filter(pl.col("field") == "title")
     assert title["surface"].to_list() == ["Syria"]
 
 
 def test_metonym_capital_maps_to_country_side():
-    res = extract_actors(articles(("a", "", "Officials in Damascus rejected the plan, while Ankara said it would wait.")), None)
+    res = extract_actors(
+        articles(("a", "", "Officials in Damascus rejected the plan, while Ankara said it would wait.")), None
+    )
     damascus = actor_row(res, actor_of(res, "Damascus").pop())
     assert (damascus["type"], damascus["country"], damascus["side"]) == ("place", "Syria", "Syria")
     ankara = actor_row(res, actor_of(res, "Ankara").pop())
     assert ankara["country"] == "Turkey"
 
 
+@pytest.mark.parametrize(
+    ("registry_csv", "body", "surfaces"),
+    [
+        # registry place by its own name; the demonym resolves through the gazetteer to the same place
+        (b"name,type,side\nGhana,place,Ghana\n", "Ghana said Ghanaian troops would stay.", ["Ghana", "Ghanaian"]),
+        # registry place under an alias the gazetteer spells differently ("USA" vs "United States")
+        (
+            b"actor_id,name,type\nusa,USA,place\n",
+            "The United States and American envoys met.",
+            ["United States", "American"],
+        ),
+    ],
+)
+def test_registry_place_and_gazetteer_place_are_one_actor(registry_csv, body, surfaces):
+    res = extract_actors(articles(("a", "", body)), registry_from_csv_bytes(registry_csv))
+    ids = set().union(*(actor_of(res, s) for s in surfaces))
+    assert len(ids) == 1, res.mentions
+    assert res.actors.filter(pl.col("type") == "place").filter(pl.col("n_mentions") > 0).height == 1
+
+
+def test_canonical_name_prefers_mixed_case_spelling():
+    # the shouted form is the more frequent one (two datelines), the mixed-case one still names the actor
+    res = extract_actors(
+        articles(
+            ("a", "", "ZEMBLA NEWSWIRE reported it."),
+            ("b", "", "Officials told ZEMBLA NEWSWIRE on Monday, and it said no."),
+            ("c", "", "Officials told Zembla Newswire on Monday."),
+        ),
+        None,
+    )
+    ids = actor_of(res, "ZEMBLA NEWSWIRE") | actor_of(res, "Zembla Newswire")
+    assert len(ids) == 1
+    assert actor_row(res, ids.pop())["name"] == "Zembla Newswire"
+
+
 def test_demonym_and_hyphen_compound():
-    res = extract_actors(articles(("a", "", "Syrian officials and Turkish-backed groups met in the Israel-Hamas talks.")), None)
+    res = extract_actors(
+        articles(("a", "", "Syrian officials and Turkish-backed groups met in the Israel-Hamas talks.")), None
+    )
     assert actor_of(res, "Syrian") == {"place:syria"}
     assert actor_of(res, "Turkish") == {"place:turkey"}
     assert actor_of(res, "Israel") == {"place:israel"}
@@ -306,7 +383,9 @@ def _gold_articles(gold: dict) -> pl.DataFrame:
             src = gold["articles"].get(a.get("same_body_as")) or a
             start = raw.find(src["body_starts"])
             end = raw.find(src["body_ends"], start) + len(src["body_ends"])
-            rows.append({"article_id": key, "title": a["title"], "body": raw[start:end], "captions": src.get("captions", [])})
+            rows.append(
+                {"article_id": key, "title": a["title"], "body": raw[start:end], "captions": src.get("captions", [])}
+            )
     return pl.DataFrame(rows, schema=ART_SCHEMA)
 
 
@@ -365,7 +444,9 @@ def test_reuters_tag_recall_gate():
     sys.path.insert(0, str(REPO / "bench"))
     from eval_actors import read_reuters, reuters_scores
 
-    stories = [s for s in read_reuters(shared_data("reuters21578"), REUTERS_STORIES) if s["places"] or s["people"] or s["orgs"]]
+    stories = [
+        s for s in read_reuters(shared_data("reuters21578"), REUTERS_STORIES) if s["places"] or s["people"] or s["orgs"]
+    ]
     out = reuters_scores(stories)
     for k, floor in REUTERS_RECALL_FLOORS.items():
         assert out[f"recall_{k}"] >= floor, (k, out)

@@ -55,7 +55,9 @@ def test_filters_only_narrow_and_collapse_keeps_one_per_story(outlets, collapse,
     t = make_synthetic_corpus(with_xss=True).tables
     f = query.Filters(outlets=tuple(outlets), search=search, collapse_copies=collapse)
     out = query.filter_articles(t["articles"], t["mentions"], t["clusters"], f)
-    loose = query.filter_articles(t["articles"], t["mentions"], t["clusters"], query.Filters(outlets=tuple(outlets), search=search))
+    loose = query.filter_articles(
+        t["articles"], t["mentions"], t["clusters"], query.Filters(outlets=tuple(outlets), search=search)
+    )
     assert set(_ids(out)) <= set(_ids(loose))
     keys = query.story_keys(out, t["clusters"])
     if collapse:
@@ -218,7 +220,9 @@ def test_align_statements_puts_conflicts_first_and_orients_sides(tables):
     used = [s for s in aligned["statement_a"].to_list() + aligned["statement_b"].to_list() if s]
     assert sorted(used) == sorted(tables["statements"]["statement_id"].to_list())
     kw = query.align_statements(tables["statements"], tables["conflicts"], "Ruritania", "Freedonia", keyword="TRADE")
-    assert kw.height >= 1 and all("trade" in (f"{a} {b} {t}").lower() for a, b, t in kw.select("text_a", "text_b", "topic").iter_rows())
+    assert kw.height >= 1 and all(
+        "trade" in (f"{a} {b} {t}").lower() for a, b, t in kw.select("text_a", "text_b", "topic").iter_rows()
+    )
 
 
 def test_most_quoted_sides(tables):
