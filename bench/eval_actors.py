@@ -110,9 +110,9 @@ def conll_scores(docs: list[tuple[str, list[tuple[int, int, str]]]]) -> dict[str
     types = dict(zip(res.actors["actor_id"].to_list(), res.actors["type"].to_list(), strict=True))
     pred: dict[str, list[tuple[int, int, str]]] = {}
     for r in res.mentions.iter_rows(named=True):
-        t = TYPE_MAP.get(types.get(r["actor_id"], "other"))
-        if t:
-            pred.setdefault(r["article_id"], []).append((r["start"], r["end"], t))
+        # Type "other" scores in no CoNLL type but still counts as a name found (row SPAN).
+        t = TYPE_MAP.get(types.get(r["actor_id"], "other"), "OTHER")
+        pred.setdefault(r["article_id"], []).append((r["start"], r["end"], t))
     tp_e: Counter[str] = Counter()
     tp_o: Counter[str] = Counter()
     n_pred: Counter[str] = Counter()
@@ -123,18 +123,28 @@ def conll_scores(docs: list[tuple[str, list[tuple[int, int, str]]]]) -> dict[str
         g = [(s, e, t) for s, e, t in gold if t != "MISC"]
         p = [x for x in pred.get(f"d{i}", []) if not any(x[0] < me and ms < x[1] for ms, me in misc)]
         gset = set(g)
+        gspans = {(s, e) for s, e, _ in g}
+        pspans = {(s, e) for s, e, _ in p}
         for x in p:
             n_pred[x[2]] += 1
             if x in gset:
                 tp_e[x[2]] += 1
             if any(x[2] == t and x[0] < e and s < x[1] for s, e, t in g):
                 tp_o[x[2]] += 1
+        # "SPAN": the name found at all, whatever type it was given.
+        for ps, pe in pspans:
+            n_pred["SPAN"] += 1
+            tp_e["SPAN"] += (ps, pe) in gspans
+            tp_o["SPAN"] += any(ps < e and s < pe for s, e in gspans)
+        for s, e in gspans:
+            n_gold["SPAN"] += 1
+            hit_gold_o["SPAN"] += any(ps < e and s < pe for ps, pe in pspans)
         for s, e, t in g:
             n_gold[t] += 1
             if any(t == pt and ps < e and s < pe for ps, pe, pt in p):
                 hit_gold_o[t] += 1
     out = {}
-    for t in ("PER", "ORG", "LOC", "ALL"):
+    for t in ("PER", "ORG", "LOC", "ALL", "SPAN"):
         keys = ("PER", "ORG", "LOC") if t == "ALL" else (t,)
         npd = sum(n_pred[k] for k in keys)
         ngd = sum(n_gold[k] for k in keys)

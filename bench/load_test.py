@@ -53,6 +53,9 @@ CHROMIUM_ARGS = [
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
+TOGGLE = '[data-testid="stCheckbox"] label, [data-testid="stToggle"] label, label'
+FILTER_TOGGLE_LABEL = "Collapse copies"
+FILTER_VISIT = "(filter: collapse copies)"
 SERVER_START_TIMEOUT = 90
 MIB = 2**20
 
@@ -158,6 +161,24 @@ async def run_session(browser, base: str, k: int, rounds: int, timeout_ms: float
                     errors.append(
                         {"session": k, "page": spec.title, "error": f"{type(exc).__name__}: {str(exc)[:200]}"}
                     )
+            # One filter change per round (a shared sidebar widget): the page reruns with the new filter.
+            t = time.perf_counter()
+            try:
+                await page.locator(TOGGLE, has_text=FILTER_TOGGLE_LABEL).first.click(timeout=timeout_ms)
+                await page.wait_for_timeout(100)  # let the rerun start
+                await page.locator(STATUS_WIDGET).wait_for(state="detached", timeout=timeout_ms)
+                n_exc = await page.locator(EXCEPTION).count()
+                results.append(
+                    {
+                        "session": k,
+                        "page": FILTER_VISIT,
+                        "round": r + 1,
+                        "seconds": time.perf_counter() - t,
+                        "exceptions": n_exc,
+                    }
+                )
+            except Exception as exc:
+                errors.append({"session": k, "page": FILTER_VISIT, "error": f"{type(exc).__name__}: {str(exc)[:200]}"})
     finally:
         await ctx.close()
 
@@ -212,10 +233,10 @@ async def drive(args, base: str, server: psutil.Process) -> dict:
     visits = [r for r in results if r["page"] != "(open)"]
     lat = [r["seconds"] for r in visits]
     per_page = {}
-    for spec in PAGES:
-        xs = [r["seconds"] for r in visits if r["page"] == spec.title]
+    for title in [spec.title for spec in PAGES] + [FILTER_VISIT]:
+        xs = [r["seconds"] for r in visits if r["page"] == title]
         if xs:
-            per_page[spec.title] = {
+            per_page[title] = {
                 "n": len(xs),
                 "p50": round(percentile(xs, 50), 2),
                 "p95": round(percentile(xs, 95), 2),

@@ -52,12 +52,14 @@ from core.lexicon import (
 )
 from core.names import (
     NAME_PARTICLES,
+    SINGLE_TOKEN_MATCH_MIN,
     fold,
     name_tokens,
     same_name,
     short_form_score,
     skeleton,
     slugify,
+    token_similarity,
 )
 
 
@@ -196,9 +198,13 @@ def registry_to_csv_bytes(registry: pl.DataFrame) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|St|Gen|Lt|Col|Sgt|Capt|Gov|Sen|Rep|Rev|Prof|Jr|Sr|Mt|Ft|Corp|Inc|Co|Ltd|Bros|Adm|Maj|Cpl)\."
+# A capitalised contraction ("I'm", "Don't", "We've", "It'll") is never a name; the lookahead stops
+# one from starting a token.
+_CONTRACTION = r"(?!\p{Lu}\p{L}*['\u2019](?:m|ve|ll|re|d|t)(?![\p{L}\p{M}\d]))"
 _CAP_WORD = (
     r"(?:(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu|bou|d|l)[-'\u2019])?"
-    r"\p{Lu}[\p{L}\p{M}\d]*(?:['\u2019][\p{L}\p{M}\d]+)*(?:[-\u2010\u2011][\p{L}\p{M}\d]+)*"
+    + _CONTRACTION
+    + r"\p{Lu}[\p{L}\p{M}\d]*(?:['\u2019][\p{L}\p{M}\d]+)*(?:[-\u2010\u2011][\p{L}\p{M}\d]+)*"
 )
 _CAP_TOKEN = rf"(?:\p{{Lu}}\.(?:\p{{Lu}}\.)+|{_ABBREV}|\p{{Lu}}\.(?=[ \t]+\p{{Lu}})|{_CAP_WORD})"
 _CONNECTOR = r"(?:of|the|for|and|&|de|da|di|del|della|der|den|van|von|le|la|du|dos|das|y|bin|ibn|bint|bou|abu)"
@@ -242,6 +248,9 @@ LOWERCASE_RATIO = 3
 LOWERCASE_MIN_USES = 3
 # Votes of a strong type cue (title, head noun, cue word) against a weak one.
 STRONG_CUE_WEIGHT = 3
+# An untyped single-word name counts as an organisation once the corpus capitalises it mid-sentence
+# at least this often (so it is a name, not a capitalised headline word).
+SINGLE_ORG_MIN_MID_CAPS = 1
 # How far before a span to look for a lowercase cue word.
 CUE_WINDOW = 40
 
@@ -424,7 +433,8 @@ def _split_segments(ctx: _Context, toks: list[_Tok]) -> list[list[_Tok]]:
                 k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys_before, keys_before[1:], strict=False)
             )
             rest_caps = [x.key for x in toks[i + 1 :] if x.cap]
-            if cur and (t.text == "&" or lead_of or (rest_caps and rest_caps[-1] in ORG_HEADS and len(cur) <= 2)):
+            org_tail = rest_caps and rest_caps[-1] in ORG_HEADS and len(cur) <= 2 and cur[0].key not in ctx.given
+            if cur and (t.text == "&" or lead_of or org_tail):
                 cur.append(t)
                 continue
             segs.append(cur)
@@ -658,10 +668,16 @@ _NAME_LEAD_WORDS = ORG_LEADS | ORG_HEADS | PLACE_LEADS | PLACE_HEADS | PERSON_TI
 def _is_sentence_word(ctx: _Context, seg: list[_Tok]) -> bool:
     """True if the first token of a sentence-initial span is an ordinary word, not a name."""
     key = seg[0].key
-    if len(seg) >= 2 and key in ctx.given and seg[1].cap and _unseen_lowercase(ctx, seg[1]):
-        # "Said Halabi", "Will Ferrell": a given name that is also a common word, before a word the
-        # corpus never writes in lower case, starts a person's name.
-        return key in FUNCTION_WORDS or seg[1].key in ctx.places
+    if (
+        len(seg) >= 2
+        and key in ctx.given
+        and key not in FUNCTION_WORDS
+        and seg[1].cap
+        and (seg[1].key in ctx.places or _unseen_lowercase(ctx, seg[1]))
+    ):
+        # "Said Halabi", "Michael Jackson": a given name (even one that is also a common word) before
+        # a word the corpus never writes in lower case, or a place name, starts a person's name.
+        return False
     if _is_common_word(ctx, key):
         return True
     if (
@@ -688,12 +704,46 @@ def _demonym_country(ctx: _Context, key: str) -> str | None:
     return c
 
 
+def _title_split(ctx: _Context, run: list[_Tok]) -> tuple[list[_Tok], list[_Tok], list[_Tok]] | None:
+    """Split "<organisation> <title> <person>" ("World Bank President Jane Roe") into its three parts.
+
+    Returns (left, title, person) or None. The person is 1-4 trailing name tokens (no head nouns,
+    titles, places); the title is the run of title words before it, holding a title head
+    ("President", "Governor"); the left part is what is left and must not be empty.
+    """
+    n = len(run)
+    j = n
+    while j > 0 and n - j < 4:
+        t = run[j - 1]
+        if not t.cap or t.key in _NON_NAME_WORDS or t.key in ctx.places or t.key in ctx.demonyms:
+            break
+        j -= 1
+    if j == n:
+        return None
+    i = j
+    while i > 0 and run[i - 1].cap and run[i - 1].key in PERSON_TITLES:
+        i -= 1
+    if i == j or i == 0 or not any(t.key in PERSON_TITLE_HEADS for t in run[i:j]):
+        return None
+    return run[:i], run[i:j], run[j:]
+
+
 def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, run: list[_Tok]) -> None:
     while run and not run[0].cap:
         run = run[1:]
     while run and not run[-1].cap:
         run = run[:-1]
     if not run:
+        return
+    split = _title_split(ctx, run)
+    if split is not None:
+        # "Bank of Japan Governor X", "IMF Managing Director X": an organisation (or country) and a
+        # person with a title are two actors, not one organisation.
+        left, title, person = split
+        country = _country_of_prefix(ctx, left) if len(left) == 1 else None
+        role = " ".join(t.text for t in title if t.key not in ctx.demonyms)
+        _process_run(ctx, out, aid, fld, text, left)
+        _add_discovered(ctx, out, aid, fld, text, person, "person", country, role or None, "title")
         return
     keys = [t.key for t in run]
     if any(ch.isdigit() for k in keys for ch in k):
@@ -962,7 +1012,31 @@ def _extract_article(ctx: _Context, aid: str, title: str, captions: str, body: s
     # Registry and gazetteer hits keep the exact slice as surface.
     for m in out:
         m.surface = texts[m.field][m.start : m.end]
+    _places_that_are_surnames(ctx, out)
     return out
+
+
+def _places_that_are_surnames(ctx: _Context, out: list[_Mention]) -> None:
+    """A lone gazetteer place that ends a person's full name in the same article is that person.
+
+    "Jackson" after "Michael Jackson", "Jordan" after "Michael Jordan": the mention becomes a
+    discovered name, which short-form resolution then ties to the full name (in place).
+    """
+    surnames = {
+        m.tokens[-1]
+        for m in out
+        if m.kind == "discovered"
+        and len(m.tokens) >= 2
+        and (m.type_hint == "person" or (m.type_hint is None and m.tokens[0] in ctx.given))
+    }
+    if not surnames:
+        return
+    for m in out:
+        if m.kind != "place" or m.method != "gazetteer":
+            continue
+        toks = name_tokens(m.surface)
+        if len(toks) == 1 and toks[0] in surnames:
+            m.kind, m.tokens, m.ref, m.type_hint, m.country, m.method = "discovered", toks, None, None, None, "pattern"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1183,15 +1257,22 @@ def _resolve(
     # Names without any type cue: a multi-token name holding an ordinary word ("Federal Reserve",
     # "Air France") is an organisation's; a lone word that ends a person's full name elsewhere in
     # the corpus ("Yeltsin" after "Boris Yeltsin") is a person's.
+    # A lone word written capitalised mid-sentence somewhere in the corpus and typed by nothing else
+    # is most often an organisation's name in news text ("Reuters", "Microsoft", "Interfax"); one
+    # seen only at line starts ("Attendance", "Scorers") stays "other". A multi-token name holding
+    # a place name and no given name ("Hansa Rostock", "PSV Eindhoven") is an organisation's too.
     surnames = {t[-1] for t, e in groups.items() if len(t) >= 2 and _vote(e.types) == "person"}
     for toks, e in groups.items():
         if e.types:
             continue
         if len(toks) == 1:
-            e.default_type = "person" if toks[0] in surnames else None
+            if toks[0] in surnames:
+                e.default_type = "person"
+            elif ctx.cap_mid_vocab.get(toks[0], 0) >= SINGLE_ORG_MIN_MID_CAPS:
+                e.default_type = "organization"
         elif toks[0] in ctx.given:
             e.default_type = "person"
-        elif any(_is_common_word(ctx, t) for t in toks):
+        elif any(_is_common_word(ctx, t) for t in toks) or any(t in ctx.places for t in toks):
             e.default_type = "organization"
 
     # Registry names as merge targets for variants ("Kattayib X" -> registry "Kataib X").
@@ -1238,13 +1319,15 @@ def _resolve(
         first, last = skeleton(e.tokens[0]), skeleton(e.tokens[-1])
         cands_r = {id(t): t for t in reg_first.get(first, []) + reg_last.get(last, [])}
         for toks, aid, rname in cands_r.values():
+            if _distinct_given_names(ctx, e.tokens, toks):
+                continue
             s = same_name(e.tokens, toks)
             if s and (best is None or s > best[0]):
                 best = (s, aid, rname)
         if best is None:
             cands = {id(x): x for x in by_first.get(first, []) + by_last.get(last, [])}
             for lead in cands.values():
-                if _type_clash(_entity_type(e), _entity_type(lead)):
+                if _type_clash(_entity_type(e), _entity_type(lead)) or _variant_refused(ctx, e, lead):
                     continue
                 s = same_name(e.tokens, lead.tokens)
                 if s and (best is None or s > best[0]):
@@ -1280,6 +1363,40 @@ def _resolve(
     _resolve_short_forms(mentions, actors, clusters, merges)
     _resolve_org_short_forms(ctx, mentions, actors, merges)
     return actors
+
+
+def _distinct_given_names(ctx: _Context, a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True if two aligned names differ by a plain edit between two different known given names
+    ("Robin Williams" / "Robbie Williams"): two people, not two spellings of one."""
+    if len(a) != len(b):
+        return False
+    return any(
+        x != y and x in ctx.given and y in ctx.given and token_similarity(x, y) < SINGLE_TOKEN_MATCH_MIN
+        for x, y in zip(a, b, strict=True)
+    )
+
+
+def _variant_refused(ctx: _Context, e: _Entity, lead: _Entity) -> bool:
+    """Discovered names that look alike but must not be merged as spelling variants.
+
+    - A person's given name differing by a plain edit ("Robin" / "Robbie Williams") is another
+      person; transliterations ("Mohammed" / "Muhammad") still merge.
+    - A single word merges only as an organisation's name with a type cue of its own on both sides
+      ("Hizbollah fighters" / "Hezbollah militia"): bare family names ("Davis" / "Davies",
+      "Mitchell" / "Michael") name different people across articles, and an acronym is not a
+      misspelt word ("IDS" / "Aids").
+    """
+    if _distinct_given_names(ctx, e.tokens, lead.tokens):
+        return True
+    if len(e.tokens) != 1:
+        return (
+            "person" in (_entity_type(e), _entity_type(lead))
+            and token_similarity(e.tokens[0], lead.tokens[0]) < SINGLE_TOKEN_MATCH_MIN
+        )
+    for x in (e, lead):
+        if _entity_type(x) != "organization" or x.strong == 0 or _is_acronym(x.surfaces.most_common(1)[0][0]):
+            return True
+    return False
 
 
 # Organisation names written two ways ("Ministry of Foreign Affairs" / "Foreign Ministry") share

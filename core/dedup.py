@@ -859,7 +859,7 @@ SHARED_PASSAGE_MIN_WORDS = 8
 """shared_passages: a run of at least this many identical words counts as a shared passage (shorter runs are
 common phrases such as "said in a statement on")."""
 _WORD_RE = re.compile(r"[^\W_]+")
-_PASSAGE_MAX_SEEDS = 32  # occurrences of one k-word window in b tried per position of a
+_PASSAGE_MAX_SEEDS = 32  # occurrences of one k-word window in b looked at per position of a
 
 
 def shared_passages(
@@ -897,11 +897,11 @@ def shared_passages(
         best_j, best_len = -1, 0
         tried = 0
         for j in seeds.get(tuple(ka[i : i + k]), ()):
-            if used_b[j]:
-                continue
             tried += 1
             if tried > _PASSAGE_MAX_SEEDS or best_len == len(ka) - i:
                 break  # repetitive text: bounded work per position instead of quadratic
+            if used_b[j]:
+                continue
             length = 0
             # extend while words agree and b's words are still free (one-to-one)
             while i + length < len(ka) and j + length < len(kb) and not used_b[j + length]:

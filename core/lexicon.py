@@ -147,7 +147,7 @@ PLACE_CUES_AFTER = frozenset(
     """.split()
 )
 # Prepositions right before a name that lean towards a place ("in X", "from X").
-PLACE_CUES_BEFORE = frozenset({"in", "at", "from", "to", "near", "across", "into", "outside", "inside", "towards"})
+PLACE_CUES_BEFORE = frozenset({"in", "near", "across", "outside", "inside"})
 # Verbs right after a name that lean towards a person or organisation (an agent).
 SPEECH_VERBS = frozenset(
     """

@@ -35,6 +35,10 @@ NAME_PARTICLES = frozenset(
 TOKEN_MATCH_MIN = 0.8
 # Token similarity for single-token names (no other token to corroborate): transliteration only.
 SINGLE_TOKEN_MATCH_MIN = 0.92
+# A single-token name matched only by its consonant skeleton must also be this close letter by letter
+# (translit forms): "Hizbollah" / "Hezbollah" (0.88) merge, "Merrin" / "Marion" (0.67) and
+# "Opera" / "Wipro" do not. Multi-token names have their other tokens as corroboration.
+SINGLE_TOKEN_EDIT_MIN = 0.75
 # Skeletons shorter than this collide too often (Ali / Ala / Eli) to count as evidence.
 MIN_SKELETON_LEN = 3
 
@@ -153,7 +157,9 @@ def same_name(a: Sequence[str], b: Sequence[str]) -> float:
     """Score in [0, 1] if two names (identity tokens) are spelling variants of one name, else 0.
 
     Rules: same number of tokens; every token pair >= TOKEN_MATCH_MIN; a single-token name needs
-    >= SINGLE_TOKEN_MATCH_MIN (transliteration evidence, not a one-letter edit: Iraq is not Iran);
+    >= SINGLE_TOKEN_MATCH_MIN (transliteration evidence, not a one-letter edit: Iraq is not Iran)
+    and, when only the consonant skeleton agrees, the same first letter and SINGLE_TOKEN_EDIT_MIN
+    letter similarity (Edward is not Woodward);
     in a multi-token name at most one token may be a plain edit (the others must be equal or
     transliteration variants). Symmetric.
     """
@@ -162,7 +168,14 @@ def same_name(a: Sequence[str], b: Sequence[str]) -> float:
     sims = [token_similarity(x, y) for x, y in zip(a, b, strict=True)]
     low = min(sims)
     if len(a) == 1:
-        return low if low >= SINGLE_TOKEN_MATCH_MIN else 0.0
+        if low < SINGLE_TOKEN_MATCH_MIN:
+            return 0.0
+        if low < 0.97 and (
+            a[0][:1] != b[0][:1]
+            or Levenshtein.normalized_similarity(translit(a[0]), translit(b[0])) < SINGLE_TOKEN_EDIT_MIN
+        ):
+            return 0.0
+        return low
     if low < TOKEN_MATCH_MIN:
         return 0.0
     if sum(1 for s in sims if s < SINGLE_TOKEN_MATCH_MIN) > 1:

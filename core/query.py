@@ -324,17 +324,26 @@ def events_with_context(events: pl.DataFrame, articles: pl.DataFrame, actors: pl
     `date_end` falls back to `date_start`, so every event is a point or a range. Events without
     `date_start` are dropped (nothing to place on the axis).
     """
-    names = dict(zip(actors.get_column("actor_id").to_list(), actors.get_column("name").to_list(), strict=False))
-    base = events.filter(pl.col("date_start").is_not_null()).join(
-        articles.select("article_id", "outlet", "title", "published"), on="article_id", how="inner"
+    base = (
+        events.filter(pl.col("date_start").is_not_null())
+        .join(articles.select("article_id", "outlet", "title", "published"), on="article_id", how="inner")
+        .with_row_index("_row")
     )
-    return base.with_columns(
-        date_end=pl.coalesce("date_end", "date_start"),
-        actor_names=pl.col("actor_ids")
-        .fill_null(pl.lit([], dtype=pl.List(pl.String)))
-        .list.eval(pl.element().replace_strict(names, default=pl.element()))
-        .list.join("; "),
-    ).sort("date_start", "event_id")
+    # names by an explode + join + re-aggregate: a join scales where a per-element dict lookup does not
+    names = actors.select("actor_id", "name").unique("actor_id", keep="first")
+    joined = (
+        base.select("_row", actor_id=pl.col("actor_ids").fill_null(pl.lit([], dtype=pl.List(pl.String))))
+        .explode("actor_id")
+        .join(names, on="actor_id", how="left", maintain_order="left")
+        .group_by("_row", maintain_order=True)
+        .agg(actor_names=pl.coalesce("name", "actor_id").drop_nulls().str.join("; "))
+    )
+    return (
+        base.join(joined, on="_row", how="left", maintain_order="left")
+        .with_columns(date_end=pl.coalesce("date_end", "date_start"), actor_names=pl.col("actor_names").fill_null(""))
+        .drop("_row")
+        .sort("date_start", maintain_order=True)  # stable on the table's order: cheaper than a string tie-break
+    )
 
 
 def events_by_actor(events: pl.DataFrame, actor_ids: tuple[str, ...] = ()) -> pl.DataFrame:
@@ -348,6 +357,36 @@ def events_by_actor(events: pl.DataFrame, actor_ids: tuple[str, ...] = ()) -> pl
     if actor_ids:
         out = out.filter(pl.col("actor_id").is_in(list(actor_ids)))
     return out
+
+
+def events_in_window(events: pl.DataFrame, start: date | None, end: date | None) -> pl.DataFrame:
+    """Events whose span [`date_start`, `date_end`] overlaps [start, end]; a None bound is open.
+
+    `date_end` null counts as `date_start` (a point). Cost: one vectorised filter.
+    """
+    keep = pl.lit(True)
+    if start is not None:
+        keep = keep & (pl.coalesce("date_end", "date_start") >= start)
+    if end is not None:
+        keep = keep & (pl.col("date_start") <= end)
+    return events.filter(keep)
+
+
+def top_groups(rows: pl.DataFrame, n: int, column: str = "group") -> pl.DataFrame:
+    """The rows of the `n` most frequent values of `column`, ordered by that rank (most frequent first,
+    ties by value), then by `date_start` when present. Nulls count as a value. Cost: one group-by and a join."""
+    if rows.height == 0:
+        return rows
+    ranks = (
+        rows.group_by(column)
+        .agg(_n=pl.len())
+        .sort(["_n", column], descending=[True, False], nulls_last=True)
+        .head(n)
+        .with_row_index("_rank")
+        .select(column, "_rank")
+    )
+    order = ["_rank", "date_start"] if "date_start" in rows.columns else ["_rank"]
+    return rows.join(ranks, on=column, how="inner", nulls_equal=True).sort(order).drop("_rank")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -110,7 +110,59 @@ _CUE_LEMMAS = [
     "underscore",
     "point_out",
     "testify",
+    *sorted(
+        [
+            "ask",
+            "conclude",
+            "continue",
+            "answer",
+            "counter",
+            "retort",
+            "quip",
+            "joke",
+            "boast",
+            "lament",
+            "exclaim",
+            "proclaim",
+            "speculate",
+            "hope",
+            "fear",
+            "worry",
+            "expect",
+            "agree",
+            "demand",
+            "recommend",
+            "forecast",
+        ]
+    ),
 ]
+# Cues whose reported content needs an explicit complement ("that ...", ": ...", a quote):
+# without one, what follows is an object or an infinitive ("continued his attacks", "hopes to win").
+_COMPLEMENT_ONLY_CUES = frozenset(
+    {
+        "ask",
+        "conclude",
+        "continue",
+        "answer",
+        "counter",
+        "retort",
+        "quip",
+        "joke",
+        "boast",
+        "lament",
+        "exclaim",
+        "proclaim",
+        "speculate",
+        "hope",
+        "fear",
+        "worry",
+        "expect",
+        "agree",
+        "demand",
+        "recommend",
+        "forecast",
+    }
+)
 _IRREGULAR = {
     "say": ["said", "says", "saying", "say"],
     "tell": ["told", "tells", "telling", "tell"],
@@ -713,6 +765,16 @@ _ABBREV = set(
 _SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+|\n+")
 
 
+_ABBREV_PERIOD = re.compile(r"\b([A-Za-z]{1,5})\.(?=\s|$|[A-Za-z]\.)")
+
+
+def _without_abbreviation_periods(s: str) -> str:
+    """s with the periods of abbreviations and initials ("Mr.", "U.S.", "J.") removed (clause-punctuation checks)."""
+    return _ABBREV_PERIOD.sub(
+        lambda m: m.group(1) if m.group(1).lower() in _ABBREV or len(m.group(1)) == 1 else m.group(0), s
+    )
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) offsets of sentences in text[start:end]; splits at . ! ? and newlines, not after abbreviations."""
     end = len(text) if end is None else end
@@ -761,6 +823,36 @@ _OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "‹
 _QUOTE_CHARS = re.compile(r"[“”«»„‘’\"‹›「」]")
 
 
+# Two-character ASCII quote marks: ''...'' (NYT / LDC style) and ``...'' (Penn Treebank style).
+# _normalise_quote_marks rewrites each to one '"' plus a space on its outer side (same length, so
+# offsets hold) and the one-character quote logic below handles them; _widen_to_double_marks
+# then puts the second character back into the span.
+_DOUBLE_APOSTROPHE = re.compile(r"''|``")
+
+
+def _normalise_quote_marks(text: str) -> str:
+    """text with each '' / `` as one '"' (opener: ' "'; closer: '" '); same length as text."""
+    if "''" not in text and "``" not in text:
+        return text
+
+    def swap(m: re.Match[str]) -> str:
+        i = m.start()
+        before = text[i - 1] if i > 0 else " "
+        opener = m.group(0) == "``" or before.isspace() or before in "([{—–-"
+        return ' "' if opener else '" '
+
+    return _DOUBLE_APOSTROPHE.sub(swap, text)
+
+
+def _widen_to_double_marks(text: str, s: int, e: int) -> tuple[int, int]:
+    """(s, e) grown by one character at an end that cuts a '' / `` quote mark in half."""
+    if s > 0 and text[s - 1 : s + 1] in ("''", "``"):
+        s -= 1
+    if e < len(text) and text[e - 1 : e + 1] == "''":
+        e += 1
+    return s, e
+
+
 def find_quotes(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of quoted passages, quote marks included (close is exclusive).
 
@@ -788,7 +880,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
             if open_at is None:
                 if ch in ("’", "›", "»", "”") and ch != "»":
                     continue  # a closer with no opener: apostrophe or stray mark
-                if ch == "‘" and not (before.isspace() or before in '([—–-"“') or not after.isalnum():
+                if ch == "‘" and (not (before.isspace() or before in '([—–-"“') or not after.isalnum()):
                     continue
                 if ch == '"' and not (before.isspace() or before in "([{—–-:,") and i != ps:
                     continue
@@ -1081,7 +1173,11 @@ def _after_quote_attribution(text: str, q_end: int, sent_end: int) -> tuple[Spea
     window_end = min(sent_end, p + 160)
     for cm in rx.finditer(text, p, window_end):
         between = text[p : cm.start()]
-        if re.search(r"[.;:!?“”\"]", between) or between.count(",") > 2 or len(between.split()) > MAX_SPEAKER_WORDS:
+        if (
+            re.search(r"[.;:!?“”\"]", _without_abbreviation_periods(between))
+            or between.count(",") > 2
+            or len(between.split()) > MAX_SPEAKER_WORDS
+        ):
             return None
         if cm.group(0).lower().endswith("ing"):
             return None
@@ -1172,9 +1268,8 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
     prefix_s = max(sent_start, q_start - 300)
     cues = [c for c in rx.finditer(text, prefix_s, q_start) if _cue_usable(text, c.start(), c.end(), sent_start)]
     if not cues:
-        am = None
-        for am in _ACCORDING.finditer(text, prefix_s, q_start):
-            pass
+        # the last 'according to' before the quote is the one that introduces it
+        am = next(iter(reversed(list(_ACCORDING.finditer(text, prefix_s, q_start)))), None)
         if am is not None:
             rest = text[am.end() : q_start]
             part = rest.split(",")[0]
@@ -1189,7 +1284,7 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
         return None
     cm = cues[-1]
     gap = text[cm.end() : q_start]
-    if re.search(r"[.;!?“”\"]", gap) or len(gap.split()) > MAX_GAP_WORDS_CUE_TO_QUOTE:
+    if re.search(r"[.;!?“”\"]", _without_abbreviation_periods(gap)) or len(gap.split()) > MAX_GAP_WORDS_CUE_TO_QUOTE:
         return None
     g = gap.strip()
     if g and not (g.endswith((":", ",")) or g.endswith(" that") or g == "that"):
@@ -1209,6 +1304,26 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
     if sp is None:
         return None
     return sp, cm.group(0), cm.start(), cm.end()
+
+
+# The addressee of "told" when the content follows without "that": pronoun, audience noun, or a name.
+_TOLD_OBJECT = re.compile(
+    r"\s*(?:me|us|him|her|them|you|reporters|journalists|lawmakers|legislators|supporters|voters|"
+    r"(?:the|a|an)\s+(?:crowd|audience|newspaper|paper|agency|magazine|network|channel|station|committee|"
+    r"interviewer|press|outlet|broadcaster|website|radio|television)|"
+    r"(?:The\s+)?[A-Z][\w’'&.-]*(?:\s+(?:[A-Z][\w’'&.-]*|of|for|and))*\s+[A-Z][\w’'&.-]*|(?:The\s+)?[A-Z][\w’'&.-]*)"
+    r"(?:\s+(?:on|last|this|earlier)\s+[A-Z]?[a-z]+day)?,?\s+"
+)
+# Words that open a finite clause ("the deal was ...", "he would ...", "it is ...").
+_CLAUSE_OPENER = re.compile(
+    r"(?:the|a|an|this|that|these|those|his|her|its|their|our|my|he|she|it|they|we|i|there|no|some|all|"
+    r"[A-Z][\w’'.-]*)\b\W*(?:\w[\w’'-]*\s+){0,6}?(?:is|was|were|are|will|would|could|should|can|may|might|"
+    r"must|had|has|have|did|does|do|wanted|want|needs?|planned|plans)\b"
+)
+
+
+def _starts_like_clause(s: str) -> bool:
+    return _CLAUSE_OPENER.match(s) is not None
 
 
 def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> int | None:
@@ -1238,9 +1353,16 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
         ):
             return p + m.end()
     if lemma in _OBJECT_CUES:
-        # "told Asharq Al-Awsat, “...”" handled by the quote pass; "told X the Y ..." is too vague
+        # "told reporters the deal ...", "told CNN the deal ...": a one-word audience, pronoun or
+        # capitalised name as the object, then a clause; "told X the Y ..." with any other object is
+        # too vague ("told the story ..."). "told X, “...”" is handled by the quote pass.
+        o = _TOLD_OBJECT.match(window)
+        if o and _starts_like_clause(window[o.end() :]):
+            return p + o.end()
         c = re.match(r"[^,:;.]{1,80}[,:]\s*", window)
         return p + c.end() if c else None
+    if lemma in _COMPLEMENT_ONLY_CUES:
+        return None
     # "said Washington discussed ..." - content right after the cue (optionally after ':' or ',')
     c = re.match(r"\s*[,:]?\s*", window)
     return p + (c.end() if c else 0)
@@ -1342,15 +1464,18 @@ def _extract_article(text: str) -> list[_Stmt]:
         before = _before_quote_attribution(text, ss, qs)
         after = _after_quote_attribution(text, qe, after_end)
         att = None
-        if before is not None and (after is None or len(text[before[3] : qs].split()) <= 2):
-            if n_words >= MIN_QUOTE_WORDS or re.match(r"^\s*[:,]?\s*(?:that\s+)?$", text[before[3] : qs]):
-                att = before
+        if (
+            before is not None
+            and (after is None or len(text[before[3] : qs].split()) <= 2)
+            and (n_words >= MIN_QUOTE_WORDS or re.match(r"^\s*[:,]?\s*(?:that\s+)?$", text[before[3] : qs]))
+        ):
+            att = before
         if att is None:
             att = after
         if att is None:
             continue
-        sp, cue, cs, ce = att
-        stmts.append(_Stmt(qs, qe, "direct", cue, cs, ce, sp, sentence_start=ss, sentence_end=max(se, se_end)))
+        q_sp, cue, cs, ce = att
+        stmts.append(_Stmt(qs, qe, "direct", cue, cs, ce, q_sp, sentence_start=ss, sentence_end=max(se, se_end)))
         quote_taken.add(qi)
     direct_cues = {st.cue_start: st for st in stmts}
     by_sentence: dict[int, list[_Stmt]] = {}
@@ -1592,7 +1717,7 @@ def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
         if qi in quote_taken:
             continue
         inner_words = len(text[qs:qe].split())
-        if inner_words < MIN_QUOTE_WORDS + 2:
+        if inner_words < MIN_QUOTE_WORDS:
             continue
         # a paragraph that is only a quote continues the last statement's speaker; so does a quote
         # right after '“...,” she said.' in the same paragraph ('“A,” she said. “B.”')
@@ -1611,7 +1736,8 @@ def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
             and len(gap.split()) <= MAX_SPEAKER_WORDS
             and not _QUOTE_CHARS.search(gap)
         )
-        if not (whole_para or right_after):
+        # a quote paragraph of its own needs more words: short ones are often headlines or slogans
+        if not ((whole_para and inner_words >= MIN_QUOTE_WORDS + 2) or right_after):
             continue
         ss, se = sent_of(qs)
         out.append(
@@ -1926,9 +2052,10 @@ def extract_statement_rows(article_id: str, body: str) -> list[dict]:
     if not body:
         return []
     text = body[:MAX_BODY_CHARS]
+    work = _normalise_quote_marks(text)  # same offsets as text; rows below slice the original
     try:
-        stmts = _extract_article(text)
-        _resolve(text, stmts)
+        stmts = _extract_article(work)
+        _resolve(work, stmts)
     except RecursionError:  # pathological regex input: skip the article, never the corpus
         return []
     rows = []
@@ -1938,6 +2065,7 @@ def extract_statement_rows(article_id: str, body: str) -> list[dict]:
         if eff is None:
             continue
         resolved = st.resolved is not None
+        st.start, st.end = _widen_to_double_marks(text, st.start, st.end)
         surface_s = sp.start if sp is not None else -1
         surface_e = sp.end if sp is not None else -1
         kind = eff.kind or _speaker_kind(eff.text)

@@ -3,11 +3,12 @@
 import polars as pl
 import streamlit as st
 
-from core import query
+from core import query, query_analysis
 from ui import actors_ui, charts, compat, state, widgets
 from ui.pages import ARTICLES
 
 TOP_CHART_KEY = "actors_top_chart"
+CONTEXT_ACTOR_KEY = "actors_context_actor"
 
 st.title("Actors")
 ctx = state.page_context()
@@ -16,9 +17,19 @@ if ctx is None:
 widgets.filters_caption(ctx)
 widgets.stage_notice(ctx, "actors")
 
-actors = ctx.tables["actors"]
-mentions = ctx.tables["mentions"].filter(pl.col("article_id").is_in(ctx.article_ids.implode()))
+actors, all_mentions, merges_applied = actors_ui.actors_and_mentions(ctx)
+mentions = all_mentions.filter(pl.col("article_id").is_in(ctx.article_ids.implode()))
 counts = query.name_actors(compat.count_mentions_by_actor(mentions), actors)
+if merges_applied:
+    st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
+if ctx.filters.actor_ids:
+    st.button(
+        "Show all actors again (clear the actor filter)",
+        key="actors_clear_filter",
+        on_click=state.set_actor_filter,
+        args=([],),
+        icon=":material/filter_alt_off:",
+    )
 
 tab_counts, tab_outlets, tab_cooc, tab_context, tab_merges, tab_registry = st.tabs(
     ["Counts", "By outlet and over time", "Co-occurrence", "In context", "Proposed merges", "Alias table"]
@@ -31,6 +42,7 @@ def _filter_by_clicked_actor() -> None:
     ids = [p["customdata"][0] for p in points if p.get("customdata")]
     if ids:
         state.set_actor_filter(ids)
+        st.session_state[CONTEXT_ACTOR_KEY] = ids[0]  # the "In context" tab follows the clicked actor
 
 
 with tab_counts:
@@ -117,18 +129,10 @@ with tab_cooc:
     if pairs.height == 0:
         st.info("No two actors share an article under these filters.")
     else:
-        top_ids = set(counts.head(20).get_column("actor_id").to_list())
-        sym = pl.concat(
-            [
-                pairs.select(x="a_name", y="b_name", n="n_articles", ia="actor_a", ib="actor_b"),
-                pairs.select(x="b_name", y="a_name", n="n_articles", ia="actor_b", ib="actor_a"),
-            ]
-        ).filter(pl.col("ia").is_in(list(top_ids)) & pl.col("ib").is_in(list(top_ids)))
+        sym = query_analysis.cooccurrence_matrix_rows(pairs, counts.head(20).get_column("actor_id").to_list())
         if sym.height:
             st.plotly_chart(
-                charts.heatmap_figure(
-                    sym.sort("n", descending=True), "x", "y", "n", "Articles naming both actors (top 20 actors)"
-                ),
+                charts.heatmap_figure(sym, "x", "y", "n", "Articles naming both actors (top 20 actors)"),
                 key="actors_cooc_chart",
             )
         widgets.table(
@@ -143,9 +147,9 @@ with tab_context:
     else:
         names = dict(counts.select("actor_id", "name").iter_rows())
         options = counts.get_column("actor_id").to_list()
-        if st.session_state.get("actors_context_actor") not in options:
-            st.session_state["actors_context_actor"] = options[0]
-        actor_id = st.selectbox("Actor", options, format_func=lambda a: names.get(a) or a, key="actors_context_actor")
+        if st.session_state.get(CONTEXT_ACTOR_KEY) not in options:
+            st.session_state[CONTEXT_ACTOR_KEY] = options[0]
+        actor_id = st.selectbox("Actor", options, format_func=lambda a: names.get(a) or a, key=CONTEXT_ACTOR_KEY)
         kwic = compat.mentions_in_context(ctx.articles, mentions, actor_id, width=80)
         kwic = kwic.join(ctx.articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
         shown = kwic.select("left", "surface", "right", "field", "title", "outlet", "published", "article_id")

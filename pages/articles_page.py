@@ -10,6 +10,7 @@ from ui.text import article_html, md_escape, raw_lines_html
 # The reader's picker lists this many articles (the table's order); any other is opened by selecting its row.
 READER_OPTIONS_MAX = 2000
 READER_KEY = "reader_article"
+READER_HEIGHT_PX = 560  # both reader panes scroll at this height, so the raw lines stay beside the text they match
 TABLE_KEY = "articles_table"
 
 st.title("Articles")
@@ -76,7 +77,9 @@ with tab_articles:
         left, right = st.columns(2)
         with left:
             st.markdown("**Cleaned article**")
-            st.html(article_html(article["title"], article.get("captions") or [], article["body"]))
+            st.caption("Title, captions, then the body as the corpus keeps it")
+            with st.container(height=READER_HEIGHT_PX):
+                st.html(article_html(article["title"], article.get("captions") or [], article["body"]))
         with right:
             st.markdown("**Raw lines** (removed lines struck through, with fate and reason)")
             raw = query.article_raw_lines(ctx.tables["ledger"], article)
@@ -85,7 +88,7 @@ with tab_articles:
             else:
                 removed = raw.filter(pl.col("removed")).height
                 st.caption(f"{raw.height} lines, {removed} removed")
-                with st.container(height=520):
+                with st.container(height=READER_HEIGHT_PX):
                     st.html(raw_lines_html(raw.iter_rows(named=True)))
                 with st.expander("Raw lines as a table"):
                     widgets.table(raw, f"raw_lines_{aid}", key="reader_raw_lines")

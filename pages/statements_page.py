@@ -3,12 +3,12 @@
 import polars as pl
 import streamlit as st
 
-from core import query
+from core import query, query_analysis
 from ui import compat, state, statements_ui, widgets
 from ui.pages import ARTICLES
 
 VERDICTS_KEY = "statement_pair_verdicts"  # {"corpus_key": str, "verdicts": {(statement_a, statement_b): verdict}}
-VERDICTS = ("", "contradict", "agree", "unrelated")
+PAIR_EDITOR_KEY = "statements_pair_editor"
 # The aligned view draws at most this many rows (the table and CSV have all of them).
 MAX_ALIGNED_ROWS = 300
 
@@ -51,16 +51,14 @@ if side_a == side_b:
     st.warning("Choose two different sides.")
     st.stop()
 
-pair_conflicts = conflicts.filter(
-    pl.col("statement_a").is_in(statements.get_column("statement_id").implode())
-    & pl.col("statement_b").is_in(statements.get_column("statement_id").implode())
-)
-aligned = compat.align_statements(statements, pair_conflicts, side_a, side_b, keyword or None)
-n_conf = aligned.filter(pl.col("row_kind") == "conflict").height
+stmt_ids = statements.get_column("statement_id").implode()
+pair_conflicts = conflicts.filter(pl.col("statement_a").is_in(stmt_ids) & pl.col("statement_b").is_in(stmt_ids))
+aligned = statements_ui.aligned_rows(statements, pair_conflicts, side_a, side_b, keyword or None)
+kinds = dict(aligned.group_by("row_kind").len().iter_rows())
 st.caption(
-    f"{n_conf} conflicting pair(s), {aligned.filter(pl.col('row_kind') == 'only_a').height} point(s) only {side_a} made, "
-    f"{aligned.filter(pl.col('row_kind') == 'only_b').height} only {side_b} made. "
-    "Negations are marked red, cue words blue."
+    f"{kinds.get('conflict', 0)} conflicting pair(s), {kinds.get('same_matter', 0)} pair(s) on the same matter, "
+    f"{kinds.get('only_a', 0)} point(s) only {side_a} made, {kinds.get('only_b', 0)} only {side_b} made. "
+    "Negations are marked red, cue words blue; under each statement: its article and statement id."
 )
 labels = {
     r["article_id"]: f"{r['title'] or '(no title)'} ({r['outlet'] or '?'}, {r['published'] or 'undated'})"
@@ -86,45 +84,39 @@ if not store or store.get("corpus_key") != ctx.key:
     st.session_state[VERDICTS_KEY] = store
 verdicts = store["verdicts"]
 
+
+def _record_verdicts(shown: pl.DataFrame) -> None:
+    # on_change runs before the script, so the export drawn in this run already has the mark
+    edits = (st.session_state.get(PAIR_EDITOR_KEY) or {}).get("edited_rows") or {}
+    query_analysis.record_editor_edits(
+        shown, edits, ("statement_a", "statement_b"), "verdict", verdicts, query_analysis.PAIR_VERDICTS
+    )
+
+
 tab_pairs, tab_statements = st.tabs(["Pairs (mark your verdict)", "Statements of the two sides"])
 with tab_pairs:
-    pairs = aligned.filter(pl.col("row_kind") == "conflict").select(
-        "conflict_id",
-        "topic",
-        "score",
-        "reason",
-        "statement_a",
-        "speaker_a",
-        "text_a",
-        "statement_b",
-        "speaker_b",
-        "text_b",
-    )
+    pairs = query_analysis.pairs_with_verdicts(aligned, verdicts)
     if pairs.height == 0:
-        st.info("No conflicting pair between these sides; points each side made alone are listed above.")
+        st.info("No pair of statements between these sides; points each side made alone are listed above.")
     else:
-        pairs = pairs.with_columns(
-            verdict=pl.struct("statement_a", "statement_b").map_elements(
-                lambda s: verdicts.get((s["statement_a"], s["statement_b"]), ""), return_dtype=pl.String
-            )
+        st.caption(
+            "Mark each pair *contradict*, *agree* or *unrelated*; marks stay for this session and are in the CSV."
         )
-        edited = st.data_editor(
+        st.data_editor(
             pairs,
-            key="statements_pair_editor",
+            key=PAIR_EDITOR_KEY,
             hide_index=True,
             disabled=[c for c in pairs.columns if c != "verdict"],
-            column_config={"verdict": st.column_config.SelectboxColumn("verdict", options=list(VERDICTS))},
+            column_config={
+                "verdict": st.column_config.SelectboxColumn("verdict", options=list(query_analysis.PAIR_VERDICTS)),
+                "score": st.column_config.NumberColumn(format="%.2f"),
+            },
+            on_change=_record_verdicts,
+            args=(pairs,),
         )
-        edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
-        for r in edited.iter_rows(named=True):
-            verdicts[(r["statement_a"], r["statement_b"])] = r["verdict"] or ""
-        exported = pairs.with_columns(
-            verdict=pl.Series(
-                [verdicts.get((a, b), "") for a, b in pairs.select("statement_a", "statement_b").iter_rows()],
-                dtype=pl.String,
-            )
-        )
-        widgets.download_csv(exported, f"statement_pairs_{side_a}_{side_b}", key="statements_pairs_download")
+        n_marked = pairs.filter(pl.col("verdict") != "").height
+        st.caption(f"{n_marked} of {pairs.height} pair(s) marked.")
+        widgets.download_csv(pairs, f"statement_pairs_{side_a}_{side_b}", key="statements_pairs_download")
     st.markdown("**All aligned rows**")
     widgets.table(aligned, f"aligned_{side_a}_{side_b}", key="statements_aligned_table")
 

@@ -1,6 +1,6 @@
 """Timeline: when things were reported (articles per period) over when they happened (dated events)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import streamlit as st
@@ -11,6 +11,10 @@ from ui.pages import ARTICLES
 
 # Points drawn in the chart at most (the table below lists every event); browsers slow down beyond this.
 MAX_EVENT_POINTS = 3000
+# "Publication period" shows events from this many days before the first dated article to as many after the last:
+# texts also date things decades away (history, anniversaries), which would squeeze the reported bars to slivers.
+WINDOW_PAD_DAYS = 31
+AXIS_OPTIONS = ("publication period", "all events")
 
 st.title("Timeline")
 ctx = state.page_context()
@@ -19,7 +23,7 @@ if ctx is None:
 widgets.filters_caption(ctx)
 widgets.stage_notice(ctx, "dates")
 
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 period = (
     c1.segmented_control("Period", list(query.PERIODS), default="day", key="timeline_period", required=True) or "day"
 )
@@ -27,9 +31,26 @@ colour_by = (
     c2.segmented_control("Events by", ["actor", "outlet"], default="actor", key="timeline_colour_by", required=True)
     or "actor"
 )
+axis = (
+    c3.segmented_control(
+        "Time axis",
+        list(AXIS_OPTIONS),
+        default=AXIS_OPTIONS[0],
+        key="timeline_axis",
+        required=True,
+        help="Events dated far from the articles' own dates (history, anniversaries) are hidden in the publication period.",
+    )
+    or AXIS_OPTIONS[0]
+)
 
 per_period = query.articles_per_period(ctx.articles, period, by_outlet=True)
 events = query.events_with_context(ctx.tables["events"], ctx.articles, ctx.tables["actors"])
+n_all_events = events.height
+if axis == AXIS_OPTIONS[0] and per_period.height:
+    pad = timedelta(days=WINDOW_PAD_DAYS)
+    events = query.events_in_window(
+        events, per_period["period_start"].min() - pad, ctx.articles["published"].max() + pad
+    )
 if colour_by == "actor":
     rows = query.events_by_actor(events, ctx.filters.actor_ids)
     rows = query.name_actors(rows, ctx.tables["actors"]).with_columns(group=pl.col("name").fill_null("(no actor)"))
@@ -41,6 +62,11 @@ st.caption(
     + (f" ({undated:,} without a date are not drawn)" if undated else "")
     + f" · {events.height:,} dated events"
     + (
+        f" ({n_all_events - events.height:,} dated outside the publication period are hidden)"
+        if n_all_events > events.height
+        else ""
+    )
+    + (
         " · copies collapsed"
         if ctx.filters.collapse_copies
         else " · copies counted (turn on 'Collapse copies' to count stories)"
@@ -50,10 +76,11 @@ st.caption(
 if per_period.height == 0 and rows.height == 0:
     st.info("Nothing to draw: no dated article or event passes the filters.")
 else:
-    drawn = rows.head(MAX_EVENT_POINTS)
-    if rows.height > MAX_EVENT_POINTS:
+    drawn = query.top_groups(rows, charts.MAX_CATEGORIES).head(MAX_EVENT_POINTS)
+    if drawn.height < rows.height:
         st.caption(
-            f"The chart draws the first {MAX_EVENT_POINTS:,} of {rows.height:,} event rows; the table lists all."
+            f"The chart draws {drawn.height:,} of {rows.height:,} event rows (the {charts.MAX_CATEGORIES} {colour_by}s"
+            f" with most events, at most {MAX_EVENT_POINTS:,} points); the table lists all."
         )
     fig = charts.timeline_figure(per_period, drawn, colour_by, period)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")

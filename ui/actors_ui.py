@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from core import query
+from core import query, query_analysis
 from ui import compat, widgets
 from ui.state import PageContext
 
@@ -35,44 +35,94 @@ def _corpus_store(key: str, corpus_key: str, default: dict[str, Any]) -> dict[st
     return store
 
 
+def merge_decisions(ctx: PageContext) -> dict[tuple[str, str], str]:
+    """The analyst's merge decisions for this corpus ((actor_id, variant) -> status), kept in session state."""
+    store = _corpus_store(MERGE_DECISIONS_KEY, ctx.key, {"decisions": {}})
+    return store["decisions"]
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _applied(
+    key: str, decided: tuple[tuple[str, str, str], ...], _actors: pl.DataFrame, _mentions: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    # keyed on the corpus key and the rejected merges; the frames are what `key` names
+    apply = compat.stage_helper("actors", "apply_merge_decisions")
+    if apply is None:
+        return _actors, _mentions
+    frame = query_analysis.merge_decisions_frame({(a, v): s for a, v, s in decided})
+    actors, mentions = apply(_actors, _mentions, frame)
+    return actors, mentions
+
+
+def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
+    """(actors, mentions, applied): the corpus's tables with the analyst's rejected merges split off.
+
+    A rejected variant's mentions move to an actor of their own (core.actors.apply_merge_decisions), so
+    every count on the page follows the decisions. `applied` is False when nothing was rejected or the
+    stage helper is missing or fails (the tables come back unchanged).
+    """
+    actors, mentions = ctx.tables["actors"], ctx.tables["mentions"]
+    rejected = tuple(sorted((a, v, s) for (a, v), s in merge_decisions(ctx).items() if s == "rejected"))
+    if not rejected or compat.stage_helper("actors", "apply_merge_decisions") is None:
+        return actors, mentions, False
+    try:
+        new_actors, new_mentions = _applied(ctx.key, rejected, actors, mentions)
+    except Exception:  # a stage helper mid-edit must not take the page down; the counts stay as built
+        return actors, mentions, False
+    return new_actors, new_mentions, True
+
+
+def _merge_rows(ctx: PageContext) -> pl.DataFrame:
+    return query.merges_with_decisions(ctx.tables["actor_merges"], merge_decisions(ctx)).select(
+        "actor_id", "canonical", "variant", "score", "evidence", "status"
+    )
+
+
+def _record_merge_edits(ctx: PageContext, shown: pl.DataFrame) -> None:
+    # on_change runs before the page script, so the counts drawn in this run already follow the edit
+    edits = (st.session_state.get(MERGE_EDITOR_KEY) or {}).get("edited_rows") or {}
+    query_analysis.record_editor_edits(
+        shown,
+        edits,
+        ("actor_id", "variant"),
+        "status",
+        merge_decisions(ctx),
+        query_analysis.MERGE_STATUSES,
+    )
+
+
 def merge_review(ctx: PageContext) -> None:
     """Proposed spelling merges with a status the analyst sets (auto / confirmed / rejected), and their CSV."""
     merges = ctx.tables["actor_merges"]
     if merges.height == 0:
         st.info("No spelling variants were merged automatically in this corpus.")
         return
-    store = _corpus_store(MERGE_DECISIONS_KEY, ctx.key, {"decisions": {}})
-    decisions: dict[tuple[str, str], str] = store["decisions"]
-    base = query.merges_with_decisions(merges, decisions).select(
-        "actor_id", "canonical", "variant", "score", "evidence", "status"
-    )
+    base = _merge_rows(ctx)
     st.caption(
         "Each row is a spelling the build merged into an actor. Set status to *confirmed* or *rejected*; "
-        "your decisions stay for this session and are in the CSV."
+        "a rejected spelling is counted as an actor of its own on this page. Decisions stay for this "
+        "session and are in the CSV."
     )
-    edited = st.data_editor(
+    st.data_editor(
         base,
         key=MERGE_EDITOR_KEY,
         hide_index=True,
         disabled=["actor_id", "canonical", "variant", "score", "evidence"],
         column_config={
-            "status": st.column_config.SelectboxColumn("status", options=list(query.MERGE_DECISIONS), required=True),
+            "status": st.column_config.SelectboxColumn(
+                "status", options=list(query_analysis.MERGE_STATUSES), required=True
+            ),
             "score": st.column_config.NumberColumn(format="%.2f"),
         },
+        on_change=_record_merge_edits,
+        args=(ctx, base),
     )
-    edited = edited if isinstance(edited, pl.DataFrame) else pl.from_pandas(edited)
-    original = dict(zip(zip(merges["actor_id"], merges["variant"], strict=True), merges["status"], strict=True))
-    for row in edited.iter_rows(named=True):
-        k = (row["actor_id"], row["variant"])
-        if row["status"] != original.get(k) or k in decisions:
-            decisions[k] = row["status"]
-    result = query.merges_with_decisions(merges, decisions)
+    result = query.merges_with_decisions(merges, merge_decisions(ctx))
     n_conf = result.filter(pl.col("status") == "confirmed").height
     n_rej = result.filter(pl.col("status") == "rejected").height
     st.caption(f"{n_conf} confirmed, {n_rej} rejected, {result.height - n_conf - n_rej} not reviewed.")
     widgets.download_csv(result, "actor_merge_decisions", key="actors_merges_download")
-    apply = compat.stage_helper("actors", "apply_merge_decisions")
-    if apply is None:
+    if compat.stage_helper("actors", "apply_merge_decisions") is None:
         st.caption("Rejected merges are recorded; re-counting with them needs core.actors.apply_merge_decisions.")
 
 

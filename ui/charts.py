@@ -9,8 +9,8 @@ still HTML-escaped because Plotly's hover labels accept a few tags (<b>, <br>, <
 from __future__ import annotations
 
 import html
-import textwrap
 
+import numpy as np
 import plotly.colors as pcolors
 import plotly.graph_objects as go
 import polars as pl
@@ -19,14 +19,36 @@ from plotly.subplots import make_subplots
 # Charts show at most this many categories (actors, outlets) so they stay readable; tables show all.
 MAX_CATEGORIES = 25
 PALETTE = pcolors.qualitative.D3 + pcolors.qualitative.Set2 + pcolors.qualitative.Pastel
-HOVER_WRAP = 70
+HOVER_WRAP = 70  # characters per hover line
+HOVER_LIMIT = 400  # hover sentences are cut here (the table below the chart has them whole)
 
 
-def _hover(text: str | None, width: int = HOVER_WRAP, limit: int = 400) -> str:
-    text = (text or "").strip()
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return "<br>".join(html.escape(line) for line in textwrap.wrap(text, width)) or ""
+def _html_escaped(expr: pl.Expr) -> pl.Expr:
+    """html.escape for a Polars string column (& first, then < > and quotes)."""
+    return (
+        expr.fill_null("")
+        .str.replace_all("&", "&amp;", literal=True)
+        .str.replace_all("<", "&lt;", literal=True)
+        .str.replace_all(">", "&gt;", literal=True)
+        .str.replace_all('"', "&quot;", literal=True)
+    )
+
+
+def _event_hover(part: pl.DataFrame) -> list[str]:
+    """Hover text per event: expression (precision), the sentence cut and wrapped, the outlet; all escaped.
+
+    Built in Polars (a textwrap call per point cost ~0.1 s per 3,000 points)."""
+    sentence = pl.col("sentence").fill_null("").str.strip_chars()
+    cut = pl.when(sentence.str.len_chars() > HOVER_LIMIT).then(sentence.str.slice(0, HOVER_LIMIT - 1) + "…")
+    wrapped = _html_escaped(cut.otherwise(sentence)).str.replace_all(rf"(\S.{{0,{HOVER_WRAP - 1}}})(?:\s+|$)", "$1<br>")
+    hover = pl.format(
+        "<b>{}</b> ({})<br>{}<i>{}</i>",
+        _html_escaped(pl.col("expression").cast(pl.String)),
+        _html_escaped(pl.col("precision").cast(pl.String)),
+        wrapped,
+        _html_escaped(pl.col("outlet").cast(pl.String)),
+    )
+    return part.select(hover.alias("hover")).get_column("hover").to_list()
 
 
 def _iso(values: list) -> list[str | None]:
@@ -41,15 +63,16 @@ def empty_figure(message: str) -> go.Figure:
 
 
 def _note(fig: go.Figure, message: str, row: int) -> None:
-    """A grey message in the middle of an empty subplot (row of a make_subplots figure)."""
-    suffix = "" if row == 1 else str(row)
+    """A grey message in the middle of an empty subplot (row of a two-row make_subplots figure)."""
+    yaxis = fig.layout["yaxis" if row == 1 else f"yaxis{row}"]
+    lo, hi = yaxis.domain or (0.0, 1.0)
     fig.add_annotation(
         text=html.escape(message),
         showarrow=False,
         x=0.5,
-        y=0.5,
-        xref=f"x{suffix} domain",
-        yref=f"y{suffix} domain",
+        y=(lo + hi) / 2,
+        xref="paper",
+        yref="paper",
         font={"color": "#888"},
     )
 
@@ -113,10 +136,7 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                 row=2,
                 col=1,
             )
-        hover = [
-            f"<b>{html.escape(str(ex))}</b> ({html.escape(str(pr))})<br>{_hover(se)}<br><i>{html.escape(str(o or ''))}</i>"
-            for ex, pr, se, o in part.select("expression", "precision", "sentence", "outlet").iter_rows()
-        ]
+        hover = _event_hover(part)
         fig.add_trace(
             go.Scatter(
                 x=starts,
@@ -126,7 +146,8 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                 name=grp,
                 legendgroup="happened",
                 legendgrouptitle_text=colour_by.capitalize(),
-                customdata=[["event", eid] for eid in part.get_column("event_id").to_list()],
+                # a numpy object array passes Plotly's validator in one step (nested lists are walked element by element)
+                customdata=np.array([["event", eid] for eid in part.get_column("event_id").to_list()], dtype=object),
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
             ),

@@ -4,10 +4,36 @@ from __future__ import annotations
 
 import polars as pl
 
+from core import query_analysis
 from ui import compat
 from ui.text import STYLE, esc, marked_html
 
-ROW_LABELS = {"conflict": "conflict", "only_a": "only {a} said", "only_b": "only {b} said"}
+ROW_LABELS = {
+    "conflict": "conflict",
+    "same_matter": "same matter",
+    "only_a": "only {a} said",
+    "only_b": "only {b} said",
+}
+
+
+def aligned_rows(
+    statements: pl.DataFrame, conflicts: pl.DataFrame, side_a: str, side_b: str, keyword: str | None
+) -> pl.DataFrame:
+    """Two sides' statements aligned by matter (query.ALIGN_COLUMNS, row kinds query_analysis.ALIGN_ROW_KINDS).
+
+    core.conflicts.align_statements (conflicts, then pairs on the same matter, then one-sided points)
+    when it is there and answers in its documented shape; otherwise ui.compat's alignment (conflicts
+    and one-sided points only).
+    """
+    fn = compat.stage_helper("conflicts", "align_statements")
+    if fn is not None:
+        try:
+            return query_analysis.aligned_from_stage(
+                fn(statements, conflicts, side_a, side_b, keyword=keyword), conflicts
+            )
+        except Exception:  # a stage mid-edit: fall back to the plain alignment below
+            pass
+    return compat.align_statements(statements, conflicts, side_a, side_b, keyword)
 
 
 def _statement_cell(speaker: str | None, cue: str | None, text: str | None, meta: str) -> str:
@@ -30,7 +56,7 @@ def aligned_html(rows: pl.DataFrame, side_a: str, side_b: str, article_labels: d
         "<style>table.nd-al{width:100%;border-collapse:collapse;table-layout:fixed;font-size:.9rem}"
         "table.nd-al td,table.nd-al th{vertical-align:top;padding:6px;border-bottom:1px solid #e5e5e5;word-break:break-word}"
         "table.nd-al th{text-align:left;border-bottom:2px solid #bbb}"
-        "tr.nd-conflict td{background:#fff6f6}.nd-mid{font-size:.8rem;color:#555;text-align:center}"
+        "tr.nd-conflict td{background:#fff6f6}tr.nd-same_matter td{background:#f7f9fc}.nd-mid{font-size:.8rem;color:#555;text-align:center}"
         ".nd-meta{font-size:.75rem;color:#777;margin-top:2px}.nd-cue{color:#2f6690;font-size:.8rem}"
         ".nd-empty{color:#bbb;text-align:center}</style>",
         '<table class="nd-al"><colgroup><col style="width:44%"><col style="width:12%"><col style="width:44%"></colgroup>',
@@ -40,7 +66,7 @@ def aligned_html(rows: pl.DataFrame, side_a: str, side_b: str, article_labels: d
         kind = r["row_kind"]
         label = ROW_LABELS.get(kind, kind).format(a=side_a, b=side_b)
         mid = esc(label)
-        if kind == "conflict":
+        if kind in ("conflict", "same_matter"):
             mid += f"<br><b>{esc(r['topic'])}</b>" if r.get("topic") else ""
             mid += f"<br>score {r['score']:.2f}" if r.get("score") is not None else ""
             mid += f"<br>{esc(r['reason'])}" if r.get("reason") else ""

@@ -96,10 +96,16 @@ def raw_lines_html(lines: Iterable[dict]) -> str:
         reason = line.get("reason") or ""
         removed = bool(line.get("removed"))
         cls = "nd-line nd-removed" if removed else f"nd-line nd-kept-{re.sub(r'[^a-z_]', '', fate)}"
-        badge = esc(fate + (f": {reason}" if reason else ""))
+        # plain body lines carry no badge (most lines are body; a badge on each hides the ones that matter)
+        plain = fate == "body" and reason in ("", "body")
+        badge = (
+            ""
+            if plain
+            else f'<span class="nd-fate">{esc(fate + (f": {reason}" if reason and reason != fate else ""))}</span>'
+        )
         rows.append(
             f'<div class="{cls}"><span class="nd-no">{int(line.get("line_no") or 0)}</span>'
-            f'<span class="nd-tx">{esc(line.get("text")) or "&nbsp;"}<span class="nd-fate">{badge}</span></span></div>'
+            f'<span class="nd-tx">{esc(line.get("text")) or "&nbsp;"}{badge}</span></div>'
         )
     return STYLE + '<div class="nd-lines">' + "".join(rows) + "</div>"
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.export import table_to_csv_bytes
 from ui.state import PageContext
+from ui.text import md_escape
 
 
 def csv_bytes_builder(frame: pl.DataFrame) -> Callable[[], bytes]:
@@ -99,7 +100,8 @@ def stage_notice(ctx: PageContext, *stages: str) -> bool:
         if err:
             failed = True
             st.warning(
-                f"The **{stage}** stage failed when this corpus was built, so its results are missing here: {err}"
+                f"The **{stage}** stage failed when this corpus was built, so its results are missing here: "
+                + md_escape(err)
             )
     return failed
 
@@ -109,4 +111,4 @@ def filters_caption(ctx: PageContext) -> None:
     total = ctx.tables["articles"].height
     text = f"{ctx.articles.height:,} of {total:,} articles"
     desc = ctx.filters.describe()
-    st.caption(text + (f" · filters: {desc}" if desc else ""))
+    st.caption(text + (f" · filters: {md_escape(desc)}" if desc else ""))

@@ -236,3 +236,52 @@ def test_bad_upload_says_why(make_app, tmp_path):
     at.button(key="corpus_build_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("Could not build the uploaded files" in e.value for e in at.error)
+
+
+def _stories_line(at) -> tuple[int, int]:
+    """(articles, independent stories) from the Duplicates page's headline."""
+    import re
+
+    for md in at.markdown:
+        m = re.search(r"([\d,]+) articles, ([\d,]+) independent stories", md.value)
+        if m:
+            return int(m.group(1).replace(",", "")), int(m.group(2).replace(",", ""))
+    raise AssertionError("no 'N articles, M independent stories' line")
+
+
+def test_duplicates_rebuild_at_strict_thresholds_splits_stories(app):
+    # rebuilding at the strictest thresholds can only split clusters: as many or more stories, same articles
+    at = app.switch_page("pages/duplicates_page.py")
+    at.run()
+    before = _stories_line(at)
+    at.slider(key="dedup_near_threshold").set_value(1.0)
+    at.slider(key="dedup_story_threshold").set_value(1.0)
+    at.button(key="dedup_rebuild").click().run()
+    _no_problem(at)
+    after = _stories_line(at)
+    assert after[0] == before[0] and after[1] >= before[1]
+    assert any("rebuilt in this session with near=1.0, story=1.0" in c for c in _captions(at).splitlines())
+    # back to the corpus clusters: the first count returns
+    at.button(key="dedup_reset").click().run()
+    _no_problem(at)
+    assert _stories_line(at) == before
+
+
+def _event_points(at) -> int:
+    spec = _charts(at)[0]
+    return sum(len(t["x"]) for t in spec["data"] if t["type"] == "scatter" and t.get("mode") == "markers")
+
+
+def test_timeline_axis_hides_events_far_from_publication(app):
+    # the synthetic events include one in September, months after the March articles: hidden until "all events"
+    at = app.switch_page("pages/timeline_page.py")
+    at.run()
+    at.segmented_control(key="timeline_colour_by").set_value("outlet").run()
+    near = _event_points(at)
+    assert "outside the publication period are hidden" in _captions(at)
+    at.segmented_control(key="timeline_axis").set_value("all events").run()
+    _no_problem(at)
+    everything = _event_points(at)
+    assert everything > near > 0
+    events = _table(at, "event_id", "expression", "sentence")
+    assert len(events) == everything  # coloured by outlet: one row per event, every one drawn

@@ -230,6 +230,75 @@ def test_canonical_name_prefers_mixed_case_spelling():
     assert actor_row(res, ids.pop())["name"] == "Zembla Newswire"
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # organisation + title + person: two actors, the person keeps the title as role
+        (
+            "World Bank President Barber Conable arrived on Tuesday.",
+            {"World Bank": "organization", "Barber Conable": "person"},
+        ),
+        (
+            "The Bank of Zembla Governor Satoshi Sumita spoke.",
+            {"Bank of Zembla": "organization", "Satoshi Sumita": "person"},
+        ),
+        # a person's full name is not glued to an organisation by "and"
+        (
+            "Officials met Paul Volcker and International Monetary Fund staff.",
+            {"Paul Volcker": "person", "International Monetary Fund": "organization"},
+        ),
+        # ... while an "X and Y Commission" name stays whole
+        ("The Securities and Exchange Commission said no.", {"Securities and Exchange Commission": "organization"}),
+    ],
+)
+def test_compound_spans_split_into_actors(body, expected):
+    res = extract_actors(articles(("a", "", body)), None)
+    got = {r["surface"]: actor_row(res, r["actor_id"])["type"] for r in res.mentions.iter_rows(named=True)}
+    for surface, typ in expected.items():
+        assert got.get(surface) == typ, got
+
+
+@pytest.mark.parametrize(
+    ("body_a", "body_b", "surface_a", "surface_b"),
+    [
+        # two people whose given names differ by a plain edit
+        (
+            "Officials said Robin Williams agreed.",
+            "Officials said Robbie Williams refused.",
+            "Robin Williams",
+            "Robbie Williams",
+        ),
+        # bare family names in different articles are not spelling variants of each other
+        ("Officials said Davis agreed.", "Officials said Davies refused.", "Davis", "Davies"),
+        # an acronym is not a misspelt word
+        ("The IDS party met.", "The Aids charity met.", "IDS", "Aids"),
+    ],
+)
+def test_lookalike_names_are_not_merged(body_a, body_b, surface_a, surface_b):
+    res = extract_actors(articles(("a", "", body_a), ("b", "", body_b)), None)
+    ids_a, ids_b = actor_of(res, surface_a), actor_of(res, surface_b)
+    assert ids_a and ids_b and not ids_a & ids_b, res.mentions
+
+
+@pytest.mark.parametrize(
+    ("body", "surface", "expected"),
+    [
+        # a gazetteer place that ends a person's full name in the same article is that person
+        ("Michael Jackson arrived. Later Jackson said he was innocent.", "Jackson", "Michael Jackson"),
+        ("Michael Jordan played. Jordan scored 40 points.", "Jordan", "Michael Jordan"),
+    ],
+)
+def test_place_name_used_as_surname_resolves_to_person(body, surface, expected):
+    res = extract_actors(articles(("a", "", body)), None)
+    assert actor_of(res, surface) == actor_of(res, expected)
+    assert actor_row(res, actor_of(res, expected).pop())["type"] == "person"
+
+
+def test_contractions_are_not_names():
+    res = extract_actors(articles(("a", "", "I'm sure. Don't worry, We've seen Kenji Sato. It'll pass.")), None)
+    assert res.mentions["surface"].to_list() == ["Kenji Sato"]
+
+
 def test_demonym_and_hyphen_compound():
     res = extract_actors(
         articles(("a", "", "Syrian officials and Turkish-backed groups met in the Israel-Hamas talks.")), None

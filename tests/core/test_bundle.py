@@ -313,3 +313,49 @@ def test_replace_without_atomic_exchange_falls_back_to_two_renames(tmp_path, mon
     save_bundle(synthetic_corpus(marker="new"), out)
     assert load_bundle(out).manifest["marker"] == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]
+
+
+class _Killed(BaseException):
+    """Stands for SIGKILL arriving at a precise point (a BaseException, like KeyboardInterrupt)."""
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["atomic exchange", "two renames"])
+def test_kill_while_the_old_bundle_is_deleted_leaves_nothing_that_passes_for_a_bundle(tmp_path, monkeypatch, exchange):
+    # The old bundle is deleted after the swap; a kill half way through that delete used to leave a hidden
+    # folder with a manifest but missing tables. The manifest now goes first, so the leftover is inert.
+    from core import bundle as bundle_module
+
+    if not exchange:
+        monkeypatch.setattr(bundle_module, "_exchange_paths", lambda a, b: False)
+    out = save_bundle(synthetic_corpus(marker="old"), tmp_path / "b")
+
+    def rmtree_killed_half_way(path, ignore_errors=False):
+        victims = sorted(Path(path).iterdir())
+        for p in victims[: len(victims) // 2]:
+            p.unlink()
+        raise _Killed
+
+    monkeypatch.setattr(bundle_module.shutil, "rmtree", rmtree_killed_half_way)
+    with pytest.raises(_Killed):
+        save_bundle(synthetic_corpus(marker="new"), out)
+    monkeypatch.undo()
+    assert load_bundle(out, verify="hash").manifest["marker"] == "new"  # the swap had happened
+    leftovers = [p for p in tmp_path.iterdir() if p != out]
+    assert leftovers, "the simulated kill should leave the half-deleted old bundle"
+    for sib in leftovers:
+        assert not (sib / MANIFEST).exists(), sorted(x.name for x in sib.iterdir())
+    save_bundle(synthetic_corpus(marker="after"), out)  # the next save clears it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]
+
+
+def test_damaged_bundle_folder_without_manifest_can_be_replaced(tmp_path):
+    # Only bundle table files left (manifest lost): a rebuild may replace it; anything else is kept.
+    out = save_bundle(synthetic_corpus(marker="old"), tmp_path / "b")
+    (out / MANIFEST).unlink()
+    save_bundle(synthetic_corpus(marker="new"), out)
+    assert load_bundle(out).manifest["marker"] == "new"
+    (out / MANIFEST).unlink()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(BundleError, match="not a bundle"):
+        save_bundle(synthetic_corpus(marker="newer"), out)
+    assert (out / "notes.txt").read_text() == "mine"

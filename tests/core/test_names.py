@@ -51,6 +51,9 @@ def test_name_tokens(name, tokens):
         ("Iraq", "Iran", False),  # single token: an edit is not a transliteration
         ("Hizbollah", "Hezbollah", True),  # single token: vowel change only
         ("Ali Hassan", "Ala Hassan", False),  # two-letter skeleton is no evidence
+        ("Merrin", "Marion", False),  # single token: same skeleton, too many letters differ
+        ("Opera", "Wipro", False),  # single token: skeleton collision of unrelated words
+        ("Hussein", "Hussain", True),  # single token: skeleton and close spelling
     ],
 )
 def test_same_name(a, b, merge):

@@ -267,3 +267,50 @@ def test_query_on_the_sample_corpus(sample_corpus):
     for row in t["articles"].iter_rows(named=True):
         raw = query.article_raw_lines(t["ledger"], row)
         assert raw.height > 0
+
+
+_WINDOW_EVENTS = pl.DataFrame(
+    {
+        "event_id": ["p1", "r1", "p2", "o1"],
+        "date_start": [date(2024, 3, 1), date(2024, 2, 1), date(2024, 9, 1), date(2024, 3, 5)],
+        "date_end": [None, date(2024, 2, 29), date(2024, 9, 30), None],
+    },
+    schema={"event_id": pl.String, "date_start": pl.Date, "date_end": pl.Date},
+)
+
+
+@pytest.mark.parametrize(
+    "start, end, expected",
+    [
+        (None, None, ["o1", "p1", "p2", "r1"]),  # open window keeps everything
+        (date(2024, 2, 15), date(2024, 3, 1), ["p1", "r1"]),  # a range overlapping the start counts; bounds inclusive
+        (date(2024, 3, 2), date(2024, 3, 31), ["o1"]),  # a point without date_end is a one-day span
+        (date(2024, 10, 1), None, []),  # nothing after the last end
+        (None, date(2024, 1, 31), []),  # nothing before the first start
+    ],
+)
+def test_events_in_window(start, end, expected):
+    assert sorted(query.events_in_window(_WINDOW_EVENTS, start, end)["event_id"].to_list()) == expected
+
+
+@pytest.mark.parametrize(
+    "groups, n, expected_order",
+    [
+        (["a", "b", "b", "c", "c", "c"], 2, ["c", "b"]),  # most frequent first, the rest dropped
+        (["b", "a", "a", "b"], 5, ["a", "b"]),  # ties broken by value; n above the group count keeps all
+        ([], 3, []),  # empty stays empty
+    ],
+)
+def test_top_groups(groups, n, expected_order):
+    rows = pl.DataFrame(
+        {"group": groups, "date_start": [date(2024, 1, 1 + i) for i in range(len(groups))]},
+        schema={"group": pl.String, "date_start": pl.Date},
+    )
+    out = query.top_groups(rows, n)
+    assert out.get_column("group").unique(maintain_order=True).to_list() == expected_order
+    kept = set(expected_order)
+    assert out.height == sum(g in kept for g in groups)  # every row of a kept group survives
+    for g in expected_order:  # dates ascend inside each group
+        d = out.filter(pl.col("group") == g)["date_start"].to_list()
+        assert d == sorted(d)
+    assert out.columns == rows.columns

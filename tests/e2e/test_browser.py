@@ -186,3 +186,18 @@ def test_articles_csv_download_has_the_table_header(server, browser_page, tmp_pa
     assert {"title", "outlet", "published"} <= set(frame.columns)
     assert frame.height >= 1
     shutil.copy(target, SHOTS / "articles_download.csv")
+
+
+def test_timeline_click_lists_what_is_behind_a_point(server, browser_page):
+    # clicking an event point reruns the page with the selection: the sentences behind it are listed
+    page = browser_page
+    _open(page, server, "timeline", "Timeline")
+    points = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace .points path')
+    if points.count() == 0:
+        pytest.skip("this corpus has no dated event to click")
+    points.first.click(force=True)
+    page.get_by_role("heading", name="Behind the selection").wait_for(state="visible")
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+    assert page.get_by_text("Sentences", exact=True).count() >= 1
+    assert page.locator('[data-testid="stException"]').count() == 0
+    _screenshot(page, "timeline_selected")

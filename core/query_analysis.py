@@ -1,0 +1,172 @@
+"""Pure-Polars helpers for the Actors and Statements pages: merge decisions, aligned statement rows, verdicts.
+
+Nothing here draws; the pages (pages/actors_page.py, pages/statements_page.py) and their ui modules
+call these. Every function is vectorised over the frame it gets (no per-article Python loop) except
+where it maps a handful of analyst edits (at most a few hundred rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import polars as pl
+
+from core.query import ALIGN_COLUMNS
+
+# Row kinds of the aligned statements view, in the order the view shows them.
+ALIGN_ROW_KINDS: tuple[str, ...] = ("conflict", "same_matter", "only_a", "only_b")
+# The analyst's verdicts on a pair of statements ("" = not marked yet).
+PAIR_VERDICTS: tuple[str, ...] = ("", "contradict", "agree", "unrelated")
+# Statuses of a proposed actor merge; "auto" = the build's decision, not reviewed.
+MERGE_STATUSES: tuple[str, ...] = ("auto", "confirmed", "rejected")
+
+_STAGE_ALIGN_RENAMES = {
+    "matter": "topic",
+    "a_statement_id": "statement_a",
+    "a_speaker": "speaker_a",
+    "a_cue": "cue_a",
+    "a_text": "text_a",
+    "a_article_id": "article_a",
+    "b_statement_id": "statement_b",
+    "b_speaker": "speaker_b",
+    "b_cue": "cue_b",
+    "b_text": "text_b",
+    "b_article_id": "article_b",
+}
+
+
+def empty_aligned() -> pl.DataFrame:
+    """An aligned-rows frame with no rows (query.ALIGN_COLUMNS)."""
+    return pl.DataFrame(schema=ALIGN_COLUMNS)
+
+
+def aligned_from_stage(rows: pl.DataFrame, conflicts: pl.DataFrame | None = None) -> pl.DataFrame:
+    """core.conflicts.align_statements output (matter, a_*/b_* columns, is_conflict) as query.ALIGN_COLUMNS rows.
+
+    row_kind: "conflict" (is_conflict), "same_matter" (both sides present, no contradiction signal),
+    "only_a" / "only_b" (one side empty). conflict_id is looked up in `conflicts` by the statement pair
+    (either order). Rows come back ordered by ALIGN_ROW_KINDS, keeping the stage's order within a kind.
+    Raises KeyError when `rows` lacks the stage's columns.
+    """
+    missing = [c for c in (*_STAGE_ALIGN_RENAMES, "is_conflict", "score", "reason") if c not in rows.columns]
+    if missing:
+        raise KeyError(f"not the conflicts stage's aligned rows (missing {missing})")
+    out = rows.rename(_STAGE_ALIGN_RENAMES).with_columns(
+        row_kind=pl.when(pl.col("is_conflict").fill_null(False))
+        .then(pl.lit("conflict"))
+        .when(pl.col("statement_a").is_not_null() & pl.col("statement_b").is_not_null())
+        .then(pl.lit("same_matter"))
+        .when(pl.col("statement_a").is_not_null())
+        .then(pl.lit("only_a"))
+        .otherwise(pl.lit("only_b")),
+        topic=pl.when(pl.col("topic") == "").then(None).otherwise(pl.col("topic")),
+    )
+    ids = pl.DataFrame(schema={"statement_a": pl.String, "statement_b": pl.String, "conflict_id": pl.String})
+    if (
+        conflicts is not None
+        and conflicts.height
+        and {"conflict_id", "statement_a", "statement_b"} <= set(conflicts.columns)
+    ):
+        c = conflicts.select("conflict_id", "statement_a", "statement_b")
+        ids = pl.concat([c, c.select("conflict_id", statement_a="statement_b", statement_b="statement_a")]).unique(
+            ["statement_a", "statement_b"], keep="first", maintain_order=True
+        )
+    out = out.join(
+        ids.select("statement_a", "statement_b", "conflict_id"), on=["statement_a", "statement_b"], how="left"
+    )
+    order = pl.DataFrame({"row_kind": list(ALIGN_ROW_KINDS), "_order": list(range(len(ALIGN_ROW_KINDS)))})
+    out = (
+        out.with_row_index("_pos")
+        .join(order, on="row_kind", how="left")
+        .sort(["_order", "_pos"])
+        .select([pl.col(n).cast(t) for n, t in ALIGN_COLUMNS.items()])
+    )
+    return out
+
+
+def pairs_with_verdicts(aligned: pl.DataFrame, verdicts: Mapping[tuple[str, str], str]) -> pl.DataFrame:
+    """The two-sided rows of `aligned` (conflict, same_matter) with a `verdict` column from the analyst's marks.
+
+    `verdicts` maps (statement_a, statement_b) -> one of PAIR_VERDICTS; unmarked pairs get "".
+    """
+    pairs = aligned.filter(pl.col("statement_a").is_not_null() & pl.col("statement_b").is_not_null()).select(
+        "row_kind",
+        "topic",
+        "score",
+        "reason",
+        "conflict_id",
+        "statement_a",
+        "speaker_a",
+        "text_a",
+        "article_a",
+        "statement_b",
+        "speaker_b",
+        "text_b",
+        "article_b",
+    )
+    marks = pl.DataFrame(
+        {
+            "statement_a": [k[0] for k in verdicts],
+            "statement_b": [k[1] for k in verdicts],
+            "verdict": [v or "" for v in verdicts.values()],
+        },
+        schema={"statement_a": pl.String, "statement_b": pl.String, "verdict": pl.String},
+    )
+    return pairs.join(marks, on=["statement_a", "statement_b"], how="left", maintain_order="left").with_columns(
+        pl.col("verdict").fill_null("")
+    )
+
+
+def record_editor_edits(
+    shown: pl.DataFrame,
+    edited_rows: Mapping[Any, Mapping[str, Any]],
+    key_columns: tuple[str, str],
+    value_column: str,
+    store: dict[tuple[str, str], str],
+    allowed: tuple[str, ...],
+) -> dict[tuple[str, str], str]:
+    """Copy an st.data_editor's `edited_rows` ({row position: {column: value}}) into `store`, keyed by two columns.
+
+    Positions outside `shown`, edits of other columns and values not in `allowed` are ignored
+    (None counts as allowed[0]). Returns `store` (changed in place).
+    """
+    for pos, change in (edited_rows or {}).items():
+        try:
+            i = int(pos)
+        except (TypeError, ValueError):
+            continue
+        if value_column not in change or not 0 <= i < shown.height:
+            continue
+        value = change[value_column]
+        value = allowed[0] if value is None else str(value)
+        if value not in allowed:
+            continue
+        row = shown.row(i, named=True)
+        store[(row[key_columns[0]], row[key_columns[1]])] = value
+    return store
+
+
+def merge_decisions_frame(decisions: Mapping[tuple[str, str], str]) -> pl.DataFrame:
+    """The analyst's merge decisions as a frame: actor_id, variant, status (core.actors.apply_merge_decisions input)."""
+    return pl.DataFrame(
+        {
+            "actor_id": [k[0] for k in decisions],
+            "variant": [k[1] for k in decisions],
+            "status": list(decisions.values()),
+        },
+        schema={"actor_id": pl.String, "variant": pl.String, "status": pl.String},
+    )
+
+
+def cooccurrence_matrix_rows(pairs: pl.DataFrame, keep_ids: list[str]) -> pl.DataFrame:
+    """Symmetric (x, y, n) rows for a heatmap from named pairs (a_name, b_name, actor_a, actor_b, n_articles),
+    keeping only pairs where both actors are in `keep_ids`."""
+    both = pl.concat(
+        [
+            pairs.select(x="a_name", y="b_name", n="n_articles", ia="actor_a", ib="actor_b"),
+            pairs.select(x="b_name", y="a_name", n="n_articles", ia="actor_b", ib="actor_a"),
+        ]
+    )
+    keep = pl.Series(keep_ids, dtype=pl.String).implode()
+    return both.filter(pl.col("ia").is_in(keep) & pl.col("ib").is_in(keep)).sort("n", descending=True)

@@ -1,0 +1,338 @@
+"""The Actors and Statements pages driven like an analyst would (AppTest), plus their pure helpers.
+
+The bundles are the synthetic corpus of tests/app/synthetic.py, extended here with an article that
+spells an actor differently (so a rejected merge has mentions to move) and a statement carrying
+markup (which must reach the page escaped). Widgets are driven by key; st.data_editor edits cannot be
+driven by AppTest, so the tests set the decision stores the editors' callbacks write to, and the
+callback's mapping (query_analysis.record_editor_edits) is tested on its own.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from core import query_analysis, schema
+from core.bundle import save_bundle
+from core.export import table_to_csv_bytes
+from tests.app.synthetic import make_synthetic_corpus
+
+ACTORS_PAGE = "pages/actors_page.py"
+STATEMENTS_PAGE = "pages/statements_page.py"
+VARIANT = "Tomas Breck"  # a spelling the synthetic actor_merges table says was merged into a_gen
+VARIANT_BODY = f"{VARIANT} arrived in Strelsau. Officials said <b>nothing</b> <script>x()</script> was agreed."
+MARKUP_TEXT = "<b>nothing</b> <script>x()</script> was agreed"
+
+
+def _extended_corpus(empty: tuple[str, ...] = ()):
+    """The synthetic corpus plus article v1 mentioning VARIANT twice-over-fields and a Freedonia statement with markup."""
+    corpus = make_synthetic_corpus()
+    t = corpus.tables
+    art = (
+        t["articles"]
+        .filter(pl.col("article_id") == "d1")
+        .with_columns(
+            article_id=pl.lit("v1"), title=pl.lit("Visit"), body=pl.lit(VARIANT_BODY), n_chars=pl.lit(len(VARIANT_BODY))
+        )
+    )
+    t["articles"] = pl.concat([t["articles"], art])
+    extra_mentions = schema.conform(
+        "mentions",
+        pl.DataFrame(
+            {
+                "article_id": ["v1"],
+                "actor_id": ["a_gen"],
+                "field": ["body"],
+                "surface": [VARIANT],
+                "start": [0],
+                "end": [len(VARIANT)],
+                "method": ["fuzzy"],
+            }
+        ),
+    )
+    t["mentions"] = pl.concat([t["mentions"], extra_mentions.select(t["mentions"].columns)], how="vertical_relaxed")
+    start = VARIANT_BODY.index(MARKUP_TEXT)
+    stmt = (
+        t["statements"]
+        .head(1)
+        .with_columns(
+            statement_id=pl.lit("st_v1"),
+            article_id=pl.lit("v1"),
+            speaker=pl.lit("Officials"),
+            actor_id=pl.lit("a_fsd"),
+            side=pl.lit("Freedonia"),
+            text=pl.lit(MARKUP_TEXT),
+            start=pl.lit(start, dtype=t["statements"]["start"].dtype),
+            end=pl.lit(start + len(MARKUP_TEXT), dtype=t["statements"]["end"].dtype),
+        )
+    )
+    t["statements"] = pl.concat([t["statements"], stmt])
+    for name in empty:
+        t[name] = schema.empty(name)
+    corpus.manifest["row_counts"] = {k: v.height for k, v in t.items()}
+    return corpus
+
+
+@pytest.fixture(scope="module")
+def extended_bundle(tmp_path_factory) -> Path:
+    return save_bundle(_extended_corpus(), tmp_path_factory.mktemp("ext") / "bundle")
+
+
+def _ok(at) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def _open(make_app, bundle: Path, page: str):
+    at = make_app(bundle=bundle)
+    at.run()
+    at.switch_page(page).run()
+    _ok(at)
+    return at
+
+
+def _table(at, *columns: str) -> pl.DataFrame:
+    for d in at.dataframe:
+        if set(columns) <= set(d.value.columns):
+            return pl.from_pandas(d.value)
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def _counts(at) -> dict[str, tuple[int, int]]:
+    t = _table(at, "actor_id", "name", "n_mentions", "n_articles")
+    return {r["actor_id"]: (r["n_mentions"], r["n_articles"]) for r in t.iter_rows(named=True)}
+
+
+def _html(at) -> str:
+    return "\n".join(el.proto.body for el in at.get("html"))
+
+
+# ---------------------------------------------------------------- Actors page
+
+
+@pytest.mark.parametrize(
+    "actor_id, surface",
+    [
+        ("a_fsd", "Freedonia State Department"),  # an organisation: every row is its surface
+        ("a_gen", "General Tomas Brek"),  # a person also spelled VARIANT: rows carry both spellings
+    ],
+)
+def test_kwic_rows_are_the_chosen_actors(make_app, extended_bundle, actor_id, surface):
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    at.selectbox(key="actors_context_actor").set_value(actor_id).run()
+    _ok(at)
+    kwic = _table(at, "left", "surface", "right", "article_id")
+    corpus = _extended_corpus()
+    expected = corpus.tables["mentions"].filter(pl.col("actor_id") == actor_id)
+    assert kwic.height == expected.height
+    assert sorted(kwic["article_id"].to_list()) == sorted(expected["article_id"].to_list())
+    assert surface in set(kwic["surface"].to_list())
+    assert set(kwic["surface"].to_list()) <= set(expected["surface"].to_list())
+
+
+def test_collapse_copies_counts_stories_not_copies(make_app, extended_bundle):
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    before = _counts(at)
+    at.toggle(key="filter_collapse_copies").set_value(True).run()
+    _ok(at)
+    after = _counts(at)
+    # a_rfm is in t1, t2, t3 (one story) and d1, d2 (another): 5 articles but 2 stories
+    assert before["a_rfm"][1] == 5
+    assert after["a_rfm"][1] == 2
+    assert all(after[a][1] <= before[a][1] for a in after)
+
+
+def test_rejecting_a_merge_changes_the_counts(make_app, extended_bundle):
+    from ui import actors_ui
+
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    before = _counts(at)
+    store = at.session_state[actors_ui.MERGE_DECISIONS_KEY]
+    at.session_state[actors_ui.MERGE_DECISIONS_KEY] = {
+        "corpus_key": store["corpus_key"],
+        "decisions": {("a_gen", VARIANT): "rejected", ("a_pm", "Elna Varro"): "confirmed"},
+    }
+    at.run()
+    _ok(at)
+    after = _counts(at)
+    assert after["a_gen"] == (before["a_gen"][0] - 1, before["a_gen"][1] - 1)  # v1 named a_gen only as VARIANT
+    split = [a for a in after if a.startswith("a_gen~")]
+    assert len(split) == 1 and after[split[0]] == (1, 1)
+    assert after["a_pm"] == before["a_pm"]  # a confirmed merge changes nothing
+    assert any("rejected spelling" in c.value for c in at.caption)
+    merges = _table(at, "actor_id", "variant", "status")
+    assert dict(zip(merges["variant"], merges["status"], strict=True)) == {
+        "Elna Varro": "confirmed",
+        VARIANT: "rejected",
+    }
+    assert any("1 confirmed, 1 rejected, 0 not reviewed" in c.value for c in at.caption)
+
+
+def test_filter_button_clears_the_actor_filter(make_app, extended_bundle):
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    before = _counts(at)
+    at.session_state["filter_actors"] = ["a_gen"]  # what clicking a bar does (the chart callback)
+    at.run()
+    _ok(at)
+    # only articles naming a_gen remain: Strelsau's festival articles (o1, u1) no longer count
+    assert _counts(at)["a_cap"][1] == before["a_cap"][1] - 2
+    at.button(key="actors_clear_filter").click().run()
+    _ok(at)
+    assert at.multiselect(key="filter_actors").value == []
+    assert _counts(at) == before
+
+
+@pytest.mark.parametrize(
+    "data, ok",
+    [
+        (b"name,aliases\nGeneral X,X; Gen X\n", True),  # minimal valid alias table
+        (b"\xef\xbb\xbfname,type\nY,person\n", True),  # UTF-8 BOM is tolerated
+        (b"foo,bar\n1,2\n", False),  # no name column: refused with a reason
+        (b"\x00\x01\x02binary", False),  # not a CSV at all
+    ],
+)
+def test_registry_csv_import_accepts_or_says_why(data, ok):
+    from ui.actors_ui import registry_from_csv
+
+    if ok:
+        frame = registry_from_csv(data)
+        assert "name" in frame.columns and frame.height >= 1
+        assert all(dtype == pl.String for dtype in frame.schema.values())
+    else:
+        with pytest.raises(ValueError) as err:
+            registry_from_csv(data)
+        assert str(err.value)
+
+
+@pytest.mark.parametrize(
+    "empty_tables, message",
+    [
+        (("actors", "mentions", "actor_merges"), "No actor is mentioned"),  # the actors stage found nothing
+    ],
+)
+def test_actors_page_with_no_actors_says_so(make_app, tmp_path, empty_tables, message):
+    at = _open(make_app, save_bundle(_extended_corpus(empty_tables), tmp_path / "b"), ACTORS_PAGE)
+    assert any(message in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- Statements page
+
+
+def _aligned(at) -> pl.DataFrame:
+    return _table(at, "row_kind", "statement_a", "text_a", "statement_b", "text_b")
+
+
+def test_changing_sides_swaps_the_columns(make_app, extended_bundle):
+    corpus = _extended_corpus()
+    sides = dict(corpus.tables["statements"].select("statement_id", "side").iter_rows())
+    at = _open(make_app, extended_bundle, STATEMENTS_PAGE)
+    a0, b0 = at.selectbox(key="statements_side_a").value, at.selectbox(key="statements_side_b").value
+    assert {a0, b0} == {"Ruritania", "Freedonia"}  # the two most-quoted sides by default
+    first = _aligned(at)
+    assert {sides[s] for s in first["statement_a"].drop_nulls()} == {a0}
+    at.selectbox(key="statements_side_a").set_value(b0)
+    at.selectbox(key="statements_side_b").set_value(a0).run()
+    _ok(at)
+    second = _aligned(at)
+    assert {sides[s] for s in second["statement_a"].drop_nulls()} == {b0}
+    assert {sides[s] for s in second["statement_b"].drop_nulls()} == {a0}
+    assert set(first["statement_a"].drop_nulls()) == set(second["statement_b"].drop_nulls())
+    html = _html(at)
+    assert html.index(f"<th>{b0}</th>") < html.index(f"<th>{a0}</th>")
+    # conflicts come first
+    kinds = second["row_kind"].to_list()
+    assert kinds[0] == "conflict" and kinds == sorted(kinds, key=query_analysis.ALIGN_ROW_KINDS.index)
+
+
+def test_markup_in_a_statement_is_shown_escaped(make_app, extended_bundle):
+    at = _open(make_app, extended_bundle, STATEMENTS_PAGE)
+    html = _html(at)
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert "<script>x()" not in html and "<b>nothing</b>" not in html
+
+
+@pytest.mark.parametrize("verdict", ["contradict", "agree", "unrelated"])
+def test_verdict_on_a_pair_reaches_the_table_and_its_csv(make_app, extended_bundle, verdict):
+    at = _open(make_app, extended_bundle, STATEMENTS_PAGE)
+    pairs = _table(at, "statement_a", "statement_b", "verdict")
+    assert pairs.height >= 1 and set(pairs["verdict"]) == {""}
+    a, b = pairs.row(0, named=True)["statement_a"], pairs.row(0, named=True)["statement_b"]
+    store = at.session_state["statement_pair_verdicts"]
+    at.session_state["statement_pair_verdicts"] = {"corpus_key": store["corpus_key"], "verdicts": {(a, b): verdict}}
+    at.run()
+    _ok(at)
+    shown = _table(at, "statement_a", "statement_b", "verdict")
+    marked = shown.filter(pl.col("verdict") != "")
+    assert marked.select("statement_a", "statement_b", "verdict").rows() == [(a, b, verdict)]
+    assert any("1 of" in c.value and "marked" in c.value for c in at.caption)
+    data = table_to_csv_bytes(shown)  # what the download button below the table gives for it
+    back = pl.read_csv(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")))
+    assert back.filter(pl.col("verdict") == verdict).height == 1
+
+
+@pytest.mark.parametrize(
+    "empty_tables, message",
+    [
+        (("statements", "conflicts"), "No attributed statement"),  # the statements stage found nothing
+        (("conflicts",), None),  # no conflicts: the page still aligns the sides, no error
+    ],
+)
+def test_statements_page_with_empty_stage(make_app, tmp_path, empty_tables, message):
+    at = _open(make_app, save_bundle(_extended_corpus(empty_tables), tmp_path / "b"), STATEMENTS_PAGE)
+    if message:
+        assert any(message in i.value for i in at.info)
+    else:
+        assert "conflict" not in _aligned(at)["row_kind"].to_list()
+
+
+# ---------------------------------------------------------------- pure helpers
+
+
+@pytest.mark.parametrize(
+    "edits, expected",
+    [
+        ({0: {"status": "rejected"}}, {("a1", "v1"): "rejected"}),  # a status edit is keyed by the row's pair
+        ({"1": {"status": "confirmed"}}, {("a2", "v2"): "confirmed"}),  # positions may come as strings
+        ({5: {"status": "rejected"}}, {}),  # a position outside the table is ignored
+        ({0: {"score": 3}}, {}),  # edits of other columns are ignored
+        ({0: {"status": "maybe"}}, {}),  # a value outside the allowed ones is ignored
+        ({0: {"status": None}}, {("a1", "v1"): "auto"}),  # a cleared cell falls back to the first allowed value
+    ],
+)
+def test_record_editor_edits(edits, expected):
+    shown = pl.DataFrame({"actor_id": ["a1", "a2"], "variant": ["v1", "v2"], "status": ["auto", "auto"]})
+    got = query_analysis.record_editor_edits(
+        shown, edits, ("actor_id", "variant"), "status", {}, query_analysis.MERGE_STATUSES
+    )
+    assert got == expected
+
+
+def test_aligned_from_stage_orders_kinds_and_finds_conflict_ids():
+    rows = pl.DataFrame(
+        {
+            "matter": ["", "deal", "talks", ""],
+            "a_statement_id": [None, "s1", "s3", "s5"],
+            "a_article_id": [None, "x", "x", "x"],
+            "a_speaker": [None, "A", "A", "A"],
+            "a_text": [None, "t1", "t3", "t5"],
+            "a_cue": [None, "said", "said", "said"],
+            "b_statement_id": ["s6", "s2", "s4", None],
+            "b_article_id": ["y", "y", "y", None],
+            "b_speaker": ["B", "B", "B", None],
+            "b_text": ["t6", "t2", "t4", None],
+            "b_cue": ["said", "denied", "said", None],
+            "score": [None, 0.9, 0.3, None],
+            "reason": ["only b", "denial", "same topic", "only a"],
+            "is_conflict": [False, True, False, False],
+        }
+    )
+    conflicts = pl.DataFrame({"conflict_id": ["c1"], "statement_a": ["s2"], "statement_b": ["s1"]})
+    out = query_analysis.aligned_from_stage(rows, conflicts)
+    assert out["row_kind"].to_list() == ["conflict", "same_matter", "only_a", "only_b"]
+    assert out["conflict_id"].to_list() == ["c1", None, None, None]  # found in either order
+    assert out["topic"].to_list() == ["deal", "talks", None, None]
+    with pytest.raises(KeyError):
+        query_analysis.aligned_from_stage(rows.drop("is_conflict"), conflicts)
