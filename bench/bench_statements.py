@@ -6,12 +6,14 @@
 Reads the corpus's articles.parquet (columns id, text), treats `text` as the cleaned body, runs
 extract_statements (no actor layer: sides from the speaker-phrase fallback; clusters from the
 corpus truth file when present, so copy marking is exercised) and find_conflicting_statements,
-and prints seconds, rows and peak RSS.
+and prints wall and CPU seconds, rows and peak RSS. CPU seconds (this process only) are the figure
+to compare when the machine is shared: wall time then depends on the other jobs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -64,11 +66,11 @@ def main() -> None:
     arts = load_articles(args.corpus, args.n)
     clusters = clusters_from_truth(args.corpus, arts.get_column("article_id"))
     chars = int(arts.get_column("body").str.len_chars().sum())
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     st = extract_statements(arts, schema.empty("actors"), schema.empty("mentions"), clusters, workers=args.workers)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     cf = find_conflicting_statements(st, arts, clusters)
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     try:
         import psutil
 
@@ -78,9 +80,16 @@ def main() -> None:
     with_side = st.filter(pl.col("side").is_not_null()).height
     copies = st.filter(pl.col("copy_of").is_not_null()).height
     print(f"articles: {arts.height}  body chars: {chars:,}  clusters rows: {clusters.height}")
-    print(f"statements: {st.height} ({with_side} with a side, {copies} marked as copies)  {t1 - t0:.1f} s")
-    print(f"conflicts:  {cf.height}  {t2 - t1:.1f} s")
-    print(f"total: {t2 - t0:.1f} s   rss: {rss:.0f} MiB")
+    print(
+        f"statements: {st.height} ({with_side} with a side, {copies} marked as copies)  "
+        f"{t1 - t0:.1f} s wall, {c1 - c0:.1f} s CPU"
+    )
+    print(f"conflicts:  {cf.height}  {t2 - t1:.1f} s wall, {c2 - c1:.1f} s CPU")
+    print(f"total: {t2 - t0:.1f} s wall, {c2 - c0:.1f} s CPU (main process)   rss: {rss:.0f} MiB")
+    try:
+        print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
+    except OSError:
+        pass
     if cf.height:
         print(cf.head(5).select("side_a", "side_b", "score", "reason"))
 

@@ -50,7 +50,7 @@ def _partition(clusters: pl.DataFrame, level: str) -> list[list[str]]:
 
 
 def _size_summary(clusters: pl.DataFrame, level: str) -> str:
-    sizes = clusters.filter(pl.col("level") == level & pl.col("is_representative"))["cluster_size"]
+    sizes = clusters.filter((pl.col("level") == level) & pl.col("is_representative"))["cluster_size"]
     multi = sizes.filter(sizes >= 2)
     hist = Counter(min(int(s), 6) for s in multi.to_list())
     dist = ", ".join(f"{'6+' if k == 6 else k}: {v}" for k, v in sorted(hist.items()))
@@ -118,8 +118,10 @@ def eval_bbc() -> None:
     clusters, secs = _timed(dedup.cluster_articles, arts)
     found = {frozenset((a, b)) for g in _partition(clusters, "exact") for a in g for b in g if a < b}
     print(f"## bbc_news ({arts.height:,} articles, cluster_articles {secs:.1f}s)")
-    print(f"  exact pairs: brute force {len(truth)}, dedup {len(found)}, missed {len(truth - found)}, "
-          f"extra {len(found - truth)}")
+    print(
+        f"  exact pairs: brute force {len(truth)}, dedup {len(found)}, missed {len(truth - found)}, "
+        f"extra {len(found - truth)}"
+    )
     for level in dedup.LEVELS:
         print("  " + _size_summary(clusters, level))
 
@@ -152,7 +154,9 @@ def eval_uci(thresholds: tuple[float, ...] = (0.12, 0.15, 0.18, 0.22, 0.26, 0.30
         DATA / "uci_news_subset" / "uci-news-aggregator.head.csv", infer_schema_length=0, truncate_ragged_lines=True
     ).filter(pl.col("STORY").is_not_null() & pl.col("TITLE").is_not_null())
     arts = df.select(
-        pl.col("ID").alias("article_id"), pl.col("TITLE").alias("title"), pl.lit("").alias("body"),
+        pl.col("ID").alias("article_id"),
+        pl.col("TITLE").alias("title"),
+        pl.lit("").alias("body"),
         pl.col("PUBLISHER").alias("outlet"),
     )
     gold = df["STORY"].to_list()
@@ -166,8 +170,10 @@ def eval_uci(thresholds: tuple[float, ...] = (0.12, 0.15, 0.18, 0.22, 0.26, 0.30
         pp, pr, pf = _pair_counts(pred, gold)
         bp, br, bf = _bcubed(pred, gold)
         mark = " (default)" if t == dedup.STORY_THRESHOLD else ""
-        print(f"  {t:.2f}{mark} | {len(set(pred)):,} | {pp:.3f} / {pr:.3f} / {pf:.3f} | "
-              f"{bp:.3f} / {br:.3f} / {bf:.3f} | {secs:.1f}")
+        print(
+            f"  {t:.2f}{mark} | {len(set(pred)):,} | {pp:.3f} / {pr:.3f} / {pf:.3f} | "
+            f"{bp:.3f} / {br:.3f} / {bf:.3f} | {secs:.1f}"
+        )
     # singleton baseline: what "no clustering" scores
     bp, br, bf = _bcubed(list(range(len(gold))), gold)  # type: ignore[arg-type]
     print(f"  baseline all singletons: B-cubed P / R / F1 {bp:.3f} / {br:.3f} / {bf:.3f}")
@@ -195,8 +201,10 @@ def _reuters_articles() -> pl.DataFrame:
 def eval_reuters() -> None:
     arts = _reuters_articles()
     (clusters, pairs), secs = _timed(dedup.cluster_articles_with_pairs, arts)
-    print(f"## reuters21578 ({arts.height:,} records, {int((arts['body'].str.len_chars() > 0).sum()):,} with a body; "
-          f"cluster_articles_with_pairs {secs:.1f}s)")
+    print(
+        f"## reuters21578 ({arts.height:,} records, {int((arts['body'].str.len_chars() > 0).sum()):,} with a body; "
+        f"cluster_articles_with_pairs {secs:.1f}s)"
+    )
     for level in dedup.LEVELS:
         print("  " + _size_summary(clusters, level))
     print(f"  cluster_pairs rows by level: {dict(Counter(pairs['level'].to_list()))}")
@@ -207,8 +215,10 @@ def eval_reuters() -> None:
     )
     sim = near_only["similarity"].to_numpy()
     if len(sim):
-        print(f"  near (not exact) pairs: {near_only.height:,}; similarity quartiles "
-              f"{np.round(np.quantile(sim, [0, 0.25, 0.5, 0.75, 1]), 2).tolist()}")
+        print(
+            f"  near (not exact) pairs: {near_only.height:,}; similarity quartiles "
+            f"{np.round(np.quantile(sim, [0, 0.25, 0.5, 0.75, 1]), 2).tolist()}"
+        )
     body = dict(arts.select("article_id", "body").iter_rows())
     title = dict(arts.select("article_id", "title").iter_rows())
     sample = near_only.sample(min(EYE_PAIRS, near_only.height), seed=EYE_SEED) if near_only.height else near_only

@@ -81,7 +81,9 @@ class MemorySampler(threading.Thread):
             now = time.perf_counter()
             self.timeline.append((round(now - self.started, 1), stage))
             # A line per stage change on stderr: a long background run shows how far it got.
-            print(f"[{now - self.started:8.1f} s] {stage} (rss {self.rss() / GIB:.2f} GiB)", file=sys.stderr, flush=True)
+            print(
+                f"[{now - self.started:8.1f} s] {stage} (rss {self.rss() / GIB:.2f} GiB)", file=sys.stderr, flush=True
+            )
             self.stage = stage
 
     def stop(self) -> None:

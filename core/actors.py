@@ -433,7 +433,9 @@ def _split_segments(ctx: _Context, toks: list[_Tok]) -> list[list[_Tok]]:
                 k in ORG_LEADS and nxt in ("of", "for") for k, nxt in zip(keys_before, keys_before[1:], strict=False)
             )
             rest_caps = [x.key for x in toks[i + 1 :] if x.cap]
-            org_tail = rest_caps and rest_caps[-1] in ORG_HEADS and len(cur) <= 2 and cur[0].key not in ctx.given
+            org_tail = (
+                bool(cur) and rest_caps and rest_caps[-1] in ORG_HEADS and len(cur) <= 2 and cur[0].key not in ctx.given
+            )
             if cur and (t.text == "&" or lead_of or org_tail):
                 cur.append(t)
                 continue
@@ -1286,13 +1288,14 @@ def _resolve(
     # Leader clustering, most frequent and longest first, so merges never chain.
     order = sorted(groups.values(), key=lambda e: (-e.n, -len(e.tokens), e.tokens))
     leaders: list[_Entity] = []
-    by_first: dict[str, list[_Entity]] = defaultdict(list)
-    by_last: dict[str, list[_Entity]] = defaultdict(list)
-    reg_first: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
-    reg_last: dict[str, list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+    # Keys are (token count, skeleton): same_name never matches names of different lengths.
+    by_first: dict[tuple[int, str], list[_Entity]] = defaultdict(list)
+    by_last: dict[tuple[int, str], list[_Entity]] = defaultdict(list)
+    reg_first: dict[tuple[int, str], list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
+    reg_last: dict[tuple[int, str], list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
     for t in reg_targets:
-        reg_first[skeleton(t[0][0])].append(t)
-        reg_last[skeleton(t[0][-1])].append(t)
+        reg_first[(len(t[0]), skeleton(t[0][0]))].append(t)
+        reg_last[(len(t[0]), skeleton(t[0][-1]))].append(t)
     entity_actor: dict[tuple[str, ...], str] = {}
     by_org_key: dict[tuple[str, ...], _Entity] = {}
 
@@ -1316,7 +1319,7 @@ def _resolve(
 
     for e in order:
         best: tuple[float, str, str] | None = None
-        first, last = skeleton(e.tokens[0]), skeleton(e.tokens[-1])
+        first, last = (len(e.tokens), skeleton(e.tokens[0])), (len(e.tokens), skeleton(e.tokens[-1]))
         cands_r = {id(t): t for t in reg_first.get(first, []) + reg_last.get(last, [])}
         for toks, aid, rname in cands_r.values():
             if _distinct_given_names(ctx, e.tokens, toks):
@@ -1324,7 +1327,7 @@ def _resolve(
             s = same_name(e.tokens, toks)
             if s and (best is None or s > best[0]):
                 best = (s, aid, rname)
-        if best is None:
+        if best is None and (len(e.tokens) > 1 or _single_word_may_merge(e)):
             cands = {id(x): x for x in by_first.get(first, []) + by_last.get(last, [])}
             for lead in cands.values():
                 if _type_clash(_entity_type(e), _entity_type(lead)) or _variant_refused(ctx, e, lead):
@@ -1393,10 +1396,12 @@ def _variant_refused(ctx: _Context, e: _Entity, lead: _Entity) -> bool:
             "person" in (_entity_type(e), _entity_type(lead))
             and token_similarity(e.tokens[0], lead.tokens[0]) < SINGLE_TOKEN_MATCH_MIN
         )
-    for x in (e, lead):
-        if _entity_type(x) != "organization" or x.strong == 0 or _is_acronym(x.surfaces.most_common(1)[0][0]):
-            return True
-    return False
+    return not (_single_word_may_merge(e) and _single_word_may_merge(lead))
+
+
+def _single_word_may_merge(e: _Entity) -> bool:
+    """A one-word name may take part in a spelling-variant merge: an organisation by its own cue."""
+    return _entity_type(e) == "organization" and e.strong > 0 and not _is_acronym(e.surfaces.most_common(1)[0][0])
 
 
 # Organisation names written two ways ("Ministry of Foreign Affairs" / "Foreign Ministry") share

@@ -35,6 +35,12 @@ MIN_BLOCK_DF_CAP = 60  # ... but small corpora block on every term
 MAX_CANDIDATES_PER_STATEMENT = 30  # cross-article candidates kept per statement (best shared-term weight)
 REBUTTAL_WINDOW_CHARS = 800  # a rebuttal ("they were inaccurate") answers the other side's statements just before it
 CONTEXT_WEIGHT = 0.5  # words of the surrounding sentence count half as much as the statement's own
+# Two statements in different articles and different clusters share no story: only direct evidence
+# that they are about one matter counts ("incompatible facts": what one negates, the other states,
+# on at least MIN_AFFIRMED_ACROSS shared content words), plus at least MIN_SHARED_TERMS_ACROSS
+# shared terms. A bare "one of them has a 'not'" across unrelated articles is noise at corpus scale.
+MIN_SHARED_TERMS_ACROSS = 3
+MIN_AFFIRMED_ACROSS = 2
 ALIGN_MIN_OVERLAP = 0.12  # align_statements: weakest topical overlap shown as an aligned (non-conflict) pair
 
 # --- contradiction lexicons ---------------------------------------------------------------------
@@ -495,7 +501,9 @@ def find_conflicting_statements(
     same-article / same-cluster prior) and contradiction is 1.0 for a rebuttal aimed at the other
     side in the same story, 0.6 when exactly one of the two negates or denies, 0.5 for an untargeted
     rebuttal, 0.2 when both negate. Only pairs of different sides, first appearances only, with
-    score >= CONFLICT_MIN_SCORE and topical >= MIN_TOPICAL are returned. statement_a is the earlier one.
+    score >= CONFLICT_MIN_SCORE and topical >= MIN_TOPICAL are returned; pairs from different
+    articles outside one cluster also need incompatible facts on >= MIN_AFFIRMED_ACROSS words and
+    >= MIN_SHARED_TERMS_ACROSS shared terms. statement_a is the earlier one.
     """
     if statements is None or statements.height == 0:
         return empty_conflicts()
@@ -570,10 +578,16 @@ def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, s
         .with_columns((pl.col("w") * pl.col("w_b")).alias("_c"))
         .sort("_c", descending=True)
         .group_by("a", "b", maintain_order=True)
-        .agg(pl.col("_c").sum().alias("overlap"), pl.col("term").head(4).alias("shared_terms"))
+        .agg(
+            pl.col("_c").sum().alias("overlap"),
+            pl.col("term").head(4).alias("shared_terms"),
+            pl.len().alias("n_shared"),
+        )
     )
     pairs = pairs.join(dots, on=["a", "b"], how="left").with_columns(
-        pl.col("overlap").fill_null(0.0), pl.col("shared_terms").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+        pl.col("overlap").fill_null(0.0),
+        pl.col("shared_terms").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("n_shared").fill_null(0),
     )
     fcols = [
         "statement_id",
@@ -665,11 +679,20 @@ def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, s
         .otherwise(topical)
         .alias("topical")
     ).with_columns((0.5 * pl.col("topical") + 0.5 * pl.col("contradiction")).round(4).alias("score"))
-    pairs = pairs.filter(
+    same_story = same_art | pl.col("same_cluster")
+    pairs = pairs.with_columns(affirmed.alias("_affirmed")).filter(
         (pl.col("contradiction") > 0)
         & (pl.col("topical") >= MIN_TOPICAL)
         & (pl.col("score") >= CONFLICT_MIN_SCORE)
         & ((pl.col("overlap") >= MIN_OVERLAP) | (pl.col("signal") == "rebuttal"))
+        & (
+            same_story
+            | (
+                (pl.col("signal") == "incompatible")
+                & (pl.col("_affirmed") >= MIN_AFFIRMED_ACROSS)
+                & (pl.col("n_shared") >= MIN_SHARED_TERMS_ACROSS)
+            )
+        )
     )
     if pairs.height == 0:
         return empty_conflicts()

@@ -21,7 +21,8 @@ into one giant cluster; and because the dendrogram does not depend on the thresh
 threshold only ever splits clusters.
 
 Cost: linear in the corpus size for hashing and features (Polars + numpy), plus the candidate
-pairs; about 20-40 s for 100,000 articles of 3,000 characters on 2 cores (see docs/benchmarks.md).
+pairs; 100,000 articles of ~3,400 characters took 88 s of CPU on 2 cores shared with a load average
+of ~50 (10,000: 6 s); see docs/benchmarks.md "## Dedup".
 """
 
 from __future__ import annotations
@@ -614,8 +615,11 @@ def cluster_articles_with_pairs(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """`cluster_articles` plus the evidence: the "cluster_pairs" table of scored candidate pairs.
 
-    Pairs are between level nodes' representatives (exact: each copy and its representative),
-    with similarity >= the level's threshold, and `method` naming the measure.
+    Pairs are between level nodes' representatives (exact: each copy and its representative; near:
+    representatives of exact clusters; story: representatives of near clusters), only candidate pairs
+    with similarity >= the level's threshold whose two articles ended in the same cluster, so every row
+    is evidence for a merge; `method` names the measure. Not every merged pair is listed: average link
+    can join an article through its mean similarity to a group.
     """
     progress = progress or _noop_progress
     if articles.height == 0:
@@ -663,7 +667,8 @@ def cluster_articles_with_pairs(
     near_rep = _node_representatives(near_node, order, n_near)
     near_sim = _signature_similarity(sig, exact_node, exact_node[near_rep[near_node]])
     near_rows = _level_rows(ids, order, near_node, "near", near_sim)
-    ok = csim >= max(near_threshold, NEAR_FLOOR)
+    # evidence only: pairs that reach the threshold AND ended in one cluster (average link may keep a pair apart)
+    ok = (csim >= max(near_threshold, NEAR_FLOOR)) & (near_labels[ca] == near_labels[cb])
     pair_frames.append(
         _pairs_frame(
             ids[exact_rep[ca[ok]]], ids[exact_rep[cb[ok]]], "near", csim[ok], "MinHash Jaccard of 5-word shingles"
@@ -690,7 +695,7 @@ def cluster_articles_with_pairs(
     story_rep = _node_representatives(story_node, order, n_story)
     story_sim = _row_cosines(x, near_node, near_node[story_rep[story_node]])
     story_rows = _level_rows(ids, order, story_node, "story", story_sim)
-    ok = ssim >= max(story_threshold, STORY_FLOOR)
+    ok = (ssim >= max(story_threshold, STORY_FLOOR)) & (story_labels[sa] == story_labels[sb])
     pair_frames.append(
         _pairs_frame(
             ids[near_rep[sa[ok]]],

@@ -7,17 +7,20 @@ where it maps a handful of analyst edits (at most a few hundred rows).
 
 from __future__ import annotations
 
+import importlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import polars as pl
 
-from core.query import ALIGN_COLUMNS
+from core.query import ALIGN_COLUMNS, NEGATION_WORDS
 
 # Row kinds of the aligned statements view, in the order the view shows them.
 ALIGN_ROW_KINDS: tuple[str, ...] = ("conflict", "same_matter", "only_a", "only_b")
-# The analyst's verdicts on a pair of statements ("" = not marked yet).
-PAIR_VERDICTS: tuple[str, ...] = ("", "contradict", "agree", "unrelated")
+# The analyst's verdicts on a pair of statements; UNMARKED = not judged yet (a word, so the table shows it).
+UNMARKED = "unmarked"
+PAIR_VERDICTS: tuple[str, ...] = (UNMARKED, "contradict", "agree", "unrelated")
 # Statuses of a proposed actor merge; "auto" = the build's decision, not reviewed.
 MERGE_STATUSES: tuple[str, ...] = ("auto", "confirmed", "rejected")
 
@@ -86,36 +89,37 @@ def aligned_from_stage(rows: pl.DataFrame, conflicts: pl.DataFrame | None = None
 
 
 def pairs_with_verdicts(aligned: pl.DataFrame, verdicts: Mapping[tuple[str, str], str]) -> pl.DataFrame:
-    """The two-sided rows of `aligned` (conflict, same_matter) with a `verdict` column from the analyst's marks.
+    """The two-sided rows of `aligned` (conflict, same_matter) with a leading `verdict` column (the analyst's marks).
 
-    `verdicts` maps (statement_a, statement_b) -> one of PAIR_VERDICTS; unmarked pairs get "".
+    `verdicts` maps (statement_a, statement_b) -> one of PAIR_VERDICTS; pairs not in it get UNMARKED.
     """
+    # what the analyst judges (the two texts) comes first, ids last
     pairs = aligned.filter(pl.col("statement_a").is_not_null() & pl.col("statement_b").is_not_null()).select(
-        "row_kind",
         "topic",
+        "speaker_a",
+        "text_a",
+        "speaker_b",
+        "text_b",
+        "row_kind",
         "score",
         "reason",
         "conflict_id",
         "statement_a",
-        "speaker_a",
-        "text_a",
         "article_a",
         "statement_b",
-        "speaker_b",
-        "text_b",
         "article_b",
     )
     marks = pl.DataFrame(
         {
             "statement_a": [k[0] for k in verdicts],
             "statement_b": [k[1] for k in verdicts],
-            "verdict": [v or "" for v in verdicts.values()],
+            "verdict": [v or UNMARKED for v in verdicts.values()],
         },
         schema={"statement_a": pl.String, "statement_b": pl.String, "verdict": pl.String},
     )
-    return pairs.join(marks, on=["statement_a", "statement_b"], how="left", maintain_order="left").with_columns(
-        pl.col("verdict").fill_null("")
-    )
+    joined = pairs.join(marks, on=["statement_a", "statement_b"], how="left", maintain_order="left")
+    # verdict first: it is the column the analyst edits
+    return joined.select(pl.col("verdict").fill_null(UNMARKED), pl.exclude("verdict"))
 
 
 def record_editor_edits(
@@ -160,13 +164,58 @@ def merge_decisions_frame(decisions: Mapping[tuple[str, str], str]) -> pl.DataFr
 
 
 def cooccurrence_matrix_rows(pairs: pl.DataFrame, keep_ids: list[str]) -> pl.DataFrame:
-    """Symmetric (x, y, n) rows for a heatmap from named pairs (a_name, b_name, actor_a, actor_b, n_articles),
-    keeping only pairs where both actors are in `keep_ids`."""
+    """Symmetric (x, y, n, ia, ib) heatmap rows from named pairs (actor_a, a_name, actor_b, b_name, n_articles).
+
+    Only actors in `keep_ids` are kept; rows are ordered by the position of x then y in `keep_ids`,
+    and every kept actor that appears gets a zero diagonal cell, so a heatmap drawn in frame order has
+    both axes in the same (ranked) order.
+    """
     both = pl.concat(
         [
             pairs.select(x="a_name", y="b_name", n="n_articles", ia="actor_a", ib="actor_b"),
             pairs.select(x="b_name", y="a_name", n="n_articles", ia="actor_b", ib="actor_a"),
         ]
     )
-    keep = pl.Series(keep_ids, dtype=pl.String).implode()
-    return both.filter(pl.col("ia").is_in(keep) & pl.col("ib").is_in(keep)).sort("n", descending=True)
+    rank = pl.DataFrame(
+        {"id": keep_ids, "rank": list(range(len(keep_ids)))}, schema={"id": pl.String, "rank": pl.Int64}
+    )
+    kept = both.join(rank.rename({"id": "ia", "rank": "ra"}), on="ia").join(
+        rank.rename({"id": "ib", "rank": "rb"}), on="ib"
+    )
+    diagonal = (
+        kept.select("x", "ia", "ra")
+        .unique("ia")
+        .select("x", y="x", n=pl.lit(0, dtype=kept.schema["n"]), ia="ia", ib="ia", ra="ra", rb="ra")
+    )
+    return pl.concat([kept, diagonal.select(kept.columns)]).sort(["ra", "rb"]).drop("ra", "rb")
+
+
+def _negation_patterns() -> list[re.Pattern[str]]:
+    """The conflicts stage's negation/denial/rebuttal patterns when it imports, plus core.query's negation words."""
+    patterns: list[re.Pattern[str]] = [re.compile(r"\b(?:" + "|".join(NEGATION_WORDS) + r")\b|\b\w+n't\b", re.I)]
+    try:
+        conflicts = importlib.import_module("core.conflicts")
+    except Exception:  # a stage module mid-edit: core.query's word list still marks plain negations
+        return patterns
+    for name in ("NEGATION_RX", "DENIAL_RX", "REBUTTAL_RX"):
+        rx = getattr(conflicts, name, None)
+        if isinstance(rx, re.Pattern):
+            patterns.append(rx)
+    return patterns
+
+
+def split_negation_from_cues(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Re-label marked spans: "negation" only where the span's words are a negation, denial or rebuttal;
+    any other marked word (a speech cue such as "suggest") becomes "cue".
+
+    The stage's highlighter returns negations and speech cues together without a kind; this keeps the
+    red mark for what negates. Cost: a few regex searches per span.
+    """
+    patterns = _negation_patterns()
+    out = []
+    for start, end, kind in spans:
+        piece = text[start:end]
+        if kind == "negation" and not any(p.search(piece) for p in patterns):
+            kind = "cue"
+        out.append((start, end, kind))
+    return out

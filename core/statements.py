@@ -1341,7 +1341,8 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
         if (
             not head.strip()
             or lemma in _OBJECT_CUES
-            or m.group(0).endswith("ing")
+            # "replied to the question by saying ...": a short object, not a whole clause, before the participle
+            or (m.group(0).endswith("ing") and "," not in head and len(head.split()) <= 4)
             or re.match(r"^\s*(?:after|before|during|while|following|in|on|at|to)\b", head)
             or re.match(
                 r"^\s*(?:,\s*)?(?:(?:in|on|at|during|to|after|before|last|this|earlier|also|later|again|repeatedly|"
@@ -1507,9 +1508,16 @@ def _extract_article(text: str) -> list[_Stmt]:
                 # inside an earlier content: a new statement only when a new clause starts
                 # ("X said A, and Y said B"); otherwise it is nested speech, left to its container
                 cm2 = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+([^,;“”\"]{1,80})$", prefix)
-                if cm2 is None or form.endswith("ing"):
+                tail_participle = (
+                    form.endswith("ing") and re.search(r",\s*$", prefix) is not None and not _inside(quotes, cs)
+                )
+                if tail_participle:
+                    # "X said A, adding that B": A ends at the comma; B is X's next statement
+                    current.end = _strip_final_punct(text, current.start, ss + len(prefix.rstrip().rstrip(",")))
+                elif cm2 is None or form.endswith("ing"):
                     continue
-                coordinated = True
+                else:
+                    coordinated = True
             sp: Speaker | None
             if form.endswith("ing"):
                 # participle: "..., saying that ..." takes the clause subject

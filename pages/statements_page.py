@@ -108,13 +108,15 @@ with tab_pairs:
             hide_index=True,
             disabled=[c for c in pairs.columns if c != "verdict"],
             column_config={
-                "verdict": st.column_config.SelectboxColumn("verdict", options=list(query_analysis.PAIR_VERDICTS)),
+                "verdict": st.column_config.SelectboxColumn(
+                    "verdict", options=list(query_analysis.PAIR_VERDICTS), required=True
+                ),
                 "score": st.column_config.NumberColumn(format="%.2f"),
             },
             on_change=_record_verdicts,
             args=(pairs,),
         )
-        n_marked = pairs.filter(pl.col("verdict") != "").height
+        n_marked = pairs.filter(pl.col("verdict") != query_analysis.UNMARKED).height
         st.caption(f"{n_marked} of {pairs.height} pair(s) marked.")
         widgets.download_csv(pairs, f"statement_pairs_{side_a}_{side_b}", key="statements_pairs_download")
     st.markdown("**All aligned rows**")

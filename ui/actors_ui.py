@@ -73,8 +73,9 @@ def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, b
 
 
 def _merge_rows(ctx: PageContext) -> pl.DataFrame:
+    # status first: it is the column the analyst edits, and the evidence text is wide
     return query.merges_with_decisions(ctx.tables["actor_merges"], merge_decisions(ctx)).select(
-        "actor_id", "canonical", "variant", "score", "evidence", "status"
+        "status", "canonical", "variant", "score", "evidence", "actor_id"
     )
 
 
@@ -146,7 +147,12 @@ def registry_from_csv(data: bytes) -> pl.DataFrame:
     """
     parse = compat.stage_helper("actors", "registry_from_csv_bytes")
     if parse is not None:
-        frame = parse(data)
+        try:
+            frame = parse(data)
+        except ValueError:
+            raise
+        except Exception as exc:  # whatever the parser trips on, the analyst gets a reason, not a traceback
+            raise ValueError(f"not a readable alias table ({type(exc).__name__}: {exc})") from exc
         if isinstance(frame, pl.DataFrame):
             return _normalise_registry(frame)
     text = data.decode("utf-8-sig", errors="replace")

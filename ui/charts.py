@@ -174,23 +174,29 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
 def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
     """Horizontal bars of `metric` (n_mentions or n_articles) for the top actors; customdata [actor_id]."""
     top = counts.head(MAX_CATEGORIES).reverse()
-    label = "mentions" if metric == "n_mentions" else "distinct articles"
+    unit = "mentions" if metric == "n_mentions" else "distinct articles"
+    ids = top.get_column("actor_id").to_list()
+    names = [str(n if n is not None else a) for n, a in zip(top.get_column("name").to_list(), ids, strict=True)]
+    # the y axis is keyed by actor id: two actors sharing a name would otherwise share one bar
+    labels = [f"{n} ({a})" if names.count(n) > 1 else n for n, a in zip(names, ids, strict=True)]
     fig = go.Figure(
         go.Bar(
             x=top.get_column(metric).to_list(),
-            y=top.get_column("name").to_list(),
+            y=ids,
             orientation="h",
-            customdata=[[a] for a in top.get_column("actor_id").to_list()],
-            hovertemplate="%{y}: %{x} " + label + "<extra></extra>",
+            customdata=[[a] for a in ids],
+            hovertext=[html.escape(x) for x in labels],
+            hovertemplate="%{hovertext}: %{x} " + unit + "<extra></extra>",
             marker_color="#4c78a8",
         )
     )
+    fig.update_yaxes(type="category", tickmode="array", tickvals=ids, ticktext=[html.escape(x) for x in labels])
     fig.update_layout(
         height=max(260, 24 * top.height + 80),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        xaxis_title=label,
+        xaxis_title=unit,
         clickmode="event+select",
-        title=f"Top actors by {label} (click a bar to filter by that actor)",
+        title=f"Top actors by {unit} (click a bar to filter by that actor)",
     )
     fig.update_yaxes(automargin=True)
     return fig

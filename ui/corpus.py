@@ -173,7 +173,7 @@ def load_source(source: CorpusSource) -> LoadResult:
         if rebuilt is not None:  # rebuilt earlier in memory (the bundle folder is read-only)
             return rebuilt
         result = _load_bundle_cached(source.path, fp, source.label)
-        return _offer_rebuild(source, fp, result) if result.corpus is None else result
+        return _offer_rebuild(source, result) if result.corpus is None else result
     return _build_folder_cached(source.path, fp, source.label)
 
 
@@ -251,6 +251,14 @@ def rebuild_source(source: CorpusSource) -> LoadResult:
         done = _rebuilt_results().get((source.path, fp))
         if done is not None:
             return done
+        try:  # another session rebuilt it while this one waited for the lock
+            load_bundle(source.path, verify="size")
+            healthy = True
+        except BundleError:
+            healthy = False
+        if healthy:
+            source_fingerprint.clear()
+            return _load_bundle_cached(source.path, source_fingerprint(source.kind, source.path), source.label)
         try:
             corpus = build_corpus(inputs, params=params)
         except Exception as exc:  # the reason, never a traceback
@@ -265,10 +273,11 @@ def rebuild_source(source: CorpusSource) -> LoadResult:
         # Written back: every session reloads the new bundle on its next run.
         source_fingerprint.clear()
         _load_bundle_cached.clear()
-    return load_source(source)
+    # Straight to the loader (not load_source): a failure here must not draw a second rebuild button.
+    return _load_bundle_cached(source.path, source_fingerprint(source.kind, source.path), source.label)
 
 
-def _offer_rebuild(source: CorpusSource, fp: str, result: LoadResult) -> LoadResult:
+def _offer_rebuild(source: CorpusSource, result: LoadResult) -> LoadResult:
     """Draw a rebuild button for a bundle that failed to load; returns the rebuilt result when clicked."""
     inputs, _params, why = rebuild_plan(source.path)
     if not inputs:

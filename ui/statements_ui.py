@@ -39,7 +39,7 @@ def aligned_rows(
 def _statement_cell(speaker: str | None, cue: str | None, text: str | None, meta: str) -> str:
     if text is None:
         return '<td class="nd-empty">—</td>'
-    spans = compat.negation_cue_spans(text, cue)
+    spans = query_analysis.split_negation_from_cues(text, compat.negation_cue_spans(text, cue))
     return (
         "<td>"
         + f'<div class="nd-speaker"><b>{esc(speaker) or "(unnamed)"}</b> <span class="nd-cue">{esc(cue)}</span></div>'

@@ -32,7 +32,7 @@ def fit_height(frame: pl.DataFrame, max_px: int = 360) -> int:
 def download_csv(frame: pl.DataFrame, name: str, key: str, label: str = "Download CSV") -> None:
     """A download button for `frame` as CSV (bytes made on click by core.export.table_to_csv_bytes)."""
     st.download_button(
-        f"{label} ({frame.height:,} rows)",
+        f"{label} ({frame.height:,} row{'' if frame.height == 1 else 's'})",
         data=csv_bytes_builder(frame),
         file_name=f"{file_stem(name)}.csv",
         mime="text/csv",

@@ -188,8 +188,8 @@ def test_filter_button_clears_the_actor_filter(make_app, extended_bundle):
 @pytest.mark.parametrize(
     "data, ok",
     [
-        (b"name,aliases\nGeneral X,X; Gen X\n", True),  # minimal valid alias table
-        (b"\xef\xbb\xbfname,type\nY,person\n", True),  # UTF-8 BOM is tolerated
+        (b"name,type,aliases\nGeneral X,person,X; Gen X\n", True),  # minimal valid alias table
+        (b"\xef\xbb\xbfname,type\nY,organization\n", True),  # UTF-8 BOM is tolerated
         (b"foo,bar\n1,2\n", False),  # no name column: refused with a reason
         (b"\x00\x01\x02binary", False),  # not a CSV at all
     ],
@@ -222,7 +222,7 @@ def test_actors_page_with_no_actors_says_so(make_app, tmp_path, empty_tables, me
 
 
 def _aligned(at) -> pl.DataFrame:
-    return _table(at, "row_kind", "statement_a", "text_a", "statement_b", "text_b")
+    return _table(at, "row_kind", "statement_a", "cue_a", "text_a", "statement_b", "cue_b", "text_b")
 
 
 def test_changing_sides_swaps_the_columns(make_app, extended_bundle):
@@ -258,14 +258,14 @@ def test_markup_in_a_statement_is_shown_escaped(make_app, extended_bundle):
 def test_verdict_on_a_pair_reaches_the_table_and_its_csv(make_app, extended_bundle, verdict):
     at = _open(make_app, extended_bundle, STATEMENTS_PAGE)
     pairs = _table(at, "statement_a", "statement_b", "verdict")
-    assert pairs.height >= 1 and set(pairs["verdict"]) == {""}
+    assert pairs.height >= 1 and set(pairs["verdict"]) == {query_analysis.UNMARKED}
     a, b = pairs.row(0, named=True)["statement_a"], pairs.row(0, named=True)["statement_b"]
     store = at.session_state["statement_pair_verdicts"]
     at.session_state["statement_pair_verdicts"] = {"corpus_key": store["corpus_key"], "verdicts": {(a, b): verdict}}
     at.run()
     _ok(at)
     shown = _table(at, "statement_a", "statement_b", "verdict")
-    marked = shown.filter(pl.col("verdict") != "")
+    marked = shown.filter(pl.col("verdict") != query_analysis.UNMARKED)
     assert marked.select("statement_a", "statement_b", "verdict").rows() == [(a, b, verdict)]
     assert any("1 of" in c.value and "marked" in c.value for c in at.caption)
     data = table_to_csv_bytes(shown)  # what the download button below the table gives for it
@@ -336,3 +336,36 @@ def test_aligned_from_stage_orders_kinds_and_finds_conflict_ids():
     assert out["topic"].to_list() == ["deal", "talks", None, None]
     with pytest.raises(KeyError):
         query_analysis.aligned_from_stage(rows.drop("is_conflict"), conflicts)
+
+
+def test_cooccurrence_rows_share_one_ranked_order_on_both_axes():
+    pairs = pl.DataFrame(
+        {
+            "actor_a": ["a", "a", "b", "a"],
+            "a_name": ["A", "A", "B", "A"],
+            "actor_b": ["b", "c", "c", "z"],
+            "b_name": ["B", "C", "C", "Z"],
+            "n_articles": [3, 2, 1, 9],
+        }
+    )
+    out = query_analysis.cooccurrence_matrix_rows(pairs, ["c", "a", "b"])  # z is not among the kept actors
+    assert out["x"].unique(maintain_order=True).to_list() == ["C", "A", "B"]
+    assert out["y"].unique(maintain_order=True).to_list() == ["C", "A", "B"]
+    cells = {(r["x"], r["y"]): r["n"] for r in out.iter_rows(named=True)}
+    assert cells[("A", "B")] == cells[("B", "A")] == 3  # symmetric
+    assert cells[("A", "A")] == 0 and ("A", "Z") not in cells
+
+
+@pytest.mark.parametrize(
+    "text, spans, kinds",
+    [
+        ("he could not predict it", [(9, 12, "negation"), (13, 20, "negation")], ["negation", "cue"]),  # cue unmixed
+        ("the ministry denied it", [(13, 19, "negation")], ["negation"]),  # a denial stays red
+        ("they said so", [(5, 9, "cue")], ["cue"]),  # a cue stays a cue
+        ("", [], []),  # nothing to mark
+    ],
+)
+def test_split_negation_from_cues(text, spans, kinds):
+    out = query_analysis.split_negation_from_cues(text, spans)
+    assert [k for _, _, k in out] == kinds
+    assert [(s, e) for s, e, _ in out] == [(s, e) for s, e, _ in spans]

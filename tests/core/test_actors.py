@@ -374,6 +374,8 @@ def test_registry_alias_and_fuzzy_variant():
         articles(("a", "", "\u202e\u0000 \U0001f600 ÉCOLE Été")),  # odd unicode
         articles(("a", "", "Word " * 50_000)),  # very long text
         pl.DataFrame({"article_id": ["a"], "body": ["Ministers met in Paris."]}),  # no title/captions columns
+        articles(("a", "", "The US-led and Iraqi Joint Commission met.")),  # "and" right after a cut modifier
+        articles(("a", "", "Officials at Smith's and Jones Commission spoke.")),  # "and" right after a possessive
     ],
 )
 def test_extract_actors_survives_bad_input(frame):

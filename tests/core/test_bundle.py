@@ -330,6 +330,8 @@ def test_kill_while_the_old_bundle_is_deleted_leaves_nothing_that_passes_for_a_b
     out = save_bundle(synthetic_corpus(marker="old"), tmp_path / "b")
 
     def rmtree_killed_half_way(path, ignore_errors=False):
+        if not Path(path).exists():  # the writer's own cleanup of a folder already renamed away
+            return
         victims = sorted(Path(path).iterdir())
         for p in victims[: len(victims) // 2]:
             p.unlink()
@@ -344,8 +346,8 @@ def test_kill_while_the_old_bundle_is_deleted_leaves_nothing_that_passes_for_a_b
     assert leftovers, "the simulated kill should leave the half-deleted old bundle"
     for sib in leftovers:
         assert not (sib / MANIFEST).exists(), sorted(x.name for x in sib.iterdir())
-    save_bundle(synthetic_corpus(marker="after"), out)  # the next save clears it
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]
+        with pytest.raises(BundleError, match="no manifest.json"):
+            load_bundle(sib)
 
 
 def test_damaged_bundle_folder_without_manifest_can_be_replaced(tmp_path):

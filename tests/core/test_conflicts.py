@@ -147,7 +147,7 @@ def test_align_statements_orders_conflicts_then_topics_then_single_side():
 
 
 # --- the sample gold ----------------------------------------------------------------------------
-TOP_K_FOR_GOLD = 30  # gold pairs must rank within the first K USA-vs-Iraq pairs (measured worst: 24, see docs)
+TOP_K_FOR_GOLD = 20  # gold pairs must rank within the first K USA-vs-Iraq pairs (measured worst: 14 of 42, see docs)
 
 
 def test_sample_gold_conflicts_rank_among_top_pairs(gold):

@@ -1,0 +1,71 @@
+"""Timing of the Actors/Statements pages' data work on a bundle scaled up by repetition.
+
+python bench/bench_analysis_pages.py BUNDLE [REPEAT]   (default REPEAT=100: a 220-article bundle -> 22,000 articles)
+
+Copies every article REPEAT times under new ids (mentions and statements follow), then times what a
+page run computes: counts, co-occurrence, KWIC of the top actor, rejected-merge application, the
+aligned statements of the two most-quoted sides and their pairs. Prints seconds per step.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core import query_analysis  # noqa: E402
+from core.bundle import load_bundle  # noqa: E402
+from ui import compat, statements_ui  # noqa: E402
+
+
+def scaled(frame: pl.DataFrame, repeat: int, id_cols: tuple[str, ...]) -> pl.DataFrame:
+    parts = [
+        frame.with_columns([(pl.col(c) + pl.lit(f"~{i}")).alias(c) for c in id_cols if c in frame.columns])
+        for i in range(repeat)
+    ]
+    return pl.concat(parts)
+
+
+def main() -> None:
+    bundle = sys.argv[1]
+    repeat = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    t = load_bundle(bundle).tables
+    articles = scaled(t["articles"], repeat, ("article_id",))
+    mentions = scaled(t["mentions"], repeat, ("article_id",))
+    statements = scaled(t["statements"], repeat, ("article_id", "statement_id"))
+    conflicts = scaled(t["conflicts"], repeat, ("conflict_id", "statement_a", "statement_b"))
+    print(f"articles={articles.height:,} mentions={mentions.height:,} statements={statements.height:,}")
+
+    def timed(label, fn):
+        t0 = time.perf_counter()
+        out = fn()
+        print(f"{label:<34} {time.perf_counter() - t0:7.2f} s")
+        return out
+
+    counts = timed("count_mentions_by_actor", lambda: compat.count_mentions_by_actor(mentions))
+    timed("cooccurrence", lambda: compat.cooccurrence(mentions))
+    top = counts["actor_id"][0]
+    timed("mentions_in_context (top actor)", lambda: compat.mentions_in_context(articles, mentions, top))
+    merges = t["actor_merges"].head(10)
+    decisions = {(a, v): "rejected" for a, v in merges.select("actor_id", "variant").iter_rows()}
+    apply = compat.stage_helper("actors", "apply_merge_decisions")
+    if apply is not None:
+        timed(
+            "apply_merge_decisions (10 rejected)",
+            lambda: apply(t["actors"], mentions, query_analysis.merge_decisions_frame(decisions)),
+        )
+    sides = compat.most_quoted_sides(statements, 2)
+    if len(sides) == 2:
+        aligned = timed(
+            f"aligned_rows {sides[0]} vs {sides[1]}",
+            lambda: statements_ui.aligned_rows(statements, conflicts, sides[0], sides[1], None),
+        )
+        timed("pairs_with_verdicts", lambda: query_analysis.pairs_with_verdicts(aligned, {}))
+
+
+if __name__ == "__main__":
+    main()
