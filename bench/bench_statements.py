@@ -86,10 +86,8 @@ def main() -> None:
     )
     print(f"conflicts:  {cf.height}  {t2 - t1:.1f} s wall, {c2 - c1:.1f} s CPU")
     print(f"total: {t2 - t0:.1f} s wall, {c2 - c0:.1f} s CPU (main process)   rss: {rss:.0f} MiB")
-    try:
+    if hasattr(os, "getloadavg"):
         print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
-    except OSError:
-        pass
     if cf.height:
         print(cf.head(5).select("side_a", "side_b", "score", "reason"))
 

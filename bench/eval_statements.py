@@ -200,7 +200,9 @@ def print_eye_sample(docs: list[tuple[str, str, list[dict]]], k: int, seed: int 
     """k seeded-random predictions with speaker, cue and content, for a by-eye check."""
     rows = [(d, text, r) for d, text, _ in docs for r in extract_statement_rows(d, text)]
     for d, _text, r in random.Random(seed).sample(rows, min(k, len(rows))):
-        print(f"- [{d[:40]}] {r['kind']:8s} speaker={r['speaker']!r} (surface {r['speaker_surface']!r}) cue={r['cue']!r}")
+        print(
+            f"- [{d[:40]}] {r['kind']:8s} speaker={r['speaker']!r} (surface {r['speaker_surface']!r}) cue={r['cue']!r}"
+        )
         print(f"    {r['text'][:200]!r}")
 
 
@@ -218,7 +220,9 @@ def main() -> None:
         m = polnear_scores(docs, merge=merge)
         secs = time.perf_counter() - t0
         unit = "continuations merged" if merge else "one row per statement"
-        print(f"PolNeAR train, {m['docs']} articles, {unit}: {m['predicted']} predicted, {m['gold']} gold ({secs:.1f} s)")
+        print(
+            f"PolNeAR train, {m['docs']} articles, {unit}: {m['predicted']} predicted, {m['gold']} gold ({secs:.1f} s)"
+        )
         for name in ("exact", "overlap", "speaker"):
             p, r, f = m[f"{name}_precision"], m[f"{name}_recall"], m[f"{name}_f1"]
             print(f"  {name:8s} P {p:.3f}  R {r:.3f}  F1 {f:.3f}")

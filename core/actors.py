@@ -922,7 +922,7 @@ def _extract_headline(
                             method="demonym",
                         )
                     elif len(wtoks) >= 2:
-                        # A spelling variant of a name known from the article ("Fuad Hussein" / "Fuad Hussain").
+                        # A spelling variant of a name known from the article ("Omar Hussein" / "Omar Hussain").
                         for ktoks, src in fuzzy_known:
                             if src.kind == "discovered" and same_name(wtoks, ktoks):
                                 hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint=src.type_hint,

@@ -8,7 +8,8 @@ level clusters the clusters of the level below (one node per lower-level cluster
 - exact: the same normalised text (NFKC, lower case, punctuation and quotes dropped, white space
   collapsed). The text is the body, or the title when the body is empty (headline-only corpora).
 - near: 5-word-shingle Jaccard, estimated with a vectorised one-permutation MinHash (128 bins),
-  candidates from LSH banding (32 bands x 4 rows); no all-pairs comparison of texts.
+  candidates from LSH banding (32 bands x 4 rows); no all-pairs comparison of texts. Pairs of short
+  texts (< NEAR_EXACT_BELOW shingles) get their exact Jaccard, where the estimate is weakest.
 - story: TF-IDF cosine over content words, word bigrams, numbers, capitalised names (boosted) and
   three-word shingles of quoted speech (boosted) of title + body; candidates from an inverted
   index over each article's most distinctive features.
@@ -60,6 +61,7 @@ SHINGLE_WORDS = 5
 MINHASH_BINS = 128  # one-permutation MinHash: standard error of a Jaccard estimate ~ sqrt(J(1-J)/128)
 LSH_ROWS = 4  # 32 bands of 4 bins: P(candidate) = 0.87 at J=0.5, 0.98 at J=0.6, 0.9999 at J=0.7
 LSH_BANDS = MINHASH_BINS // LSH_ROWS
+NEAR_EXACT_BELOW = 64  # texts with fewer distinct shingles are scored by exact Jaccard (see _NearScorer)
 LSH_MAX_BUCKET = 200  # a band bucket with more nodes links each to its first node only (star, not clique)
 
 # --- story level: feature weights and candidate generation ---
@@ -364,6 +366,27 @@ def minhash_signatures(wh: np.ndarray, lens: np.ndarray, bins: int = MINHASH_BIN
     sig = np.full((n, bins), empty, dtype=np.uint64)
     if n == 0 or len(wh) == 0:
         return sig
+    sdoc, sh = shingle_hashes(wh, lens)
+    shift = np.uint64(64 - int(np.log2(bins)))
+    b = (sh >> shift).astype(np.int64)
+    val = sh & ((np.uint64(1) << shift) - np.uint64(1))
+    np.minimum.at(sig.reshape(-1), sdoc * bins + b, val)
+    _densify(sig, lens > 0)
+    # wordless texts: distinct per-row values, so they match no other row
+    none = np.flatnonzero(lens == 0)
+    if len(none):
+        sig[none] = _mix64(np.arange(len(none) * bins, dtype=np.uint64) + np.uint64(1 << 62)).reshape(len(none), bins)
+    return sig
+
+
+def shingle_hashes(wh: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, 64-bit hash) of every 5-word shingle, from `word_hashes` output; no Python loop.
+
+    A text shorter than 5 words is one shingle; a text without words has none. Duplicates are kept.
+    """
+    n = len(lens)
+    if n == 0 or len(wh) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.uint64)
     ends = np.cumsum(lens)
     starts = ends - lens
     doc = np.repeat(np.arange(n, dtype=np.int64), lens)
@@ -379,18 +402,7 @@ def minhash_signatures(wh: np.ndarray, lens: np.ndarray, bins: int = MINHASH_BIN
         acc += shifted * _SHINGLE_MULT[j]
     # a shingle starts where k words fit, or at the first word of a text shorter than k words
     valid = (pos + k <= doc_end) | ((pos == starts[doc]) & (lens[doc] < k))
-    sh = _mix64(acc[valid])
-    sdoc = doc[valid]
-    shift = np.uint64(64 - int(np.log2(bins)))
-    b = (sh >> shift).astype(np.int64)
-    val = sh & ((np.uint64(1) << shift) - np.uint64(1))
-    np.minimum.at(sig.reshape(-1), sdoc * bins + b, val)
-    _densify(sig, lens > 0)
-    # wordless texts: distinct per-row values, so they match no other row
-    none = np.flatnonzero(lens == 0)
-    if len(none):
-        sig[none] = _mix64(np.arange(len(none) * bins, dtype=np.uint64) + np.uint64(1 << 62)).reshape(len(none), bins)
-    return sig
+    return doc[valid], _mix64(acc[valid])
 
 
 def _densify(sig: np.ndarray, has: np.ndarray) -> None:
@@ -412,6 +424,59 @@ def _densify(sig: np.ndarray, has: np.ndarray) -> None:
     src = np.take_along_axis(doubled, np.minimum(nxt, 2 * bins - 1), axis=1)
     dens = _mix64(src + dist * np.uint64(0x9E3779B97F4A7C15))
     sig[rows] = np.where(sub == empty_val, dens >> np.uint64(8), sub)
+
+
+class _NearScorer:
+    """Near-level similarity of node pairs (0-1): the MinHash estimate, made exact where it is weakest.
+
+    With few shingles a 128-bin one-permutation signature is mostly densified copies, and its
+    estimate scatters widely (two one-line dividend notices sharing a third of their shingles were
+    scored 0.55-0.66 on Reuters). So pairs of short texts (< NEAR_EXACT_BELOW shingles each) get
+    their exact Jaccard from the shingle sets, and every estimate is capped by the true upper bound
+    min(|A|, |B|) / max(|A|, |B|). Deterministic and threshold-independent (monotonicity holds).
+    """
+
+    def __init__(self, sig: np.ndarray, sdoc: np.ndarray, sh: np.ndarray, n_nodes: int) -> None:
+        self.sig = sig
+        frame = pl.DataFrame({"node": sdoc.astype(np.int64), "sh": sh}).unique()
+        self.count = np.bincount(frame["node"].to_numpy(), minlength=n_nodes).astype(np.float64)
+        short = frame.filter(pl.col("node").is_in(np.flatnonzero(self.count < NEAR_EXACT_BELOW).tolist()))
+        grouped = short.group_by("node").agg("sh")
+        self.sets: dict[int, frozenset[int]] = {
+            int(node): frozenset(values) for node, values in zip(grouped["node"], grouped["sh"].to_list(), strict=True)
+        }
+
+    def _bound(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ca, cb = self.count[a], self.count[b]
+        hi = np.maximum(ca, cb)
+        return np.where(hi > 0, np.minimum(ca, cb) / np.where(hi > 0, hi, 1.0), 0.0)
+
+    def _exact(self, x: int, y: int) -> float:
+        sx, sy = self.sets[x], self.sets[y]
+        union = len(sx | sy)
+        return len(sx & sy) / union if union else 0.0
+
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Similarity of nodes a[i] and b[i]."""
+        out = np.minimum(_signature_similarity(self.sig, a, b), self._bound(a, b))
+        both = np.flatnonzero((self.count[a] < NEAR_EXACT_BELOW) & (self.count[b] < NEAR_EXACT_BELOW))
+        for i in both.tolist():
+            x, y = int(a[i]), int(b[i])
+            if x == y:
+                out[i] = 1.0
+            elif x in self.sets and y in self.sets:
+                out[i] = self._exact(x, y)
+        return out
+
+    def dense(self, group: np.ndarray) -> np.ndarray:
+        """(k, k) similarities of the nodes in `group`."""
+        out = np.minimum(_dense_signature_sims(self.sig, group), self._bound(group[:, None], group[None, :]))
+        np.fill_diagonal(out, 1.0)
+        short = [(i, int(g)) for i, g in enumerate(group.tolist()) if int(g) in self.sets]
+        for p, (i, x) in enumerate(short):
+            for j, y in short[p + 1 :]:
+                out[i, j] = out[j, i] = self._exact(x, y)
+        return out
 
 
 def _signature_similarity(sig: np.ndarray, a: np.ndarray, b: np.ndarray, chunk: int = 200_000) -> np.ndarray:
@@ -645,18 +710,23 @@ def cluster_articles_with_pairs(
     # signatures for one article per exact cluster: copies add nothing
     rep_rows = np.sort(exact_rep)
     keep_words = np.repeat(np.isin(np.arange(n), rep_rows), lens)
-    sig = minhash_signatures(wh[keep_words], lens[rep_rows])[np.searchsorted(rep_rows, exact_rep)]
+    rep_wh, rep_lens = wh[keep_words], lens[rep_rows]
+    sig = minhash_signatures(rep_wh, rep_lens)[np.searchsorted(rep_rows, exact_rep)]
+    sdoc, sh = shingle_hashes(rep_wh, rep_lens)
+    # shingles come per representative (index into rep_rows): re-key them by exact node
+    scorer = _NearScorer(sig, exact_node[rep_rows][sdoc], sh, n_exact)
+    del rep_wh, sdoc, sh
     has = lens[exact_rep] > 0
     del keep_words
     progress("dedup", 0.35, "near copies: LSH candidates")
     ca, cb = _lsh_candidate_pairs(sig, has)
-    csim = _signature_similarity(sig, ca, cb)
+    csim = scorer.pairs(ca, cb)
     near_labels = _cluster_nodes(
         n_exact,
         ca,
         cb,
         csim,
-        lambda g: _dense_signature_sims(sig, g),
+        scorer.dense,
         near_threshold,
         NEAR_FLOOR,
     )
@@ -665,7 +735,7 @@ def cluster_articles_with_pairs(
     near_node = near_of_exact[exact_node]
     n_near = int(near_node.max()) + 1
     near_rep = _node_representatives(near_node, order, n_near)
-    near_sim = _signature_similarity(sig, exact_node, exact_node[near_rep[near_node]])
+    near_sim = scorer.pairs(exact_node, exact_node[near_rep[near_node]])
     near_rows = _level_rows(ids, order, near_node, "near", near_sim)
     # evidence only: pairs that reach the threshold AND ended in one cluster (average link may keep a pair apart)
     ok = (csim >= max(near_threshold, NEAR_FLOOR)) & (near_labels[ca] == near_labels[cb])
@@ -951,6 +1021,7 @@ __all__: Sequence[str] = (
     "collapse_copies",
     "cluster_members",
     "minhash_signatures",
+    "shingle_hashes",
     "story_features",
     "word_hashes",
     "nfkc",

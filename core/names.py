@@ -6,7 +6,7 @@ unique surface, never per mention.
 The similarity rules are deliberately asymmetric in strength:
 - a *token* may differ by transliteration (ou/u, ph/f, doubled letters, vowel changes: Hussein /
   Hussain, Mohammed / Muhammad) or, in a multi-token name, by one letter when the first letter agrees
-  (Awsat / Awsad);
+  (Rashad / Rashat);
 - a *name* matches another only when every token aligns, so two people sharing one of two tokens
   (a given name or a family name) never match.
 """
@@ -20,8 +20,8 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-# Arabic article forms written as a prefix ("al-Sudani", "el-Sisi", "ash-Sharq"). They carry no
-# identity: "Al-Sudani" and "Sudani" are the same token.
+# Arabic article forms written as a prefix ("al-Maliki", "el-Sisi", "ash-Sharq"). They carry no
+# identity: "Al-Maliki" and "Maliki" are the same token.
 ARTICLE_PARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ul", "ud", "the"})
 # Particles that belong to a family name and are kept as tokens ("Bou Habib", "bin Salman", "van Gogh").
 NAME_PARTICLES = frozenset(
@@ -77,7 +77,7 @@ _CACHE = 1 << 18
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form: diacritics stripped, quotes/hyphens/dots folded, spaces collapsed.
 
-    "Al-Sudani" -> "al sudani", "U.S." -> "us", "Şahin" -> "sahin". Never raises; "" for empty input.
+    "Al-Maliki" -> "al maliki", "U.S." -> "us", "Şahin" -> "sahin". Never raises; "" for empty input.
     """
     if not text:
         return ""
@@ -98,7 +98,7 @@ def name_tokens(name: str) -> tuple[str, ...]:
 
 
 def name_key(name: str) -> str:
-    """Exact-match key of a name: its identity tokens joined by spaces ("Al-Sudani" -> "sudani")."""
+    """Exact-match key of a name: its identity tokens joined by spaces ("Al-Maliki" -> "maliki")."""
     return " ".join(name_tokens(name))
 
 
@@ -186,7 +186,7 @@ def same_name(a: Sequence[str], b: Sequence[str]) -> float:
 def short_form_score(short: Sequence[str], full: Sequence[str]) -> float:
     """Score in [0, 1] if `short` is a family-name form of `full` (its tokens equal full's last tokens).
 
-    "Bou Habib" of "Abdallah Bou Habib", "Sudani" of "Mohammed Shia Sudani" (tokens after folding).
+    "Bou Habib" of "Abdallah Bou Habib", "Maliki" of "Nouri Kamel Maliki" (tokens after folding).
     A one-letter edit is allowed on a family name of >= 5 letters (transliterated consonants);
     0 when `short` is not shorter or does not align with the end of `full`.
     """
@@ -206,5 +206,5 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(name: str) -> str:
-    """Stable id from a name: folded, non-alphanumerics to '-' ("Asharq Al-Awsat" -> "asharq-al-awsat")."""
+    """Stable id from a name: folded, non-alphanumerics to '-' ("Al-Ahram Weekly" -> "al-ahram-weekly")."""
     return _SLUG.sub("-", fold(name)).strip("-") or "actor"

@@ -60,13 +60,24 @@ NEGATION_WORDS: tuple[str, ...] = (
 )
 _NEGATION_RE = re.compile(r"\b(?:" + "|".join(NEGATION_WORDS) + r")\b|\b\w+n't\b", re.IGNORECASE)
 
-# Columns of the articles table the corpus table shows, in order.
+# The approximate date axis: an article's `published` date when the dates stage found one, else its
+# `published_not_before` lower bound. Derived here for display and filtering only; the bundle keeps
+# the two source columns unchanged, and every table that shows the axis date shows both.
+DATE_FOR_AXIS = "date_for_axis"
+DATE_BASIS = "date_basis"  # which column gave DATE_FOR_AXIS: DATE_BASIS_PUBLISHED / DATE_BASIS_NOT_BEFORE / null
+DATE_BASIS_PUBLISHED = "published"
+DATE_BASIS_NOT_BEFORE = "not before"
+
+# Columns of the articles table the corpus table shows, in order: the publication date and the
+# lower bound side by side, so a lower bound is never read as a publication date.
 ARTICLE_TABLE_COLUMNS: tuple[str, ...] = (
     "article_id",
     "title",
     "outlet",
     "published",
     "published_how",
+    "published_not_before",
+    "published_not_before_how",
     "n_chars",
     "source_file",
     "position",
@@ -79,7 +90,9 @@ REMOVED_FATES: tuple[str, ...] = ("repeat", "junk")
 class Filters:
     """The filters every page shares (frozen and hashable, so it can key a cache).
 
-    `date_from`/`date_to` are inclusive; when either is set, undated articles are left out.
+    `date_from`/`date_to` are inclusive and apply to the approximate date axis (DATE_FOR_AXIS: the
+    publication date, else the `published_not_before` lower bound); when either is set, articles with
+    neither are left out.
     `actor_ids` keeps articles mentioning ANY of the actors. `search` is a case-insensitive
     literal substring of title or body. `collapse_copies` keeps one article per copy cluster.
     """
@@ -115,6 +128,57 @@ class Filters:
         if self.collapse_copies:
             parts.append("copies collapsed")
         return ", ".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# The approximate date axis
+# ---------------------------------------------------------------------------------------------
+
+
+def _date_col(articles: pl.DataFrame, name: str) -> pl.Expr:
+    """`name` as a Date expression; a null literal when an older frame lacks the column."""
+    return pl.col(name) if name in articles.columns else pl.lit(None, dtype=pl.Date)
+
+
+def date_for_axis_expr(articles: pl.DataFrame) -> pl.Expr:
+    """coalesce(`published`, `published_not_before`) as DATE_FOR_AXIS: the date an article is placed at."""
+    return pl.coalesce(_date_col(articles, "published"), _date_col(articles, "published_not_before")).alias(
+        DATE_FOR_AXIS
+    )
+
+
+def date_basis_expr(articles: pl.DataFrame) -> pl.Expr:
+    """DATE_BASIS: "published" when `published` is set, "not before" when only the lower bound is, else null."""
+    return (
+        pl.when(_date_col(articles, "published").is_not_null())
+        .then(pl.lit(DATE_BASIS_PUBLISHED))
+        .when(_date_col(articles, "published_not_before").is_not_null())
+        .then(pl.lit(DATE_BASIS_NOT_BEFORE))
+        .otherwise(pl.lit(None, dtype=pl.String))
+        .alias(DATE_BASIS)
+    )
+
+
+def with_date_for_axis(articles: pl.DataFrame) -> pl.DataFrame:
+    """`articles` plus DATE_FOR_AXIS (Date) and DATE_BASIS (String) (replaced if already there). One pass."""
+    return articles.with_columns(date_for_axis_expr(articles), date_basis_expr(articles))
+
+
+def date_text(published: date | None, not_before: date | None) -> str:
+    """A date for a label: "2024-03-11", "not before 2024-03-11" (lower bound only) or "undated"."""
+    if published is not None:
+        return published.isoformat()
+    if not_before is not None:
+        return f"not before {not_before.isoformat()}"
+    return "undated"
+
+
+def count_by_date_basis(articles: pl.DataFrame) -> dict[str, int]:
+    """How the articles are dated: {"published": n, "not before": n, "undated": n} (sums to the height)."""
+    basis = articles.select(date_basis_expr(articles)).get_column(DATE_BASIS)
+    n_pub = int((basis == DATE_BASIS_PUBLISHED).sum())
+    n_nb = int((basis == DATE_BASIS_NOT_BEFORE).sum())
+    return {DATE_BASIS_PUBLISHED: n_pub, DATE_BASIS_NOT_BEFORE: n_nb, "undated": articles.height - n_pub - n_nb}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,18 +220,18 @@ def collapse_copies(articles: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFr
     """Keep one article per copy cluster among `articles` (order kept); returns a subset of `articles`.
 
     The cluster's representative is kept when it is among `articles`; otherwise (a filter dropped
-    it) the earliest-published remaining member stands in, so filtering by outlet still shows that
-    outlet's stories.
+    it) the earliest remaining member on the date axis (DATE_FOR_AXIS) stands in, so filtering by
+    outlet still shows that outlet's stories.
     """
     if articles.height == 0:
         return articles
     keys = story_keys(articles, clusters)
     ranked = (
-        articles.select("article_id", "published")
+        articles.select("article_id", date_for_axis_expr(articles))
         .with_row_index("_order")
         .join(keys, on="article_id", how="left", maintain_order="left")
         .sort(
-            ["story_key", "is_representative", "published", "_order"],
+            ["story_key", "is_representative", DATE_FOR_AXIS, "_order"],
             descending=[False, True, False, False],
             nulls_last=True,
         )
@@ -183,12 +247,16 @@ def filter_articles(
     clusters: pl.DataFrame,
     filters: Filters,
 ) -> pl.DataFrame:
-    """The articles rows that pass `filters` (same columns, corpus order). One pass per active filter."""
+    """The articles rows that pass `filters` (same columns, corpus order). One pass per active filter.
+
+    The date range applies to DATE_FOR_AXIS: an article with only a lower bound is kept or dropped by
+    that bound (it was published on or after it; the filter cannot know more).
+    """
     out = articles
     if filters.date_from is not None:
-        out = out.filter(pl.col("published") >= filters.date_from)
+        out = out.filter(date_for_axis_expr(out) >= filters.date_from)
     if filters.date_to is not None:
-        out = out.filter(pl.col("published") <= filters.date_to)
+        out = out.filter(date_for_axis_expr(out) <= filters.date_to)
     if filters.outlets:
         out = out.filter(pl.col("outlet").is_in(list(filters.outlets)))
     if filters.actor_ids:
@@ -226,8 +294,8 @@ def outlet_options(articles: pl.DataFrame) -> list[str]:
 
 
 def date_bounds(articles: pl.DataFrame) -> tuple[date | None, date | None]:
-    """(earliest, latest) publication date in `articles`; (None, None) when none is dated."""
-    col = articles.get_column("published")
+    """(earliest, latest) DATE_FOR_AXIS in `articles` (publication date, else lower bound); (None, None) when none."""
+    col = articles.select(date_for_axis_expr(articles)).get_column(DATE_FOR_AXIS)
     return col.min(), col.max()  # type: ignore[return-value]
 
 
@@ -237,10 +305,16 @@ def date_bounds(articles: pl.DataFrame) -> tuple[date | None, date | None]:
 
 
 def articles_table(articles: pl.DataFrame) -> pl.DataFrame:
-    """The corpus table: ARTICLE_TABLE_COLUMNS of `articles`, newest first (undated last)."""
+    """The corpus table: ARTICLE_TABLE_COLUMNS of `articles`, newest first on DATE_FOR_AXIS (undated last).
+
+    The sort key itself is not a column: the table shows `published` and `published_not_before` as
+    the dates stage wrote them, so the order is explained by the columns shown.
+    """
     cols = [c for c in ARTICLE_TABLE_COLUMNS if c in articles.columns]
-    return articles.select(cols).sort(
-        ["published", "source_file", "position"], descending=[True, False, False], nulls_last=True
+    return (
+        articles.with_columns(date_for_axis_expr(articles).alias("_axis"))
+        .sort(["_axis", "source_file", "position"], descending=[True, False, False], nulls_last=True)
+        .select(cols)
     )
 
 
@@ -287,34 +361,45 @@ def cleaning_report(ledger: pl.DataFrame) -> pl.DataFrame:
 
 
 def articles_per_period(articles: pl.DataFrame, period: str = "day", by_outlet: bool = True) -> pl.DataFrame:
-    """Dated articles counted per period: `period_start` (date), `outlet` ("" when not split), `articles`.
+    """Articles counted per period of DATE_FOR_AXIS: `period_start` (date), `outlet` ("" when not split),
+    DATE_BASIS ("published" or "not before": counted apart so a chart can mark lower bounds), `articles`.
 
-    `period` is a key of PERIODS; weeks start on Monday. Undated articles are not counted
-    (see `count_undated`).
+    `period` is a key of PERIODS; weeks start on Monday. Articles with neither a publication date
+    nor a lower bound are not counted (see `count_undated`).
     """
     every = PERIODS[period]
-    dated = articles.filter(pl.col("published").is_not_null())
-    outlet = pl.col("outlet").fill_null("(unknown)") if by_outlet else pl.lit("")
+    placed = articles.select(
+        date_for_axis_expr(articles),
+        date_basis_expr(articles),
+        outlet=pl.col("outlet").fill_null("(unknown)") if by_outlet else pl.lit(""),
+    ).filter(pl.col(DATE_FOR_AXIS).is_not_null())
     return (
-        dated.select(period_start=pl.col("published").dt.truncate(every), outlet=outlet)
-        .group_by("period_start", "outlet")
+        placed.select(period_start=pl.col(DATE_FOR_AXIS).dt.truncate(every), outlet="outlet", date_basis=DATE_BASIS)
+        .group_by("period_start", "outlet", DATE_BASIS)
         .agg(articles=pl.len().cast(pl.Int64))
-        .sort("period_start", "outlet")
+        .sort("period_start", "outlet", DATE_BASIS)
     )
 
 
 def count_undated(articles: pl.DataFrame) -> int:
-    return articles.get_column("published").null_count()
+    """Articles with neither `published` nor `published_not_before` (nothing to place on the date axis)."""
+    return count_by_date_basis(articles)["undated"]
 
 
 def articles_in_period(
-    articles: pl.DataFrame, period_start: date, period: str, outlet: str | None = None
+    articles: pl.DataFrame,
+    period_start: date,
+    period: str,
+    outlet: str | None = None,
+    basis: str | None = None,
 ) -> pl.DataFrame:
-    """The articles behind one bar of `articles_per_period` (outlet None or "" = all outlets)."""
+    """The articles behind one bar of `articles_per_period` (outlet None or "" = all outlets; basis None = both)."""
     every = PERIODS[period]
-    out = articles.filter(pl.col("published").dt.truncate(every) == period_start)
+    out = articles.filter(date_for_axis_expr(articles).dt.truncate(every) == period_start)
     if outlet:
         out = out.filter(pl.col("outlet").fill_null("(unknown)") == outlet)
+    if basis:
+        out = out.filter(date_basis_expr(out) == basis)
     return articles_table(out)
 
 
@@ -765,6 +850,34 @@ def align_statements(
 # ---------------------------------------------------------------------------------------------
 # Overview
 # ---------------------------------------------------------------------------------------------
+
+
+OVERVIEW_COUNT_LABELS: tuple[str, ...] = ("Articles", "Independent stories", "Outlets", "Actors", "Statements")
+
+
+def overview_counts(articles: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """The Overview's headline counts over `articles` (the filtered ones), keyed by OVERVIEW_COUNT_LABELS.
+
+    Articles; independent stories (distinct story keys among them, see `story_keys`); outlets among
+    them; actors mentioned in them; statements made in them. Cost: a few semi-joins on article_id.
+    """
+    ids = articles.get_column("article_id").implode()
+    n_articles, n_stories = count_articles_and_stories(articles, tables["clusters"])
+    mentions = tables.get("mentions", schema.empty("mentions"))
+    statements = tables.get("statements", schema.empty("statements"))
+    return dict(
+        zip(
+            OVERVIEW_COUNT_LABELS,
+            (
+                n_articles,
+                n_stories,
+                len(outlet_options(articles)),
+                mentions.filter(pl.col("article_id").is_in(ids)).get_column("actor_id").drop_nulls().n_unique(),
+                statements.filter(pl.col("article_id").is_in(ids)).height,
+            ),
+            strict=True,
+        )
+    )
 
 
 def table_counts(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:

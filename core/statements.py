@@ -604,7 +604,7 @@ def country_cues(phrase: str) -> list[str]:
                 form = " ".join(words[i : hit[0]])
                 is_noun = _strip_possessive(form) in _noun_country_forms() or form.endswith(("’s", "'s"))
                 # a demonym is an adjective: it names a side only before a noun ("Iraqi officials"),
-                # never as the last word (a surname such as "X al-Sudani" / "Sudani" is not a demonym)
+                # never as the last word (a surname such as "X al-Bakri" / "Bakri" is not a demonym)
                 if is_noun or hit[0] < len(words) or m.end() < len(phrase.rstrip(" .,")):
                     found.append((m.start(), hit[1]))
                 i = hit[0]
@@ -706,7 +706,8 @@ _QUOTED_AS_SAYING = re.compile(
     r"\bquot(?:ed|ing|es)\s+(?P<spk>[^,.;:“”\"]{2,90}?)\s+as\s+(?:saying|stating)\b", re.IGNORECASE
 )
 _WORD = re.compile(r"[\w’'.-]+")
-_FIRST_PERSON_RX = re.compile(r"\b(?:I|[Ww]e|[Mm]y|[Oo]ur|us|[Mm]e)\b")  # "US" (the country) is not "us"
+# "US" (the country) is not "us"; the "I" of an initialism ("C.I.A.") is not the pronoun
+_FIRST_PERSON_RX = re.compile(r"(?<![\w.])I(?![\w’']*\.\w)(?!\w)|\b(?:[Ww]e|[Mm]y|[Oo]ur|us|[Mm]e)\b")
 
 
 # --- text structure ------------------------------------------------------------------------
@@ -769,9 +770,10 @@ _ABBREV_PERIOD = re.compile(r"\b([A-Za-z]{1,5})\.(?=\s|$|[A-Za-z]\.)")
 
 
 def _without_abbreviation_periods(s: str) -> str:
-    """s with the periods of abbreviations and initials ("Mr.", "U.S.", "J.") removed (clause-punctuation checks)."""
+    """s with the periods of abbreviations and initials ("Mr.", "U.S.", "J.") blanked; same length as s
+    (for clause-punctuation checks and stop searches whose offsets must hold)."""
     return _ABBREV_PERIOD.sub(
-        lambda m: m.group(1) if m.group(1).lower() in _ABBREV or len(m.group(1)) == 1 else m.group(0), s
+        lambda m: m.group(1) + " " if m.group(1).lower() in _ABBREV or len(m.group(1)) == 1 else m.group(0), s
     )
 
 
@@ -1014,9 +1016,43 @@ def _speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
         return None
     phrase_s, phrase_e = toks[0][0], toks[-1][1]
     phrase = text[phrase_s:phrase_e]
-    if _NON_SUBJECT_START.match(phrase) or not any(ch.isalpha() for ch in phrase):
+    if _NON_SUBJECT_START.match(phrase) or not any(ch.isalpha() for ch in phrase) or not _plausible_speaker(phrase):
         return None
     return Speaker(phrase, phrase_s, phrase_e, role=role, kind=_speaker_kind(phrase))
+
+
+# Words a speaker phrase cannot end on: it would be a fragment of a clause ("take their names and",
+# "then", "might"), not a noun phrase.
+_NON_HEAD_LAST_WORDS = frozenset(
+    "and or but nor then also too even still just only might may could would will shall should must can "
+    "to of for with by from at in on as than so very really instead".split()
+)
+# Bare plural nouns that do speak on their own ("officials said", "analysts say").
+_BARE_PLURAL_SPEAKERS = frozenset(
+    "officials analysts critics experts sources residents witnesses observers diplomats lawmakers legislators "
+    "supporters opponents economists investors traders dealers activists protesters protestors doctors "
+    "scientists researchers prosecutors investigators police authorities aides advisers advisors voters "
+    "democrats republicans conservatives liberals others many some both".split()
+)
+
+
+def _plausible_speaker(phrase: str) -> bool:
+    """False for clause fragments taken as a subject: a one-word lower-case phrase that is not a pronoun,
+    role noun or speaking plural ("then", "helps"), or a phrase ending on a function word."""
+    words = phrase.split()
+    last = words[-1].lower().strip(".,")
+    if last in _NON_HEAD_LAST_WORDS:
+        return False
+    if len(words) == 1 and phrase[0].islower():
+        return (
+            last in PERSON_PRONOUNS
+            or last in ORG_PRONOUNS
+            or last in {"you", "i"}
+            or last in PERSON_ROLE_NOUNS
+            or last in ORG_ROLE_NOUNS
+            or last in _BARE_PLURAL_SPEAKERS
+        )
+    return True
 
 
 def _split_commas(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -1243,8 +1279,8 @@ def _speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
     sp = ce
     while sp < se and text[sp].isspace():
         sp += 1
-    stop = _TAIL_STOP.search(text, sp, se)
-    s0, s1 = _trim(text, sp, stop.start() if stop else se)
+    stop = _TAIL_STOP.search(_without_abbreviation_periods(text[sp:se]))  # "said Paul R. Smith, ..."
+    s0, s1 = _trim(text, sp, sp + stop.start() if stop else se)
     s1 = _strip_final_punct(text, s0, s1)
     if s1 <= s0:
         return None
@@ -1479,6 +1515,14 @@ def _extract_article(text: str) -> list[_Stmt]:
         stmts.append(_Stmt(qs, qe, "direct", cue, cs, ce, q_sp, sentence_start=ss, sentence_end=max(se, se_end)))
         quote_taken.add(qi)
     direct_cues = {st.cue_start: st for st in stmts}
+    # a cue inside a quote attributed to a person is that person's own rhetoric ("... and say ‘what a
+    # mess’,” X told ..."), not a new statement; inside a quoted document it reports speech
+    # ("“She stated that ...,” said the statement") and is kept
+    person_quotes = [
+        (st.start, st.end)
+        for st in stmts
+        if st.speaker is not None and speaker_type(st.speaker.text, st.speaker.kind) == "person"
+    ]
     by_sentence: dict[int, list[_Stmt]] = {}
     for st in stmts:
         by_sentence.setdefault(sent_of(st.cue_start)[0] if st.cue_start >= 0 else -1, []).append(st)
@@ -1493,7 +1537,7 @@ def _extract_article(text: str) -> list[_Stmt]:
         for cm in rx.finditer(text, ss, se):
             cs, ce = cm.start(), cm.end()
             form = cm.group(0).lower()
-            if cs in direct_cues:
+            if cs in direct_cues or any(a < cs < b for a, b in person_quotes):
                 continue
             if qas is not None and qas.cue_start <= cs < qas.start:
                 continue
@@ -2279,7 +2323,7 @@ def attach_actors_and_sides(
 
 def _propagate_sides_by_name(st: pl.DataFrame) -> pl.DataFrame:
     """A speaker with no side takes the side of a fuller phrase naming the same person in the same article
-    ("Allawi" <- "Hussein Allawi, advisor to the Iraqi prime minister"); the longest such phrase wins."""
+    ("Karimov" <- "Ali Karimov, adviser to the Uzbek prime minister"); the longest such phrase wins."""
     known = st.filter(pl.col("side").is_not_null()).select(
         "article_id", pl.col("speaker").alias("_k_speaker"), pl.col("side").alias("_k_side")
     )

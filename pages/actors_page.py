@@ -20,8 +20,6 @@ widgets.stage_notice(ctx, "actors")
 actors, all_mentions, merges_applied = actors_ui.actors_and_mentions(ctx)
 mentions = all_mentions.filter(pl.col("article_id").is_in(ctx.article_ids.implode()))
 counts = query.name_actors(compat.count_mentions_by_actor(mentions), actors)
-if merges_applied:
-    st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
 if ctx.filters.actor_ids:
     st.button(
         "Show all actors again (clear the actor filter)",
@@ -32,7 +30,8 @@ if ctx.filters.actor_ids:
     )
 
 tab_counts, tab_outlets, tab_cooc, tab_context, tab_merges, tab_registry = st.tabs(
-    ["Counts", "By outlet and over time", "Co-occurrence", "In context", "Proposed merges", "Alias table"]
+    ["Counts", "By outlet and over time", "Co-occurrence", "In context", "Proposed merges", "Alias table"],
+    key="actors_tabs",  # keyed: the open tab survives reruns that change what is drawn above it
 )
 
 
@@ -46,6 +45,8 @@ def _filter_by_clicked_actor() -> None:
 
 
 with tab_counts:
+    if merges_applied:
+        st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
     if counts.height == 0:
         st.info("No actor is mentioned in the filtered articles.")
     else:

@@ -52,7 +52,8 @@ with tab_articles:
         if current not in options:
             st.session_state[READER_KEY] = options[0]
         labels = {
-            r["article_id"]: f"{r['title'] or '(no title)'} · {r['outlet'] or '?'} · {r['published'] or 'undated'}"
+            r["article_id"]: f"{r['title'] or '(no title)'} · {r['outlet'] or '?'} · "
+            + query.date_text(r["published"], r.get("published_not_before"))
             for r in all_articles.filter(pl.col("article_id").is_in(options)).iter_rows(named=True)
         }
         st.subheader("Reader")
@@ -68,6 +69,14 @@ with tab_articles:
             f"outlet: {article['outlet'] or '?'}",
             f"published: {article['published'] or 'unknown'}"
             + (f" ({article['published_how']})" if article.get("published_how") else ""),
+        ]
+        if article["published"] is None and article.get("published_not_before") is not None:
+            # a lower bound only: said as such, with the evidence, never as the publication date
+            meta.append(
+                f"not before {article['published_not_before']}"
+                + (f" ({article['published_not_before_how']})" if article.get("published_not_before_how") else "")
+            )
+        meta += [
             f"{article['n_chars'] or 0:,} characters",
             f"{article['source_file']} #{article['position']}",
         ]

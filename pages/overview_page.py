@@ -12,14 +12,17 @@ if ctx is None:
     st.stop()
 
 manifest = ctx.corpus.manifest
-articles = ctx.tables["articles"]
-n_articles, n_stories = query.count_articles_and_stories(articles, ctx.tables["clusters"])
-cols = st.columns(5)
-cols[0].metric("Articles", f"{n_articles:,}")
-cols[1].metric("Independent stories", f"{n_stories:,}")
-cols[2].metric("Outlets", f"{len(query.outlet_options(articles)):,}")
-cols[3].metric("Actors", f"{ctx.tables['actors'].height:,}")
-cols[4].metric("Statements", f"{ctx.tables['statements'].height:,}")
+# Every count is over the articles passing the sidebar filters (collapse copies included), like every other page.
+counts = query.overview_counts(ctx.articles, ctx.tables)
+corpus_counts = query.overview_counts(ctx.tables["articles"], ctx.tables) if ctx.filters.is_active() else counts
+cols = st.columns(len(counts))
+for col, (label, value) in zip(cols, counts.items(), strict=True):
+    whole = corpus_counts[label]
+    col.metric(
+        label,
+        f"{value:,}",
+        help=f"{value:,} of {whole:,} in the whole corpus" if ctx.filters.is_active() else "Under no filter",
+    )
 widgets.filters_caption(ctx)
 
 stages = query.stage_status(manifest)

@@ -93,7 +93,7 @@ def _record_verdicts(shown: pl.DataFrame) -> None:
     )
 
 
-tab_pairs, tab_statements = st.tabs(["Pairs (mark your verdict)", "Statements of the two sides"])
+tab_pairs, tab_statements = st.tabs(["Pairs (mark your verdict)", "Statements of the two sides"], key="statements_tabs")
 with tab_pairs:
     pairs = query_analysis.pairs_with_verdicts(aligned, verdicts)
     if pairs.height == 0:

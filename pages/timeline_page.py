@@ -9,9 +9,11 @@ from core import query
 from ui import charts, state, widgets
 from ui.pages import ARTICLES
 
-# Points drawn in the chart at most (the table below lists every event); browsers slow down beyond this.
+# Points drawn in the chart at most (the events table goes further, and its CSV has every row); browsers slow
+# down beyond this.
 MAX_EVENT_POINTS = 3000
-# "Publication period" shows events from this many days before the first dated article to as many after the last:
+# "Publication period" shows events from this many days before the first article on the date axis (publication date,
+# else its lower bound) to as many after the last:
 # texts also date things decades away (history, anniversaries), which would squeeze the reported bars to slivers.
 WINDOW_PAD_DAYS = 31
 AXIS_OPTIONS = ("publication period", "all events")
@@ -48,18 +50,27 @@ events = query.events_with_context(ctx.tables["events"], ctx.articles, ctx.table
 n_all_events = events.height
 if axis == AXIS_OPTIONS[0] and per_period.height:
     pad = timedelta(days=WINDOW_PAD_DAYS)
+    _first, last_axis_date = query.date_bounds(ctx.articles)  # not None: per_period has a row
     events = query.events_in_window(
-        events, per_period["period_start"].min() - pad, ctx.articles["published"].max() + pad
+        events, per_period["period_start"].min() - pad, last_axis_date + pad if last_axis_date else None
     )
 if colour_by == "actor":
     rows = query.events_by_actor(events, ctx.filters.actor_ids)
     rows = query.name_actors(rows, ctx.tables["actors"]).with_columns(group=pl.col("name").fill_null("(no actor)"))
 else:
     rows = events.with_columns(group=pl.col("outlet").fill_null("(unknown)"))
-undated = query.count_undated(ctx.articles)
+basis = query.count_by_date_basis(ctx.articles)
+undated = basis["undated"]
+lower_only = basis[query.DATE_BASIS_NOT_BEFORE]
 st.caption(
-    f"{per_period['articles'].sum():,} dated articles"
-    + (f" ({undated:,} without a date are not drawn)" if undated else "")
+    f"{per_period['articles'].sum():,} articles on the date axis"
+    + (
+        f" ({basis[query.DATE_BASIS_PUBLISHED]:,} by publication date; {lower_only:,} with only a 'not before'"
+        " lower bound, drawn hatched at that bound: they appeared on or after it)"
+        if lower_only
+        else ""
+    )
+    + (f" · {undated:,} with no date are not drawn" if undated else "")
     + f" · {events.height:,} dated events"
     + (
         f" ({n_all_events - events.height:,} dated outside the publication period are hidden)"
@@ -80,18 +91,24 @@ else:
     if drawn.height < rows.height:
         st.caption(
             f"The chart draws {drawn.height:,} of {rows.height:,} event rows (the {charts.MAX_CATEGORIES} {colour_by}s"
-            f" with most events, at most {MAX_EVENT_POINTS:,} points); the table lists all."
+            f" with most events, at most {MAX_EVENT_POINTS:,} points); the events table below goes further."
         )
     fig = charts.timeline_figure(per_period, drawn, colour_by, period)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")
     points = widgets.selected_points(event)
     if points:
         st.subheader("Behind the selection")
-        bar_keys = {(p["customdata"][1], p["customdata"][2]) for p in points if p.get("customdata", [None])[0] == "bar"}
+        bar_keys = {
+            (p["customdata"][1], p["customdata"][2], p["customdata"][3] if len(p["customdata"]) > 3 else None)
+            for p in points
+            if p.get("customdata", [None])[0] == "bar"
+        }
         event_ids = [p["customdata"][1] for p in points if p.get("customdata", [None])[0] == "event"]
         parts = []
-        for day, outlet in sorted(bar_keys):
-            parts.append(query.articles_in_period(ctx.articles, date.fromisoformat(day[:10]), period, outlet))
+        for day, outlet, bar_basis in sorted(bar_keys, key=str):
+            parts.append(
+                query.articles_in_period(ctx.articles, date.fromisoformat(day[:10]), period, outlet, bar_basis)
+            )
         if parts:
             behind = pl.concat(parts, how="vertical").unique("article_id", maintain_order=True)
             st.markdown("**Articles**")
@@ -119,7 +136,14 @@ else:
 
 tab_reported, tab_happened = st.tabs(["Reported: articles per period", "Happened: events"])
 with tab_reported:
-    widgets.table(per_period, f"articles_per_{period}", key="timeline_per_period", empty_message="No dated articles.")
+    widgets.table(
+        per_period,
+        f"articles_per_{period}",
+        key="timeline_per_period",
+        empty_message="No article with a date or a lower bound.",
+    )
+    if lower_only:
+        st.caption("`date_basis` says which date placed the articles: 'published', or 'not before' (a lower bound).")
 with tab_happened:
     shown_events = rows.select(
         "event_id",
@@ -133,4 +157,16 @@ with tab_happened:
         "title",
         "article_id",
     )
-    widgets.table(shown_events, "events", key="timeline_events", empty_message="No dated events in these articles.")
+    st.caption(
+        "Events of the filtered articles"
+        + (" in the publication period" if axis == AXIS_OPTIONS[0] and per_period.height else "")
+        + (" (one row per event and actor)" if colour_by == "actor" else "")
+        + ", earliest first."
+    )
+    widgets.capped_table(
+        shown_events,
+        "events",
+        key="timeline_events",
+        what="event rows",
+        empty_message="No dated events in these articles.",
+    )

@@ -16,6 +16,13 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
+from core import query
+
+# The date-basis column of query.articles_per_period and its values (mirrors core.query's constants).
+BASIS_COLUMN = query.DATE_BASIS
+BASIS_PUBLISHED = query.DATE_BASIS_PUBLISHED
+BASIS_NOT_BEFORE = query.DATE_BASIS_NOT_BEFORE
+
 # Charts show at most this many categories (actors, outlets) so they stay readable; tables show all.
 MAX_CATEGORIES = 25
 PALETTE = pcolors.qualitative.D3 + pcolors.qualitative.Set2 + pcolors.qualitative.Pastel
@@ -80,35 +87,61 @@ def _note(fig: go.Figure, message: str, row: int) -> None:
 def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: str, period: str) -> go.Figure:
     """Two rows on one time axis: reported-when (stacked bars per outlet) over happened-when (events).
 
-    `per_period`: query.articles_per_period output. `events`: query.events_by_actor rows with
-    `group` (the y category / colour: actor name or outlet). Bars carry customdata
-    ["bar", period_start, outlet]; event points ["event", event_id]. Ranges (month/year/range
-    precision) are drawn as a line from date_start to date_end behind the point.
+    `per_period`: query.articles_per_period output. Articles placed by a `published_not_before`
+    lower bound (`date_basis` "not before") get their own hatched, lighter trace per outlet, named
+    "… not before (lower bound)", so they never read as publication dates. `events`:
+    query.events_by_actor rows with `group` (the y category / colour: actor name or outlet). Bars
+    carry customdata ["bar", period_start, outlet, date_basis]; event points ["event", event_id].
+    Ranges (month/year/range precision) are drawn as a line from date_start to date_end behind the point.
     """
+    if BASIS_COLUMN not in per_period.columns:
+        per_period = per_period.with_columns(pl.lit(BASIS_PUBLISHED).alias(BASIS_COLUMN))
+    has_lower = per_period.filter(pl.col(BASIS_COLUMN) == BASIS_NOT_BEFORE).height > 0
     fig = make_subplots(
         rows=2,
         cols=1,
         shared_xaxes=True,
         vertical_spacing=0.08,
         row_heights=[0.42, 0.58],
-        subplot_titles=(f"Reported: articles per {period}", f"Happened: dated events by {colour_by}"),
+        subplot_titles=(
+            f"Reported: articles per {period}"
+            + (" (hatched: only a 'not before' lower bound is known)" if has_lower else ""),
+            f"Happened: dated events by {colour_by}",
+        ),
     )
-    for outlet in per_period.get_column("outlet").unique(maintain_order=True).to_list()[:MAX_CATEGORIES]:
-        part = per_period.filter(pl.col("outlet") == outlet)
-        x = _iso(part.get_column("period_start").to_list())
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=part.get_column("articles").to_list(),
-                name=outlet or "articles",
-                legendgroup="reported",
-                legendgrouptitle_text="Outlets",
-                customdata=[["bar", d, outlet] for d in x],
-                hovertemplate="%{x}<br>" + html.escape(outlet or "") + ": %{y} article(s)<extra></extra>",
-            ),
-            row=1,
-            col=1,
-        )
+    outlets = per_period.get_column("outlet").unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
+    for i, outlet in enumerate(outlets):
+        colour = PALETTE[i % len(PALETTE)]
+        for basis in (BASIS_PUBLISHED, BASIS_NOT_BEFORE):
+            part = per_period.filter((pl.col("outlet") == outlet) & (pl.col(BASIS_COLUMN) == basis))
+            if part.height == 0:
+                continue
+            lower = basis == BASIS_NOT_BEFORE
+            label = outlet or "articles"
+            name = f"{label} · not before (lower bound)" if lower else label
+            x = _iso(part.get_column("period_start").to_list())
+            fig.add_trace(
+                go.Bar(
+                    x=x,
+                    y=part.get_column("articles").to_list(),
+                    name=name,
+                    legendgroup="reported",
+                    legendgrouptitle_text="Outlets",
+                    marker={
+                        "color": colour,
+                        "pattern": {"shape": "/" if lower else "", "fgcolor": colour, "solidity": 0.5},
+                        "line": {"color": colour, "width": 1},
+                    },
+                    customdata=[["bar", d, outlet, basis] for d in x],
+                    hovertemplate="%{x}<br>"
+                    + html.escape(name)
+                    + ": %{y} article(s)"
+                    + ("<br><i>published on or after this date</i>" if lower else "")
+                    + "<extra></extra>",
+                ),
+                row=1,
+                col=1,
+            )
     groups = events.get_column("group").unique(maintain_order=True).to_list()[:MAX_CATEGORIES] if events.height else []
     for i, grp in enumerate(groups):
         colour = PALETTE[i % len(PALETTE)]
@@ -155,7 +188,7 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             col=1,
         )
     if per_period.height == 0:
-        _note(fig, "No dated article passes the filters", row=1)
+        _note(fig, "No article with a date or a lower bound passes the filters", row=1)
     if not groups:
         _note(fig, "No dated event in these articles", row=2)
     fig.update_layout(
@@ -176,9 +209,8 @@ def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
     top = counts.head(MAX_CATEGORIES).reverse()
     unit = "mentions" if metric == "n_mentions" else "distinct articles"
     ids = top.get_column("actor_id").to_list()
-    names = [str(n if n is not None else a) for n, a in zip(top.get_column("name").to_list(), ids, strict=True)]
     # the y axis is keyed by actor id: two actors sharing a name would otherwise share one bar
-    labels = [f"{n} ({a})" if names.count(n) > 1 else n for n, a in zip(names, ids, strict=True)]
+    labels = distinct_labels(ids, top.get_column("name").to_list())
     fig = go.Figure(
         go.Bar(
             x=top.get_column(metric).to_list(),
@@ -202,16 +234,69 @@ def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
     return fig
 
 
+def distinct_labels(keys: list, names: list) -> list[str]:
+    """Display labels for `keys`: the name, with " (key)" added only where two keys share a name.
+
+    Charts key their categories by id so two actors with one display name never share a bar or a
+    row; this keeps the labels apart too. A null name shows the key.
+    """
+    shown = [str(n) if n is not None else str(k) for k, n in zip(keys, names, strict=True)]
+    seen: dict[str, int] = {}
+    for label in shown:
+        seen[label] = seen.get(label, 0) + 1
+    return [f"{label} ({k})" if seen[label] > 1 else label for label, k in zip(shown, keys, strict=True)]
+
+
+def _categories(frame: pl.DataFrame, label: str, key: str | None) -> tuple[list, list[str]]:
+    """(category keys in frame order, capped at MAX_CATEGORIES; their display labels)."""
+    key = key or label
+    cats = (
+        frame.select(pl.col(key).alias("_key"), pl.col(label).alias("_label"))
+        .unique("_key", keep="first", maintain_order=True)
+        .head(MAX_CATEGORIES)
+    )
+    keys = cats.get_column("_key").to_list()
+    return keys, distinct_labels(keys, cats.get_column("_label").to_list())
+
+
 def heatmap_figure(
-    frame: pl.DataFrame, x: str, y: str, z: str, title: str, x_title: str = "", y_title: str = ""
+    frame: pl.DataFrame,
+    x: str,
+    y: str,
+    z: str,
+    title: str,
+    x_title: str = "",
+    y_title: str = "",
+    x_key: str | None = None,
+    y_key: str | None = None,
 ) -> go.Figure:
-    """A heatmap of `z` over categories `x` × `y` (missing cells are 0), in the frame's category order."""
-    xs = frame.get_column(x).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
-    ys = frame.get_column(y).unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
-    cell = {(r[x], r[y]): r[z] for r in frame.select(x, y, z).iter_rows(named=True)}
+    """A heatmap of `z` over categories `x` × `y` (missing cells are 0), in the frame's category order.
+
+    `x`/`y` are the label columns; `x_key`/`y_key` (e.g. actor ids) the columns that tell categories
+    apart. With keys, two actors sharing a display name get separate rows, labelled "name (id)";
+    without, categories are the label values. Cells with one key pair are summed.
+    """
+    kx = x_key or x
+    ky = y_key or y
+    xs, x_labels = _categories(frame, x, x_key)
+    ys, y_labels = _categories(frame, y, y_key)
+    cell: dict[tuple, float] = {}
+    for xv, yv, zv in frame.select(kx, ky, z).iter_rows():
+        cell[(xv, yv)] = cell.get((xv, yv), 0) + (zv or 0)
     matrix = [[cell.get((xv, yv), 0) for xv in xs] for yv in ys]
+    x_esc = [html.escape(v) for v in x_labels]
+    y_esc = [html.escape(v) for v in y_labels]
+    hover = [[f"{yl} × {xl}" for xl in x_esc] for yl in y_esc]
+    # positions on the axes, labelled by tick text: Plotly would merge equal category strings
     fig = go.Figure(
-        go.Heatmap(z=matrix, x=xs, y=ys, colorscale="Blues", hovertemplate="%{y} × %{x}: %{z}<extra></extra>")
+        go.Heatmap(
+            z=matrix,
+            x=list(range(len(xs))),
+            y=list(range(len(ys))),
+            text=hover,
+            colorscale="Blues",
+            hovertemplate="%{text}: %{z}<extra></extra>",
+        )
     )
     fig.update_layout(
         title=title,
@@ -220,8 +305,10 @@ def heatmap_figure(
         xaxis_title=x_title,
         yaxis_title=y_title,
     )
-    fig.update_yaxes(automargin=True, autorange="reversed")
-    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(
+        automargin=True, autorange="reversed", tickmode="array", tickvals=list(range(len(ys))), ticktext=y_esc
+    )
+    fig.update_xaxes(automargin=True, tickmode="array", tickvals=list(range(len(xs))), ticktext=x_esc)
     return fig
 
 

@@ -124,15 +124,31 @@ def _filters(result: LoadResult) -> None:
         valid = isinstance(dates, tuple | list) and all(isinstance(d, date) and lo <= d <= hi for d in dates)
         if not valid:
             ss[state.FILTER_DATES] = (lo, hi)
+        basis = query.count_by_date_basis(articles)
+        n_lower = basis[query.DATE_BASIS_NOT_BEFORE]
         st.date_input(
-            "Published between",
+            "Published between" if n_lower == 0 else "Published (or not before) between",
             min_value=lo,
             max_value=hi,
             key=state.FILTER_DATES,
-            help="Narrowing the range leaves out articles without a publication date.",
+            help=(
+                "Articles with a publication date are filtered by it. "
+                + (
+                    f"{n_lower:,} article(s) have only a lower bound ('not before': published on or after that "
+                    "date); they are filtered by that bound, so such an article may be later than the range. "
+                    if n_lower
+                    else ""
+                )
+                + f"Narrowing the range leaves out the {basis['undated']:,} article(s) with no date at all."
+            ),
         )
+        if n_lower:
+            st.caption(
+                f"Dates: {basis[query.DATE_BASIS_PUBLISHED]:,} published, {n_lower:,} only 'not before' "
+                f"(a lower bound), {basis['undated']:,} undated."
+            )
     else:
-        st.caption("No article has a publication date: no date filter.")
+        st.caption("No article has a publication date or a lower bound for one: no date filter.")
 
     outlets = query.outlet_options(articles)
     _sanitise_choice(state.FILTER_OUTLETS, set(outlets))

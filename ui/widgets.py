@@ -14,6 +14,9 @@ from core.export import table_to_csv_bytes
 from ui.state import PageContext
 from ui.text import md_escape
 
+# A table shows at most this many rows (st.dataframe ships every row to the browser); the CSV has all.
+MAX_TABLE_ROWS = 1000
+
 
 def csv_bytes_builder(frame: pl.DataFrame) -> Callable[[], bytes]:
     """The zero-argument function a download button calls on click: the CSV bytes of exactly `frame`."""
@@ -51,6 +54,7 @@ def table(
     column_config: dict[str, Any] | None = None,
     height: int | str = "auto",
     empty_message: str | None = None,
+    download_label: str = "Download CSV",
 ) -> Any:
     """Show `frame` (read-only, no index) with its CSV download under it; returns the selection state if `select`.
 
@@ -72,8 +76,36 @@ def table(
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
     event = st.dataframe(frame, **kwargs)
-    download_csv(frame, name, key=f"{key}_download")
+    download_csv(frame, name, key=f"{key}_download", label=download_label)
     return event if select else None
+
+
+def capped_table(
+    frame: pl.DataFrame,
+    name: str,
+    key: str,
+    *,
+    what: str = "rows",
+    max_rows: int | None = None,
+    empty_message: str | None = None,
+) -> None:
+    """Show at most `max_rows` (default MAX_TABLE_ROWS) of `frame`, saying so, with a CSV for each.
+
+    Under the cap this is `table` (one download of exactly what is shown). Over it, a caption says
+    "showing N of M" and two buttons give the CSV of the shown rows and of all M rows, so every
+    download is still exactly what its label says.
+    """
+    cap = MAX_TABLE_ROWS if max_rows is None else max_rows
+    if frame.height <= cap:
+        table(frame, name, key, empty_message=empty_message)
+        return
+    shown = frame.head(cap)
+    st.caption(
+        f"Showing the first {cap:,} of {frame.height:,} {what} (in the order below): "
+        f"download the CSV of all {frame.height:,} for the rest."
+    )
+    table(shown, name, key, download_label="CSV of shown rows")
+    download_csv(frame, f"{name}_all", key=f"{key}_download_all", label=f"CSV of all filtered {what}")
 
 
 def selected_rows(event: Any) -> list[int]:

@@ -285,3 +285,114 @@ def test_timeline_axis_hides_events_far_from_publication(app):
     assert everything > near > 0
     events = _table(at, "event_id", "expression", "sentence")
     assert len(events) == everything  # coloured by outlet: one row per event, every one drawn
+
+
+# ---------------------------------------------------------------------------------------------
+# Lower-bound dates, filtered Overview counts, the capped events table, heatmap categories
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lower_bound_bundle(tmp_path_factory):
+    """The synthetic bundle as the dates stage often leaves real scrapes: only t1 keeps a publication date,
+    every other dated article has just a `published_not_before` lower bound (its old date), u1 stays undated."""
+    from core.bundle import save_bundle
+    from tests.app.synthetic import make_synthetic_corpus
+
+    corpus = make_synthetic_corpus(with_xss=True)
+    arts = corpus.tables["articles"]
+    keep = pl.col("article_id") == "t1"
+    corpus.tables["articles"] = arts.with_columns(
+        published_not_before=pl.when(keep).then(None).otherwise(pl.col("published")),
+        published_not_before_how=pl.when(keep | pl.col("published").is_null())
+        .then(pl.lit(""))
+        .otherwise(pl.lit("caption date")),
+        published=pl.when(keep).then(pl.col("published")).otherwise(None),
+        published_how=pl.when(keep).then(pl.col("published_how")).otherwise(pl.lit("")),
+    )
+    return save_bundle(corpus, tmp_path_factory.mktemp("lb") / "lower_bounds")
+
+
+def test_lower_bounds_give_a_date_axis_marked_as_such(make_app, lower_bound_bundle):
+    # the sidebar offers a date filter; the Timeline draws the lower-bound articles as their own hatched bars
+    at = make_app(bundle=lower_bound_bundle)
+    at.run()
+    _no_problem(at)
+    assert at.date_input(key="filter_dates").label == "Published (or not before) between"
+    assert "lower bound" in at.date_input(key="filter_dates").help
+    at.switch_page("pages/timeline_page.py").run()
+    _no_problem(at)
+    bars = [t for t in _charts(at)[0]["data"] if t["type"] == "bar"]
+    assert sum(sum(t["y"]) for t in bars) == 7  # t1 by its date, six by their lower bounds; u1 has neither
+    lower = [t for t in bars if "not before (lower bound)" in t["name"]]
+    published = [t for t in bars if t not in lower]
+    assert sum(sum(t["y"]) for t in lower) == 6 and sum(sum(t["y"]) for t in published) == 1
+    assert all(t["marker"]["pattern"]["shape"] == "/" for t in lower)
+    assert all(t["marker"]["pattern"]["shape"] == "" for t in published)
+    assert all(cd[3] == "not before" for t in lower for cd in t["customdata"])
+    # a range filters the lower-bound articles by their bound: 18-26 March keeps d1, d2, o1, x1
+    from datetime import date
+
+    at.date_input(key="filter_dates").set_value((date(2024, 3, 18), date(2024, 3, 26))).run()
+    _no_problem(at)
+    assert "4 of 8 articles" in _captions(at)
+    # the Articles table shows the bound in its own column, never as `published`
+    at.switch_page("pages/articles_page.py").run()
+    shown = [d for d in at.dataframe if d.key == "articles_table"][0].value
+    assert shown["published"].isna().all() and shown["published_not_before"].notna().all()
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_counts_honour_the_filters(app):
+    # Freedonia Post alone: t2, d1, x1 are three articles of three stories, from one outlet
+    before = _metrics(app)
+    assert before["Articles"] == "8" and before["Independent stories"] == "5"
+    app.multiselect(key="filter_outlets").set_value(["Freedonia Post"]).run()
+    _no_problem(app)
+    after = _metrics(app)
+    assert (after["Articles"], after["Independent stories"], after["Outlets"]) == ("3", "3", "1")
+    assert all("of" in m.help for m in app.metric)  # each says what it is a part of
+
+
+def test_events_table_is_capped_with_both_downloads(app, monkeypatch):
+    # over the cap the table shows the first rows and says so; one CSV of the shown rows, one of all rows
+    from ui import widgets
+
+    monkeypatch.setattr(widgets, "MAX_TABLE_ROWS", 2)
+    at = app.switch_page("pages/timeline_page.py")
+    at.run()
+    at.segmented_control(key="timeline_colour_by").set_value("outlet").run()
+    at.segmented_control(key="timeline_axis").set_value("all events").run()
+    _no_problem(at)
+    n_all = _event_points(at)  # by outlet, one row per event and every event drawn
+    assert n_all > 2
+    events = _table(at, "event_id", "expression", "sentence")
+    assert len(events) == 2
+    assert f"Showing the first 2 of {n_all:,} event rows" in _captions(at)
+    labels = [b.label for b in at.download_button if b.key and b.key.startswith("timeline_events")]
+    assert labels == ["CSV of shown rows (2 rows)", f"CSV of all filtered event rows ({n_all:,} rows)"]
+
+
+def test_heatmap_keeps_actors_sharing_a_name_apart():
+    # two actors called "Varo" (a person and a place) must be two rows, labelled apart; a third name stays plain
+    from ui import charts
+
+    frame = pl.DataFrame(
+        {
+            "outlet": ["Post", "Post", "Herald"],
+            "name": ["Varo", "Varo", "Brek"],
+            "actor_id": ["a_person", "a_place", "a_gen"],
+            "n": [4, 1, 2],
+        }
+    )
+    fig = charts.heatmap_figure(frame, "outlet", "name", "n", "t", y_key="actor_id")
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks == ["Varo (a_person)", "Varo (a_place)", "Brek"]
+    z = [list(r) for r in fig.data[0].z]
+    assert z == [[4, 0], [1, 0], [0, 2]]  # rows in frame order, columns Post, Herald
+    # without keys the old behaviour stays: categories are the labels (and equal labels add up, never overwrite)
+    merged = charts.heatmap_figure(frame, "outlet", "name", "n", "t")
+    assert list(merged.layout.yaxis.ticktext) == ["Varo", "Brek"] and [list(r) for r in merged.data[0].z][0] == [5, 0]

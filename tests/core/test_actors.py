@@ -483,10 +483,10 @@ def test_gold_sample_actors(gold, registry_path):
 
 # ---------------------------------------------------------------- quality gates on real data
 
-# Measured 2026-11-23 on eng.testa, first 80 documents (bench/eval_actors.py): exact-span F1
-# PER 0.882, ORG 0.393, LOC 0.862, all 0.788. Floors sit a little below.
+# Measured 2026-11-23 (session 2) on eng.testa, first 80 documents (bench/eval_actors.py): exact-span
+# F1 PER 0.887, ORG 0.585, LOC 0.862, ALL 0.811; SPAN (name found, any type) 0.912. Floors a little below.
 CONLL_DOCS = 80
-CONLL_F1_FLOORS = {"PER": 0.85, "ORG": 0.33, "LOC": 0.83, "ALL": 0.76}
+CONLL_F1_FLOORS = {"PER": 0.85, "ORG": 0.53, "LOC": 0.83, "ALL": 0.78, "SPAN": 0.88}
 
 
 @pytest.mark.realdata
@@ -502,10 +502,10 @@ def test_conll_quality_gate():
         assert scores[typ]["f1"] >= floor, (typ, scores[typ])
 
 
-# Measured on the first 400 Reuters-21578 stories with tags: places 0.633, people 0.875, orgs 0.813
-# (places are often only in the dateline, which is outside <BODY>).
+# Measured 2026-11-23 (session 2) on the first 400 Reuters-21578 stories with tags: places 0.633,
+# people 0.969, orgs 0.812 (places are often only in the dateline, which is outside <BODY>).
 REUTERS_STORIES = 400
-REUTERS_RECALL_FLOORS = {"places": 0.58, "people": 0.8, "orgs": 0.75}
+REUTERS_RECALL_FLOORS = {"places": 0.6, "people": 0.9, "orgs": 0.75}
 
 
 @pytest.mark.realdata

@@ -197,6 +197,17 @@ CASES = [
         (0, 1),
         True,
     ),
+    # two short templated notices (same template, other figures/dates) are not near copies: exact Jaccard ~0.3
+    (
+        "short_template_notices_not_near",
+        [
+            {"body": "Quarterly dividend nine cents vs nine cents prior\nPayable May Two\nRecord April 18"},
+            {"body": "Quarterly dividend nine cents vs nine cents prior\nPayable June 30\nRecord June 11"},
+        ],
+        "near",
+        (0, 1),
+        False,
+    ),
     # two empty articles are not copies of each other
     ("empty_bodies_apart", [{"title": "", "body": ""}, {"title": "", "body": ""}], "exact", (0, 1), False),
 ]
@@ -301,6 +312,36 @@ def test_property_raising_a_threshold_never_merges_more(arts, low, delta):
     story_low = dedup.cluster_articles(arts, story_threshold=low)
     story_high = dedup.cluster_articles(arts, story_threshold=high)
     assert _refines(_partition(story_high, "story"), _partition(story_low, "story"))
+
+
+def _reference_jaccard(a: str, b: str, k: int = dedup.SHINGLE_WORDS) -> float:
+    """Slow, obviously-right Jaccard of k-word shingle sets (a text shorter than k words is one shingle)."""
+
+    def shingles(text: str) -> set[tuple[str, ...]]:
+        words = re.findall(r"[^\W_]+", text.lower())
+        return {tuple(words[i : i + k]) for i in range(max(len(words) - k + 1, 1))} if words else set()
+
+    sa, sb = shingles(a), shingles(b)
+    return len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+
+
+_TEMPLATE_WORDS = ["div", "cts", "vs", "prior", "pay", "record", "april", "may", "one", "two", "six", "nine"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    a=st.lists(st.sampled_from(_TEMPLATE_WORDS), min_size=1, max_size=25),
+    b=st.lists(st.sampled_from(_TEMPLATE_WORDS), min_size=1, max_size=25),
+    threshold=st.floats(dedup.NEAR_FLOOR, 0.9),
+)
+def test_property_short_texts_join_near_only_at_their_true_jaccard(a, b, threshold):
+    # short texts are scored by their exact shingle Jaccard, so a near merge never rests on a lucky estimate
+    text_a, text_b = " ".join(a), " ".join(b)
+    clusters = dedup.cluster_articles(
+        _articles([{"article_id": "a", "body": text_a}, {"article_id": "b", "body": text_b}]), near_threshold=threshold
+    )
+    if _same(clusters, "near", "a", "b"):
+        assert _reference_jaccard(text_a, text_b) >= threshold - 1e-9
 
 
 # --------------------------------------------------------------------------- helpers for the UI

@@ -314,3 +314,117 @@ def test_top_groups(groups, n, expected_order):
         d = out.filter(pl.col("group") == g)["date_start"].to_list()
         assert d == sorted(d)
     assert out.columns == rows.columns
+
+
+# ---------------------------------------------------------------------------------------------
+# The approximate date axis: publication date, else the `published_not_before` lower bound
+# ---------------------------------------------------------------------------------------------
+
+
+def _with_lower_bounds(articles: pl.DataFrame, bounds: dict[str, date], drop_published: tuple[str, ...] = ()):
+    """`articles` with `published_not_before` set for `bounds` and `published` cleared for `drop_published`."""
+    ids = pl.col("article_id")
+    nb = pl.lit(None, dtype=pl.Date)
+    for aid, d in bounds.items():
+        nb = pl.when(ids == aid).then(pl.lit(d)).otherwise(nb)
+    return articles.with_columns(
+        published=pl.when(ids.is_in(list(drop_published))).then(None).otherwise(pl.col("published")),
+        published_not_before=pl.coalesce(nb, pl.col("published_not_before")),
+        published_not_before_how=pl.when(ids.is_in(list(bounds))).then(pl.lit("caption date")).otherwise(pl.lit("")),
+    )
+
+
+@pytest.mark.parametrize(
+    "published, not_before, axis, basis, text",
+    [
+        (date(2024, 3, 11), None, date(2024, 3, 11), "published", "2024-03-11"),  # a publication date
+        (None, date(2024, 3, 1), date(2024, 3, 1), "not before", "not before 2024-03-01"),  # only a lower bound
+        (date(2024, 3, 11), date(2024, 3, 1), date(2024, 3, 11), "published", "2024-03-11"),  # the date wins
+        (None, None, None, None, "undated"),  # neither: off the axis
+    ],
+)
+def test_date_for_axis_and_basis(published, not_before, axis, basis, text):
+    frame = pl.DataFrame(
+        {"article_id": ["a"], "published": [published], "published_not_before": [not_before]},
+        schema={"article_id": pl.String, "published": pl.Date, "published_not_before": pl.Date},
+    )
+    out = query.with_date_for_axis(frame).row(0, named=True)
+    assert out[query.DATE_FOR_AXIS] == axis and out[query.DATE_BASIS] == basis
+    assert out["published"] == published and out["published_not_before"] == not_before  # sources untouched
+    assert query.date_text(published, not_before) == text
+
+
+def test_date_for_axis_without_the_lower_bound_column():
+    # an older bundle without `published_not_before`: the axis is the publication date
+    frame = pl.DataFrame({"article_id": ["a"], "published": [date(2024, 1, 2)]})
+    assert query.with_date_for_axis(frame)[query.DATE_FOR_AXIS].to_list() == [date(2024, 1, 2)]
+    assert query.count_by_date_basis(frame) == {"published": 1, "not before": 0, "undated": 0}
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        # u1 has only a lower bound (14 March): it is filtered by that bound
+        (query.Filters(date_from=date(2024, 3, 12)), ["d1", "d2", "o1", "t3", "u1", "x1"]),
+        (query.Filters(date_from=date(2024, 3, 13), date_to=date(2024, 3, 14)), ["u1"]),  # bounds inclusive
+        (query.Filters(date_to=date(2024, 3, 13)), ["t1", "t2", "t3"]),  # a bound after the range leaves it out
+        # t1's publication date was removed, its lower bound (10 March) places it
+        (query.Filters(date_to=date(2024, 3, 10)), ["t1"]),
+    ],
+)
+def test_filter_articles_by_date_uses_the_lower_bound(tables, filters, expected):
+    arts = _with_lower_bounds(tables["articles"], {"u1": date(2024, 3, 14), "t1": date(2024, 3, 10)}, ("t1",))
+    out = query.filter_articles(arts, tables["mentions"], tables["clusters"], filters)
+    assert _ids(out) == expected
+    assert out.columns == arts.columns  # no derived column leaks into the bundle's frame
+
+
+def test_articles_per_period_counts_lower_bounds_apart(tables):
+    arts = _with_lower_bounds(tables["articles"], {"u1": date(2024, 3, 14), "t1": date(2024, 3, 10)}, ("t1",))
+    out = query.articles_per_period(arts, "week", by_outlet=False)
+    assert out["articles"].sum() == arts.height == 8  # every article is on the axis now
+    assert query.count_undated(arts) == 0
+    lower = out.filter(pl.col(query.DATE_BASIS) == query.DATE_BASIS_NOT_BEFORE)
+    # t1 (week of 4 March) and u1 (week of 11 March), never merged into the published bars
+    assert dict(zip(lower["period_start"], lower["articles"], strict=True)) == {
+        date(2024, 3, 4): 1,
+        date(2024, 3, 11): 1,
+    }
+    assert query.count_by_date_basis(arts) == {"published": 6, "not before": 2, "undated": 0}
+    assert query.date_bounds(arts) == (date(2024, 3, 10), date(2024, 3, 26))
+    # the bar of lower bounds in the week of 11 March lists u1 only
+    behind = query.articles_in_period(arts, date(2024, 3, 11), "week", None, query.DATE_BASIS_NOT_BEFORE)
+    assert behind["article_id"].to_list() == ["u1"]
+
+
+def test_articles_table_shows_both_dates_and_sorts_by_the_axis(tables):
+    arts = _with_lower_bounds(tables["articles"], {"u1": date(2024, 3, 21)})
+    shown = query.articles_table(arts)
+    assert {"published", "published_not_before", "published_not_before_how"} <= set(shown.columns)
+    assert query.DATE_FOR_AXIS not in shown.columns  # the derived date is never shown as if it were a column of facts
+    order = shown["article_id"].to_list()
+    # newest first on the axis: o1 (25 March) > u1 (bound 21 March) > d2 (20 March); undated would come last
+    assert order.index("o1") < order.index("u1") < order.index("d2")
+    row = shown.filter(pl.col("article_id") == "u1").row(0, named=True)
+    assert row["published"] is None and row["published_not_before"] == date(2024, 3, 21)
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        (query.Filters(), (8, 5, 3)),  # the whole corpus: 8 articles, 5 stories, 3 outlets
+        # t2 (story s1), d1 (story s2), x1: three stories among the Freedonia Post articles
+        (query.Filters(outlets=("Freedonia Post",)), (3, 3, 1)),
+        (query.Filters(search="TROOP"), (3, 1, 3)),  # t1/t2/t3 are one story
+        # collapsed: one article per story (t1, d1, o1, u1, x1), from two outlets
+        (query.Filters(collapse_copies=True), (5, 5, 2)),
+        (query.Filters(search="zzzz"), (0, 0, 0)),
+    ],
+)
+def test_overview_counts_honour_the_filters(tables, filters, expected):
+    arts = query.filter_articles(tables["articles"], tables["mentions"], tables["clusters"], filters)
+    counts = query.overview_counts(arts, tables)
+    assert list(counts) == list(query.OVERVIEW_COUNT_LABELS)
+    assert (counts["Articles"], counts["Independent stories"], counts["Outlets"]) == expected
+    ids = set(arts["article_id"])
+    assert counts["Statements"] == tables["statements"].filter(pl.col("article_id").is_in(list(ids))).height
