@@ -191,7 +191,7 @@ def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-async def drive(args, base: str, server: psutil.Process) -> dict:
+async def drive(args, base: str, server: psutil.Process, partial: dict | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     timeout_ms = args.visit_timeout * 1000
@@ -208,6 +208,8 @@ async def drive(args, base: str, server: psutil.Process) -> dict:
 
             results: list = []
             errors: list = []
+            if partial is not None:  # what main() reports if --max-seconds cuts the run short
+                partial.update(results=results, errors=errors, rss_before=rss_before, warmup_s=warmup_s, server=server)
             # Keep every context open until all sessions are done, so the "after" sample holds them all.
             contexts_done = asyncio.Event()
             peak = {"rss": rss_before}
@@ -279,11 +281,44 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     port = free_port()
     proc = start_server(Path(args.bundle).resolve(), port, Path(args.log))
+    partial: dict = {}
     try:
         server = psutil.Process(proc.pid)
-        result = asyncio.run(asyncio.wait_for(drive(args, f"http://127.0.0.1:{port}", server), args.max_seconds))
+        result = asyncio.run(
+            asyncio.wait_for(drive(args, f"http://127.0.0.1:{port}", server, partial), args.max_seconds)
+        )
     except TimeoutError:
         print(f"error: load test exceeded --max-seconds={args.max_seconds}", file=sys.stderr)
+        # The visits that did finish are still figures: report them, marked as cut short.
+        visits = [r for r in partial.get("results", []) if r["page"] != "(open)"]
+        lat = [r["seconds"] for r in visits]
+        by_page: dict[str, list[float]] = {}
+        for r in visits:
+            by_page.setdefault(r["page"], []).append(r["seconds"])
+        rss_now = server_rss(partial["server"]) if "server" in partial else 0
+        print(
+            json.dumps(
+                {
+                    "cut_short_after_seconds": args.max_seconds,
+                    "sessions": args.sessions,
+                    "visits_done": len(visits),
+                    "opens_done": len(partial.get("results", [])) - len(visits),
+                    "n_visit_errors": len(partial.get("errors", [])),
+                    "visit_errors": partial.get("errors", [])[:10],
+                    "exception_boxes": sum(r["exceptions"] for r in partial.get("results", [])),
+                    "latency_p50": round(percentile(lat, 50), 2) if lat else None,
+                    "latency_p95": round(percentile(lat, 95), 2) if lat else None,
+                    "per_page": {
+                        k: {"n": len(v), "p50": round(percentile(v, 50), 2), "p95": round(percentile(v, 95), 2)}
+                        for k, v in by_page.items()
+                    },
+                    "server_rss_mib_before": round(partial.get("rss_before", 0) / MIB),
+                    "server_rss_mib_at_cut": round(rss_now / MIB),
+                    "machine_load_1min": os.getloadavg()[0],
+                },
+                indent=2,
+            )
+        )
         return 1
     finally:
         stop_server(proc)

@@ -36,9 +36,14 @@ from core.gazetteer import Place, gazetteer
 from core.lexicon import (
     CALENDAR_WORDS,
     FUNCTION_WORDS,
+    MEDIA_WORDS,
     ORG_CUES_AFTER,
+    ORG_CUES_BEFORE,
+    ORG_CUES_BEFORE_PREP,
     ORG_HEADS,
     ORG_LEADS,
+    ORG_POSSESSIVE_NOUNS,
+    ORG_POSSESSIVE_PHRASES,
     OTHER_HEADS,
     OTHER_LEADS,
     PERSON_CUES_AFTER,
@@ -220,6 +225,9 @@ _WORD_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t,]*$")
 _WORDS_AFTER_RE = regex.compile(
     r"^[ \t\"\u201d\u2019')]*(,?)[ \t]*(?:(?:the|a|an|his|her|its|their)[ \t]+)?([\p{Ll}][\p{L}'\u2019-]*)"
 )
+_TWO_WORDS_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t]+(?:in|of|for|with)[ \t]+$")
+_POSSESSIVE_AFTER_RE = regex.compile(r"^['\u2019]s?[ \t]+(\p{Ll}+)(?:[ \t]+(\p{Ll}+))?")
+_STATEMENT_AFTER_RE = regex.compile(r"^[ \t]+(?:said|says)[ \t]+in[ \t]+a[ \t]+statement")
 _LINE_RE = regex.compile(r"[^\n]+")
 _WORD_RE = regex.compile(r"\p{L}[\p{L}'\u2019-]*")
 _UPPER_RE = regex.compile(r"\p{Lu}")
@@ -242,6 +250,8 @@ ACRONYM_MIN_LEN = 2
 ACRONYM_MAX_LEN = 7
 # Type hint from a preposition alone ("in X"): counted, but outvoted by any stronger cue.
 WEAK_PLACE = "place?"
+# A weak organisation cue ("X said in a statement"): people issue statements too.
+WEAK_ORG = "organization?"
 # A lone capitalised word mid-sentence is an ordinary word when the corpus writes it in lower case
 # at least LOWERCASE_RATIO times as often (and at least LOWERCASE_MIN_USES times).
 LOWERCASE_RATIO = 3
@@ -253,6 +263,10 @@ STRONG_CUE_WEIGHT = 3
 SINGLE_ORG_MIN_MID_CAPS = 1
 # How far before a span to look for a lowercase cue word.
 CUE_WINDOW = 40
+# A one-word name's context cues decide its type only when at least this share of its mentions
+# carry one; below it the corpus-wide default (family name -> person, capitalised mid-sentence ->
+# organisation) wins over a stray cue.
+ONE_WORD_CUE_MIN_SHARE = 0.1
 
 
 @dataclass
@@ -500,7 +514,7 @@ def _prefix_split(ctx: _Context, seg: list[_Tok]) -> tuple[list[_Tok], list[_Tok
 def _country_of_prefix(ctx: _Context, prefix: list[_Tok]) -> str | None:
     for t in prefix:
         if t.key in ctx.demonyms:
-            return ctx.demonyms[t.key]
+            return _sovereign(ctx, ctx.demonyms[t.key])
         place = ctx.places.get(t.key)
         if place is not None and place.kind == "country":
             return place.country
@@ -517,6 +531,19 @@ def _context_type(ctx: _Context, text: str, start: int, end: int, seg: list[_Tok
     comma, word_after = (a.group(1), fold(a.group(2))) if a else ("", "")
     if word_after in ORG_CUES_AFTER and not comma:
         return "organization"
+    one_word = len(seg) == 1 and seg[0].key not in ctx.given
+    if one_word:
+        # Business context: "carmaker X", "shares in X", "X's profits", "X's chief executive".
+        if word_before in ORG_CUES_BEFORE and before.rstrip()[-1:] not in ".;:,":
+            return "organization"
+        p = _TWO_WORDS_BEFORE_RE.search(before)
+        if p and fold(p.group(1)) in ORG_CUES_BEFORE_PREP:
+            return "organization"
+        q = _POSSESSIVE_AFTER_RE.match(after)
+        if q and (q.group(1) in ORG_POSSESSIVE_NOUNS or f"{q.group(1)} {q.group(2)}" in ORG_POSSESSIVE_PHRASES):
+            return "organization"
+        if _STATEMENT_AFTER_RE.match(after):
+            return WEAK_ORG
     if word_after in PLACE_CUES_AFTER and not comma:
         return "place"
     if word_before in PERSON_CUES_BEFORE and before.rstrip()[-1:] not in ".;:":
@@ -540,6 +567,8 @@ def _classify_rest(ctx: _Context, seg: list[_Tok]) -> tuple[str | None, str]:
         return "organization", "pattern"
     if last in PLACE_HEADS or (len(keys) > 1 and keys[0] in PLACE_LEADS):
         return "place", "pattern"
+    if len(keys) > 1 and keys[0] not in ctx.given and any(k in MEDIA_WORDS for k in keys):
+        return "organization", "pattern"
     if len(seg) == 1 and _is_acronym(seg[0].text):
         return "organization", "pattern"
     if len(seg) >= 2 and keys[0] in ctx.given and not any(k in ORG_HEADS for k in keys):
@@ -706,6 +735,13 @@ def _demonym_country(ctx: _Context, key: str) -> str | None:
     return c
 
 
+def _sovereign(ctx: _Context, place_name: str) -> str:
+    """The country a demonym's place belongs to: a region's state ("Scotland" -> "United Kingdom"),
+    else the place itself. The mention still names the region: a demonym is never folded upwards."""
+    place = ctx.places.get(fold(place_name))
+    return place.country if place is not None and place.country else place_name
+
+
 def _title_split(ctx: _Context, run: list[_Tok]) -> tuple[list[_Tok], list[_Tok], list[_Tok]] | None:
     """Split "<organisation> <title> <person>" ("World Bank President Jane Roe") into its three parts.
 
@@ -777,7 +813,7 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
                         "place",
                         ref=cname,
                         type_hint="place",
-                        country=cname,
+                        country=_sovereign(ctx, cname),
                         method="demonym",
                     )
                 )
@@ -802,7 +838,7 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
                     "place",
                     ref=cname,
                     type_hint="place",
-                    country=cname,
+                    country=_sovereign(ctx, cname),
                     method="demonym",
                 )
             )
@@ -826,7 +862,7 @@ def _add_discovered(
     start, end = run[0].start, run[-1].end
     surface = text[start:end]
     toks = name_tokens(surface)
-    if not toks or (typ in (None, "person", WEAK_PLACE) and all(t in _NON_NAME_WORDS for t in toks)):
+    if not toks or (typ in (None, "person", WEAK_PLACE, WEAK_ORG) and all(t in _NON_NAME_WORDS for t in toks)):
         return
     if typ is None:
         typ = _context_type(ctx, text, start, end, run)
@@ -918,7 +954,7 @@ def _extract_headline(
                             "place",
                             ref=cname,
                             type_hint="place",
-                            country=cname,
+                            country=_sovereign(ctx, cname),
                             method="demonym",
                         )
                     elif len(wtoks) >= 2:
@@ -1124,6 +1160,7 @@ class _Entity:
     roles: Counter[str] = field(default_factory=Counter)
     n: int = 0
     strong: int = 0  # mentions with a strong type cue
+    cued: int = 0  # mentions with any type cue
     default_type: str | None = None  # the type when no mention carries a cue
     type_cache: str | None = None
 
@@ -1246,8 +1283,10 @@ def _resolve(
             e = groups[m.tokens] = _Entity(m.tokens)
         e.n += 1
         e.surfaces[m.surface] += 1
-        if m.type_hint == WEAK_PLACE:
-            e.types["place"] += 1
+        if m.type_hint:
+            e.cued += 1
+        if m.type_hint in (WEAK_PLACE, WEAK_ORG):
+            e.types[m.type_hint[:-1]] += 1
         elif m.type_hint:
             e.types[m.type_hint] += STRONG_CUE_WEIGHT
             e.strong += 1
@@ -1264,15 +1303,25 @@ def _resolve(
     # seen only at line starts ("Attendance", "Scorers") stays "other". A multi-token name holding
     # a place name and no given name ("Hansa Rostock", "PSV Eindhoven") is an organisation's too.
     surnames = {t[-1] for t, e in groups.items() if len(t) >= 2 and _vote(e.types) == "person"}
+    # A one-word name is typed by the vote over all its mentions: when the cued ones are a small
+    # minority ("rival Google" once among 40 plain "Google"), the corpus-wide default decides.
     for toks, e in groups.items():
+        if len(toks) == 1:
+            default = None
+            if toks[0] in surnames:
+                default = "person"
+            elif ctx.cap_mid_vocab.get(toks[0], 0) >= SINGLE_ORG_MIN_MID_CAPS:
+                default = "organization"
+            if e.types and (default is None or e.cued >= ONE_WORD_CUE_MIN_SHARE * e.n):
+                continue
+            if e.types and _vote(e.types) != default:
+                e.types.clear()
+                e.strong = 0
+            e.default_type = default
+            continue
         if e.types:
             continue
-        if len(toks) == 1:
-            if toks[0] in surnames:
-                e.default_type = "person"
-            elif ctx.cap_mid_vocab.get(toks[0], 0) >= SINGLE_ORG_MIN_MID_CAPS:
-                e.default_type = "organization"
-        elif toks[0] in ctx.given:
+        if toks[0] in ctx.given:
             e.default_type = "person"
         elif any(_is_common_word(ctx, t) for t in toks) or any(t in ctx.places for t in toks):
             e.default_type = "organization"
@@ -1382,6 +1431,9 @@ def _distinct_given_names(ctx: _Context, a: tuple[str, ...], b: tuple[str, ...])
 def _variant_refused(ctx: _Context, e: _Entity, lead: _Entity) -> bool:
     """Discovered names that look alike but must not be merged as spelling variants.
 
+    - Aligned words that name different things are not spellings of one another: two places or
+      demonyms ("Austrian" / "Australian Airlines"), a title and an institution ("European
+      Commissioner" / "European Commission").
     - A person's given name differing by a plain edit ("Robin" / "Robbie Williams") is another
       person; transliterations ("Mohammed" / "Muhammad") still merge.
     - A single word merges only as an organisation's name with a type cue of its own on both sides
@@ -1392,11 +1444,40 @@ def _variant_refused(ctx: _Context, e: _Entity, lead: _Entity) -> bool:
     if _distinct_given_names(ctx, e.tokens, lead.tokens):
         return True
     if len(e.tokens) != 1:
+        if len(e.tokens) == len(lead.tokens) and any(
+            x != y and _distinct_words(ctx, x, y) for x, y in zip(e.tokens, lead.tokens, strict=True)
+        ):
+            return True
         return (
             "person" in (_entity_type(e), _entity_type(lead))
             and token_similarity(e.tokens[0], lead.tokens[0]) < SINGLE_TOKEN_MATCH_MIN
         )
     return not (_single_word_may_merge(e) and _single_word_may_merge(lead))
+
+
+def _word_class(ctx: _Context, key: str) -> str | None:
+    """Lexical class of a folded word that names a thing of its own: a place, a demonym (by its
+    country), a person's title, an organisation head noun; None for an ordinary name word."""
+    if key in ctx.places:
+        return "place:" + ctx.places[key].name
+    country = _demonym_country(ctx, key)
+    if country is not None:
+        return "demonym:" + country
+    if key in PERSON_TITLES:
+        return "title"
+    if key in ORG_HEADS:
+        return "org"
+    return None
+
+
+def _distinct_words(ctx: _Context, a: str, b: str) -> bool:
+    """True if two different aligned words name different things (see _variant_refused); two
+    organisation heads spelt two ways ("Organisation" / "Organization"), or two names of one place,
+    are one word."""
+    ca, cb = _word_class(ctx, a), _word_class(ctx, b)
+    if ca is None and cb is None:
+        return False
+    return ca != cb
 
 
 def _single_word_may_merge(e: _Entity) -> bool:
@@ -1478,7 +1559,7 @@ def _resolve_short_forms(
     for aid, ms in by_article.items():
         shorts = [m for m in ms if m.kind == "discovered" and m.actor_id
                   and (actors[m.actor_id]["type"] in ("person", "other") or actors[m.actor_id].get("_weak_type"))
-                  and len(m.tokens) <= 2 and (m.type_hint in (None, "person", WEAK_PLACE))]  # fmt: skip
+                  and len(m.tokens) <= 2 and (m.type_hint in (None, "person", WEAK_PLACE, WEAK_ORG))]  # fmt: skip
         if not shorts:
             continue
         local = full_names([aid])

@@ -83,8 +83,43 @@ PERSON_CUES_BEFORE = frozenset(
     defender goalkeeper player manager singer actor actress author writer journalist correspondent
     reporter editor photographer founder ceo candidate lawmaker senator governor mayor deputy aide
     premier king queen prince cleric imam sheikh dr mr mrs ms miss sir chancellor negotiator mediator
-    militant activist rival husband wife son daughter father mother brother sister colleague partner
+    militant activist husband wife son daughter father mother brother sister colleague partner
     wife's husband's champion winner driver rider batsman bowler opener forward boxer veteran
+    """.split()
+)
+# Lowercase nouns right before a one-word name that say it is a company's or another organisation's
+# ("software giant X", "carmaker X", "search engine X"). "rival" is in neither list: rival firms
+# and rival candidates are equally common.
+ORG_CUES_BEFORE = frozenset(
+    """
+    firm firms company companies giant giants maker makers carmaker automaker chipmaker retailer
+    supermarket airline carrier insurer lender bank broker brokerage conglomerate operator
+    publisher broadcaster newspaper channel network label studio manufacturer supplier distributor
+    group subsidiary brand engine website site portal provider telecoms telecom outfit
+    """.split()
+)
+# Nouns before "in"/"of" + a name that make it an organisation ("shares in X", "takeover of X").
+ORG_CUES_BEFORE_PREP = frozenset(
+    """
+    shares share stake stakes investors investment investments holding holdings shareholders
+    shareholder takeover acquisition merger bid buyout subsidiary customers rivals
+    """.split()
+)
+# Nouns right after a possessive name that make it an organisation ("X's shares", "X's profits",
+# "X's chief executive"): a person has no share price.
+ORG_POSSESSIVE_NOUNS = frozenset(
+    """
+    shares share profits profit earnings revenue revenues turnover sales shareholders board
+    subsidiary subsidiaries headquarters products software stock takeover customers
+    """.split()
+)
+ORG_POSSESSIVE_PHRASES = frozenset({"chief executive", "share price", "annual report"})
+# Words that make a multi-word name a news outlet's wherever they stand in it ("Daily Mail", "News
+# of the World", "Press TV"), so "told the X Times" is an interview with an organisation.
+MEDIA_WORDS = frozenset(
+    """
+    times post news herald journal agency television tv radio press gazette tribune daily network
+    broadcasting telegraph chronicle observer courier
     """.split()
 )
 # Lowercase words right after a name (", the military spokesman", " said") that say it is a person's.

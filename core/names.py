@@ -41,6 +41,10 @@ SINGLE_TOKEN_MATCH_MIN = 0.92
 SINGLE_TOKEN_EDIT_MIN = 0.75
 # Skeletons shorter than this collide too often (Ali / Ala / Eli) to count as evidence.
 MIN_SKELETON_LEN = 3
+# A plain (non-transliteration) edit inside a multi-token name is a misspelling only on a word this
+# long, by at most this many letters ("Follet"/"Follett"); shorter words differing are other words.
+EDIT_VARIANT_MIN_LEN = 5
+EDIT_VARIANT_MAX_EDITS = 2
 
 _QUOTES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u02bf": "", "\u02be": "", "`": "'", "\u00b4": "'"}
@@ -138,7 +142,10 @@ def token_similarity(a: str, b: str) -> float:
     if ta == tb:
         return 0.97
     sa, sb = skeleton(a), skeleton(b)
-    if sa == sb and len(sa) >= MIN_SKELETON_LEN:
+    # The vowel class "V" covers w->u: "west" and "east" share a skeleton but are different words,
+    # so a skeleton match needs the same first letter unless both names start with a vowel.
+    same_head = a[0] == b[0] or (a[0] in "aeiou" and b[0] in "aeiou")
+    if sa == sb and len(sa) >= MIN_SKELETON_LEN and same_head:
         return 0.92
     sim = Levenshtein.normalized_similarity(ta, tb)
     if ta[0] != tb[0]:
@@ -161,7 +168,8 @@ def same_name(a: Sequence[str], b: Sequence[str]) -> float:
     and, when only the consonant skeleton agrees, the same first letter and SINGLE_TOKEN_EDIT_MIN
     letter similarity (Edward is not Woodward);
     in a multi-token name at most one token may be a plain edit (the others must be equal or
-    transliteration variants). Symmetric.
+    transliteration variants), and that edit must pass is_edit_variant ("Good Morning Wales" is not
+    "Good Morning Scotland", "West Midlands" not "East Midlands"). Symmetric.
     """
     if len(a) != len(b) or not a:
         return 0.0
@@ -178,9 +186,25 @@ def same_name(a: Sequence[str], b: Sequence[str]) -> float:
         return low
     if low < TOKEN_MATCH_MIN:
         return 0.0
-    if sum(1 for s in sims if s < SINGLE_TOKEN_MATCH_MIN) > 1:
+    edits = [(x, y) for x, y, s in zip(a, b, sims, strict=True) if s < SINGLE_TOKEN_MATCH_MIN]
+    if len(edits) > 1 or any(not is_edit_variant(x, y) for x, y in edits):
         return 0.0
     return sum(sims) / len(sims)
+
+
+def is_edit_variant(a: str, b: str) -> bool:
+    """True if two different folded tokens can be one word misspelt or transliterated: equal
+    translit form or consonant skeleton, or a plain edit of at most EDIT_VARIANT_MAX_EDITS letters
+    on words of >= EDIT_VARIANT_MIN_LEN letters with the same first letter ("Hussein"/"Husain",
+    "Peston"/"Preston"); "East"/"West", "Iraq"/"Iran", "Wales"/"Scotland" are different words."""
+    if token_similarity(a, b) >= SINGLE_TOKEN_MATCH_MIN:
+        return True
+    ta, tb = translit(a), translit(b)
+    return (
+        a[:1] == b[:1]
+        and min(len(ta), len(tb)) >= EDIT_VARIANT_MIN_LEN
+        and Levenshtein.distance(ta, tb) <= EDIT_VARIANT_MAX_EDITS
+    )
 
 
 def short_form_score(short: Sequence[str], full: Sequence[str]) -> float:

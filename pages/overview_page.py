@@ -15,13 +15,24 @@ manifest = ctx.corpus.manifest
 # Every count is over the articles passing the sidebar filters (collapse copies included), like every other page.
 counts = query.overview_counts(ctx.articles, ctx.tables)
 corpus_counts = query.overview_counts(ctx.tables["articles"], ctx.tables) if ctx.filters.is_active() else counts
+MEANING = {
+    "Articles": "articles passing the filters",
+    "Independent stories": "distinct story clusters among them (copies and rewrites count once)",
+    "Outlets": "outlets they come from",
+    "Actors": "actors mentioned in them",
+    "Statements": "attributed statements in them",
+}
 cols = st.columns(len(counts))
 for col, (label, value) in zip(cols, counts.items(), strict=True):
-    whole = corpus_counts[label]
     col.metric(
         label,
         f"{value:,}",
-        help=f"{value:,} of {whole:,} in the whole corpus" if ctx.filters.is_active() else "Under no filter",
+        help=MEANING.get(label, label)
+        + (
+            f": {value:,} of {corpus_counts[label]:,} in the whole corpus"
+            if ctx.filters.is_active()
+            else " (no filter)"
+        ),
     )
 widgets.filters_caption(ctx)
 

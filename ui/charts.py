@@ -58,6 +58,12 @@ def _event_hover(part: pl.DataFrame) -> list[str]:
     return part.select(hover.alias("hover")).get_column("hover").to_list()
 
 
+def _pale(colour: str, alpha: float = 0.3) -> str:
+    """`colour` ("#rrggbb" or "rgb(r, g, b)") as a translucent "rgba(...)" fill."""
+    r, g, b = pcolors.hex_to_rgb(colour) if colour.startswith("#") else pcolors.unlabel_rgb(colour)
+    return f"rgba({int(r)}, {int(g)}, {int(b)}, {alpha})"
+
+
 def _iso(values: list) -> list[str | None]:
     return [v.isoformat() if v is not None else None for v in values]
 
@@ -127,9 +133,16 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                     name=name,
                     legendgroup="reported",
                     legendgrouptitle_text="Outlets",
+                    # lower bounds: a pale fill under a hatch in the outlet's colour, so even a one-pixel
+                    # bar (days over a year) reads lighter than a bar of publication dates
                     marker={
-                        "color": colour,
-                        "pattern": {"shape": "/" if lower else "", "fgcolor": colour, "solidity": 0.5},
+                        "color": _pale(colour) if lower else colour,
+                        "pattern": {
+                            "shape": "/" if lower else "",
+                            "fgcolor": colour,
+                            "fillmode": "overlay",
+                            "solidity": 0.4,
+                        },
                         "line": {"color": colour, "width": 1},
                     },
                     customdata=[["bar", d, outlet, basis] for d in x],

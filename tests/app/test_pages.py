@@ -393,6 +393,22 @@ def test_heatmap_keeps_actors_sharing_a_name_apart():
     assert ticks == ["Varo (a_person)", "Varo (a_place)", "Brek"]
     z = [list(r) for r in fig.data[0].z]
     assert z == [[4, 0], [1, 0], [0, 2]]  # rows in frame order, columns Post, Herald
+    # the co-occurrence rows carry the ids (ia, ib): keyed on them, the two "Varo"s stay two rows and columns
+    from core import query_analysis
+
+    pairs = pl.DataFrame(
+        {
+            "actor_a": ["a_person", "a_place"],
+            "a_name": ["Varo", "Varo"],
+            "actor_b": ["a_gen", "a_gen"],
+            "b_name": ["Brek", "Brek"],
+            "n_articles": [3, 1],
+        }
+    )
+    sym = query_analysis.cooccurrence_matrix_rows(pairs, ["a_person", "a_gen", "a_place"])
+    cooc = charts.heatmap_figure(sym, "x", "y", "n", "t", x_key="ia", y_key="ib")
+    assert sorted(cooc.layout.xaxis.ticktext) == ["Brek", "Varo (a_person)", "Varo (a_place)"]
+    assert sum(map(sum, cooc.data[0].z)) == 2 * (3 + 1)  # both pairs, both directions, nothing overwritten
     # without keys the old behaviour stays: categories are the labels (and equal labels add up, never overwrite)
     merged = charts.heatmap_figure(frame, "outlet", "name", "n", "t")
     assert list(merged.layout.yaxis.ticktext) == ["Varo", "Brek"] and [list(r) for r in merged.data[0].z][0] == [5, 0]
