@@ -1302,7 +1302,12 @@ def _resolve(
     # is most often an organisation's name in news text ("Reuters", "Microsoft", "Interfax"); one
     # seen only at line starts ("Attendance", "Scorers") stays "other". A multi-token name holding
     # a place name and no given name ("Hansa Rostock", "PSV Eindhoven") is an organisation's too.
-    surnames = {t[-1] for t, e in groups.items() if len(t) >= 2 and _vote(e.types) == "person"}
+    # Only names that open with a name word count ("of the Commons" is no one's family name).
+    surnames = {
+        t[-1]
+        for t, e in groups.items()
+        if len(t) >= 2 and _vote(e.types) == "person" and t[0] not in _NON_NAME_WORDS and t[-1] not in _NON_NAME_WORDS
+    }
     # A one-word name is typed by the vote over all its mentions: when the cued ones are a small
     # minority ("rival Google" once among 40 plain "Google"), the corpus-wide default decides.
     for toks, e in groups.items():

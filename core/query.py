@@ -514,15 +514,15 @@ def mentions_by_outlet(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.Dat
 
 
 def mentions_over_time(mentions: pl.DataFrame, articles: pl.DataFrame, period: str = "week") -> pl.DataFrame:
-    """`period_start`, `actor_id`, `n_articles`, `n_mentions` for mentions in dated `articles`."""
+    """`period_start`, `actor_id`, `n_articles`, `n_mentions` for mentions in dated `articles`.
+
+    Dated by the axis date (published, else the "not before" lower bound), like the Timeline.
+    """
     every = PERIODS[period]
+    dated = with_date_for_axis(articles).filter(pl.col(DATE_FOR_AXIS).is_not_null())
     return (
-        mentions.join(
-            articles.filter(pl.col("published").is_not_null()).select("article_id", "published"),
-            on="article_id",
-            how="inner",
-        )
-        .with_columns(period_start=pl.col("published").dt.truncate(every))
+        mentions.join(dated.select("article_id", DATE_FOR_AXIS), on="article_id", how="inner")
+        .with_columns(period_start=pl.col(DATE_FOR_AXIS).dt.truncate(every))
         .group_by("period_start", "actor_id")
         .agg(n_articles=pl.col("article_id").n_unique().cast(pl.Int64), n_mentions=pl.len().cast(pl.Int64))
         .sort("period_start", "actor_id")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -763,6 +763,7 @@ _ABBREV = set(
         "cmdr",
     ]
 )
+_SENT_FINAL = re.compile(r"[.!?…][\"”’)\]]*$")
 _SENT_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+|\n+")
 
 
@@ -1808,17 +1809,23 @@ def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
             )
         )
     # first-person sentences after a direct quote, same paragraph, no new attribution: the speaker's words
+    # (only up to the next statement: bisect, not a rescan, so a paragraph of 4,000 quotes stays linear)
+    starts = sorted(o.start for o in out)
+    para_starts = [a for a, _ in paras]
     for st in list(out):
         if st.kind != "direct":
             continue
-        para = next(((a, b) for a, b in paras if a <= st.start < b), None)
+        pi = bisect_right(para_starts, st.start) - 1
+        para = paras[pi] if pi >= 0 and st.start < paras[pi][1] else None
         if para is None or st.end >= para[1]:
             continue
-        tail_sents = split_sentences(text, st.end, para[1])
+        k = bisect_left(starts, st.end)
+        limit = min(para[1], starts[k]) if k < len(starts) else para[1]
+        tail_sents = split_sentences(text, st.end, limit) if limit > st.end else []
+        if limit < para[1] and tail_sents and not _SENT_FINAL.search(text[tail_sents[-1][0] : tail_sents[-1][1]]):
+            tail_sents = tail_sents[:-1]  # the clause that introduces the next statement ("John Smith said")
         last_fp = -1
         for i, (a, b) in enumerate(tail_sents):
-            if any(o.start >= a and o.start < b for o in out if o is not st):
-                break
             if _FIRST_PERSON_RX.search(text[a:b]):
                 last_fp = i
         if last_fp >= 0:

@@ -91,7 +91,12 @@ with tab_outlets:
         shown = by_outlet.filter(pl.col("actor_id").is_in(top_ids.implode()))
         st.plotly_chart(
             charts.heatmap_figure(
-                shown, "outlet", "name", "n_articles", "Articles mentioning each top actor, by outlet"
+                shown,
+                "outlet",
+                "name",
+                "n_articles",
+                "Articles mentioning each top actor, by outlet",
+                y_key="actor_id",
             ),
             key="actors_outlet_chart",
         )
@@ -133,7 +138,9 @@ with tab_cooc:
         sym = query_analysis.cooccurrence_matrix_rows(pairs, counts.head(20).get_column("actor_id").to_list())
         if sym.height:
             st.plotly_chart(
-                charts.heatmap_figure(sym, "x", "y", "n", "Articles naming both actors (top 20 actors)"),
+                charts.heatmap_figure(
+                    sym, "x", "y", "n", "Articles naming both actors (top 20 actors)", x_key="ia", y_key="ib"
+                ),
                 key="actors_cooc_chart",
             )
         widgets.table(
