@@ -1853,13 +1853,21 @@ def _continuations(text, quotes, quote_taken, stmts, sent_of) -> list[_Stmt]:
 def _dedupe(stmts: list[_Stmt]) -> list[_Stmt]:
     stmts.sort(key=lambda s: (s.start, -(s.end - s.start), 0 if s.kind == "direct" else 1))
     out: list[_Stmt] = []
+    seen: set[tuple[int, int]] = set()
+    direct_by_cue: dict[int, list[_Stmt]] = {}  # cue offset -> direct statements (a cover shares the cue)
     for s in stmts:
-        if any(o.start == s.start and o.end == s.end for o in out):
+        if (s.start, s.end) in seen:
             continue
-        # a reported statement mostly covered by a direct one adds nothing
-        cover = [o for o in out if o.kind == "direct" and o.start <= s.start and o.end >= s.end]
-        if s.kind == "reported" and cover and s.cue_start >= 0 and any(o.cue_start == s.cue_start for o in cover):
+        # a reported statement covered by a direct one with the same cue adds nothing
+        if (
+            s.kind == "reported"
+            and s.cue_start >= 0
+            and any(o.start <= s.start and o.end >= s.end for o in direct_by_cue.get(s.cue_start, ()))
+        ):
             continue
+        seen.add((s.start, s.end))
+        if s.kind == "direct":
+            direct_by_cue.setdefault(s.cue_start, []).append(s)
         out.append(s)
     return out
 

@@ -390,6 +390,15 @@ def test_extract_statements_survives_bad_input(body):
     schema.validate("statements", schema.conform("statements", st))
 
 
+def test_extract_statements_long_paragraph_of_quotes():
+    # one 100,000-character paragraph of 2,000 attributed quotes: every one found (this was quadratic:
+    # 50 s for 4,000 quotes; now about a second)
+    n = 2000
+    st = _one("“This is a quote of some words,” John Smith said. " * n)
+    assert st.height == n
+    assert st.get_column("speaker").unique().to_list() == ["John Smith"]
+
+
 def test_extract_statements_empty_frames():
     st = extract_statements(
         schema.empty("articles"), schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters")
