@@ -206,15 +206,54 @@ def print_eye_sample(docs: list[tuple[str, str, list[dict]]], k: int, seed: int 
         print(f"    {r['text'][:200]!r}")
 
 
+def missed_gold_by_cue(docs: list[tuple[str, str, list[dict]]]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Gold attributions no prediction overlaps, counted by lower-cased cue text (discontinuous cue
+    parts joined by "…"); also up to 3 example sentences per cue for reading."""
+    counts: dict[str, int] = {}
+    examples: dict[str, list[str]] = {}
+    for _doc, text, gold in docs:
+        preds = [(p["start"], p["end"]) for p in extract_statement_rows("d", text)]
+        for g in gold:
+            env = _envelope(g["content"])
+            if env is None or any(_overlap(env, p) > 0 for p in preds):
+                continue
+            cue = " … ".join(text[a:b] for a, b in sorted(g["cue"])).lower() or "(no cue)"
+            cue = re.sub(r"\s+", " ", cue)
+            counts[cue] = counts.get(cue, 0) + 1
+            ex = examples.setdefault(cue, [])
+            if len(ex) < 3:
+                lo = min([env[0]] + [a for a, _ in g["cue"] + g["source"]])
+                hi = max([env[1]] + [b for _, b in g["cue"] + g["source"]])
+                ex.append(re.sub(r"\s+", " ", text[lo:hi])[:220])
+    return counts, examples
+
+
+def print_misses(docs: list[tuple[str, str, list[dict]]], k: int) -> None:
+    """The k most frequent cue texts among missed gold attributions, with counts and examples."""
+    counts, examples = missed_gold_by_cue(docs)
+    total = sum(counts.values())
+    print(f"missed gold attributions: {total}; top {k} cues")
+    for cue, n in sorted(counts.items(), key=lambda kv: -kv[1])[:k]:
+        print(f"{n:6d}  {cue!r}")
+        for ex in examples[cue][:2]:
+            print(f"          {ex!r}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--root", type=Path, default=POLNEAR)
     ap.add_argument("--n", type=int, default=None, help="first N training articles (default: all)")
     ap.add_argument("--eye", type=int, default=0, help="print this many random predictions")
+    ap.add_argument("--misses", type=int, default=0, help="print the N most frequent cues of missed gold")
+    ap.add_argument("--only-misses", action="store_true", help="skip the scores, print only --misses")
     args = ap.parse_args()
     if not (args.root / "text").is_dir():
         raise SystemExit(f"{args.root}: no PolNeAR text/ folder")
     docs = read_polnear(args.root, args.n)
+    if args.misses:
+        print_misses(docs, args.misses)
+    if args.only_misses:
+        return
     for merge in (False, True):
         t0 = time.perf_counter()
         m = polnear_scores(docs, merge=merge)

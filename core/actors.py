@@ -735,9 +735,11 @@ def _demonym_country(ctx: _Context, key: str) -> str | None:
     return c
 
 
-def _sovereign(ctx: _Context, place_name: str) -> str:
+def _sovereign(ctx: _Context, place_name: str | None) -> str | None:
     """The country a demonym's place belongs to: a region's state ("Scotland" -> "United Kingdom"),
     else the place itself. The mention still names the region: a demonym is never folded upwards."""
+    if not place_name:
+        return place_name
     place = ctx.places.get(fold(place_name))
     return place.country if place is not None and place.country else place_name
 
@@ -1309,7 +1311,8 @@ def _resolve(
         if len(t) >= 2 and _vote(e.types) == "person" and t[0] not in _NON_NAME_WORDS and t[-1] not in _NON_NAME_WORDS
     }
     # A one-word name is typed by the vote over all its mentions: when the cued ones are a small
-    # minority ("rival Google" once among 40 plain "Google"), the corpus-wide default decides.
+    # minority ("rival Google" once among 40 plain "Google") or split evenly, the corpus-wide default
+    # decides.
     for toks, e in groups.items():
         if len(toks) == 1:
             default = None
@@ -1317,7 +1320,9 @@ def _resolve(
                 default = "person"
             elif ctx.cap_mid_vocab.get(toks[0], 0) >= SINGLE_ORG_MIN_MID_CAPS:
                 default = "organization"
-            if e.types and (default is None or e.cued >= ONE_WORD_CUE_MIN_SHARE * e.n):
+            top = e.types.most_common(2)
+            tied = len(top) == 2 and top[0][1] == top[1][1]
+            if e.types and (default is None or (e.cued >= ONE_WORD_CUE_MIN_SHARE * e.n and not tied)):
                 continue
             if e.types and _vote(e.types) != default:
                 e.types.clear()

@@ -432,14 +432,22 @@ class _NearScorer:
     With few shingles a 128-bin one-permutation signature is mostly densified copies, and its
     estimate scatters widely (two one-line dividend notices sharing a third of their shingles were
     scored 0.55-0.66 on Reuters). So pairs of short texts (< NEAR_EXACT_BELOW shingles each) get
-    their exact Jaccard from the shingle sets, and every estimate is capped by the true upper bound
-    min(|A|, |B|) / max(|A|, |B|). Deterministic and threshold-independent (monotonicity holds).
+    their exact Jaccard from the shingle sets, and every estimate is capped by the upper bound
+    min(|A|, |B|) / max(|A|, |B|) (exact set sizes for short texts, shingle counts for long ones).
+    Deterministic and threshold-independent (monotonicity holds). Memory: only the shingles of
+    texts with < 4 x NEAR_EXACT_BELOW shingles are copied.
     """
 
     def __init__(self, sig: np.ndarray, sdoc: np.ndarray, sh: np.ndarray, n_nodes: int) -> None:
         self.sig = sig
-        frame = pl.DataFrame({"node": sdoc.astype(np.int64), "sh": sh}).unique()
-        self.count = np.bincount(frame["node"].to_numpy(), minlength=n_nodes).astype(np.float64)
+        # shingle counts: raw for long texts (repeats are rare there; a full distinct count of every
+        # shingle would cost a sort of the whole corpus), distinct where a text might be short
+        self.count = np.bincount(sdoc, minlength=n_nodes).astype(np.float64)
+        maybe_short = self.count < 4 * NEAR_EXACT_BELOW
+        pick = maybe_short[sdoc]
+        frame = pl.DataFrame({"node": sdoc[pick].astype(np.int64), "sh": sh[pick]}).unique()
+        distinct = np.bincount(frame["node"].to_numpy(), minlength=n_nodes).astype(np.float64)
+        self.count[maybe_short] = distinct[maybe_short]
         short = frame.filter(pl.col("node").is_in(np.flatnonzero(self.count < NEAR_EXACT_BELOW).tolist()))
         grouped = short.group_by("node").agg("sh")
         self.sets: dict[int, frozenset[int]] = {

@@ -110,6 +110,15 @@ _CUE_LEMMAS = [
     "underscore",
     "point_out",
     "testify",
+    # evidence and naming cues: gated in _extract_article / _content_after_cue (see _EVIDENCE_CUES,
+    # _NAMING_CUES) because their plain uses ("showed up", "found the body", "called for") are not speech
+    "show",
+    "find",
+    "call",
+    "describe",
+    "praise",
+    "blame",
+    "condemn",
     *sorted(
         [
             "ask",
@@ -133,6 +142,8 @@ _CUE_LEMMAS = [
             "demand",
             "recommend",
             "forecast",
+            "post",
+            "feel",
         ]
     ),
 ]
@@ -161,13 +172,37 @@ _COMPLEMENT_ONLY_CUES = frozenset(
         "demand",
         "recommend",
         "forecast",
+        "post",
+        "feel",
     }
 )
+# Perception / evidence cues: content without "that" only when the subject is a body of evidence
+# ("a poll shows Sanders leading", "FEC records show he backed ..."); a person needs "that".
+_EVIDENCE_CUES = frozenset({"show", "find"})
+EVIDENCE_NOUNS = frozenset(
+    "poll polls survey surveys study studies data records record report reports analysis analyses figures "
+    "numbers results statistics research footage video videos evidence census estimates projections emails "
+    "documents filings audit review investigation probe tally count counts models exit-polls findings "
+    "test tests tally returns".split()
+)
+# Naming cues: "X called Y a Z / Y “…”", "X described Y as Z"; content = "Y a Z" (PolNeAR's span).
+_NAMING_CUES = frozenset({"call", "describe"})
+_CALL_OBJECT_COMPLEMENT = re.compile(
+    r"\s*(?:him|her|them|it|himself|herself|themselves|itself|this|that|"
+    r"(?:the|this|that|his|her|their|its|these|those)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+|"
+    r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
+    r"\s+(?:[“\"‘«]|(?:a|an)\s+[\w“\"‘]|[a-z][\w’'-]+\s*(?:[.,;]|and\b|but\b|$)|"
+    r"(?:the|a|an)?\s*[a-z][\w’'-]+\s+[“\"‘])"
+)
+_DESCRIBE_AS = re.compile(r"\s*[^.;!?“”\"]{1,80}?\s+as\s+\S")
 _IRREGULAR = {
     "say": ["said", "says", "saying", "say"],
     "tell": ["told", "tells", "telling", "tell"],
     "write": ["wrote", "writes", "writing", "written", "write"],
     "think": ["thought", "thinks", "thinking", "think"],
+    "find": ["found", "finds", "find"],
+    "show": ["showed", "shows", "shown", "show"],
+    "feel": ["felt", "feels", "feel"],
     "point_out": ["pointed out", "points out", "pointing out", "point out"],
 }
 # Cues that take the addressee as an object before the content ("told Reuters that ...").
@@ -1367,6 +1402,13 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
     """Offset where reported content starts after a cue (skips object, adverbials, 'that', ':'), or None."""
     p = cue_end
     window = text[p:sent_end]
+    if lemma == "call":
+        # "called Trump “unhinged”", "called him a liar", "calling it shameful and ..."; not "called for"
+        if re.match(r"\s*(?:for|on|off|up|out|in|back|into|upon|it quits)\b", window):
+            return None
+        return p + len(window) - len(window.lstrip()) if _CALL_OBJECT_COMPLEMENT.match(window) else None
+    if lemma == "describe":
+        return p + len(window) - len(window.lstrip()) if _DESCRIBE_AS.match(window) else None
     # "... told Reuters that", "said in a statement on Thursday that", "replied ... by saying"
     m = re.search(r"\bthat\b|\b(?:by )?(?:saying|stating|adding|noting)\b|:", window)
     if (
@@ -1465,6 +1507,9 @@ _PARTICIPLE_CUES = {
     "urging",
     "accusing",
     "calling",
+    "describing",
+    "blaming",
+    "praising",
 }
 
 
@@ -1577,9 +1622,9 @@ def _extract_article(text: str) -> list[_Stmt]:
                 sp = _speaker_from_prefix(text, ss, cs)
                 if sp is None and re.search(r"(?:,\s*and|\band)\s*$", prefix) and sent_stmts:
                     sp = sent_stmts[-1].speaker  # "he pointed out, and explained that ..."
-            if current is None and not form.endswith("ing"):
+            if current is None and not form.endswith("ing") and lemma not in _NAMING_CUES:
                 inv = _inverted_statement(text, ss, se, cs, ce, cm.group(0))
-                if inv is not None:
+                if inv is not None and (lemma not in _EVIDENCE_CUES or _is_evidence(inv.speaker)):
                     stmts.append(inv)
                     sent_stmts.append(inv)
                     current = inv
@@ -1589,6 +1634,12 @@ def _extract_article(text: str) -> list[_Stmt]:
             c0 = _content_after_cue(text, ce, se, lemma)
             if c0 is None:
                 continue
+            if lemma in _EVIDENCE_CUES and not (
+                _is_evidence(sp) or re.search(r"\bthat\b", text[ce:c0])
+            ):
+                continue  # "showed up", "found the body": not a finding unless "that" or a poll/record
+            if lemma == "call" and re.match(r"(?:a|an)\s", sp.text):
+                continue  # "a group called X": a name, not a speaker calling something
             c0, c1 = _trim(text, c0, se)
             c1 = _strip_final_punct(text, c0, c1)
             if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and _inside(quotes, c0 + 1)):
@@ -1627,6 +1678,14 @@ def _extract_article(text: str) -> list[_Stmt]:
     stmts.sort(key=lambda s: s.start)
     stmts = _continuations(text, quotes, quote_taken, stmts, sent_of)
     return _dedupe(stmts)
+
+
+def _is_evidence(sp: Speaker | None) -> bool:
+    """True when the speaker phrase's head (last word) is a body of evidence ("a new poll", "FEC records")."""
+    if sp is None:
+        return False
+    words = sp.text.lower().split()
+    return bool(words) and words[-1].strip(".,’'") in EVIDENCE_NOUNS
 
 
 def _line_end(text: str, pos: int) -> int:

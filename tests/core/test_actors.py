@@ -19,6 +19,7 @@ from core.actors import (
     registry_from_csv_bytes,
     registry_to_csv_bytes,
 )
+from core.gazetteer import gazetteer
 from core.names import fold
 from tests.conftest import GOLD_FILE, REPO, SAMPLE_DIR, shared_data
 
@@ -272,12 +273,141 @@ def test_compound_spans_split_into_actors(body, expected):
         ("Officials said Davis agreed.", "Officials said Davies refused.", "Davis", "Davies"),
         # an acronym is not a misspelt word
         ("The IDS party met.", "The Aids charity met.", "IDS", "Aids"),
+        # organisations differing by a demonym: two parties, not one (also not by content-word key)
+        (
+            "Leaders of the Scottish Velmar Party met.",
+            "Leaders of the British Velmar Party met.",
+            "Scottish Velmar Party",
+            "British Velmar Party",
+        ),
+        # programmes differing by the region they serve
+        (
+            "She spoke on Bright Dawn Wales yesterday.",
+            "She spoke on Bright Dawn Scotland yesterday.",
+            "Bright Dawn Wales",
+            "Bright Dawn Scotland",
+        ),
+        # compass words are different words, not a one-letter edit (w/u fold)
+        (
+            "Trains on the West Corran Line ran late.",
+            "Trains on the East Corran Line ran late.",
+            "West Corran Line",
+            "East Corran Line",
+        ),  # fmt: skip
+        # a title is not the institution it heads
+        (
+            "The Kestran Commissioner spoke.",
+            "The Kestran Commission spoke.",
+            "Kestran Commissioner",
+            "Kestran Commission",
+        ),  # fmt: skip
+        # two demonyms that are a two-letter edit apart name two countries
+        (
+            "Austrian Velo Airlines flew.",
+            "Australian Velo Airlines flew.",
+            "Austrian Velo Airlines",
+            "Australian Velo Airlines",
+        ),  # fmt: skip
     ],
 )
 def test_lookalike_names_are_not_merged(body_a, body_b, surface_a, surface_b):
     res = extract_actors(articles(("a", "", body_a), ("b", "", body_b)), None)
     ids_a, ids_b = actor_of(res, surface_a), actor_of(res, surface_b)
     assert ids_a and ids_b and not ids_a & ids_b, res.mentions
+
+
+@pytest.mark.parametrize(
+    ("body_a", "body_b", "surface_a", "surface_b"),
+    [
+        # transliteration variants of a long family name
+        (
+            "Officials said Tarek Hasseini agreed.",
+            "Officials said Tarek Hassaini agreed.",
+            "Tarek Hasseini",
+            "Tarek Hassaini",
+        ),  # fmt: skip
+        # a one-letter misspelling of a long family name
+        (
+            "Officials said Dorit Palmerston agreed.",
+            "Officials said Dorit Palmeston agreed.",
+            "Dorit Palmerston",
+            "Dorit Palmeston",
+        ),  # fmt: skip
+        # an organisation head spelt two ways
+        (
+            "The Varn Health Organisation met.",
+            "The Varn Health Organization met.",
+            "Varn Health Organisation",
+            "Varn Health Organization",
+        ),  # fmt: skip
+    ],
+)
+def test_spelling_variants_of_multi_word_names_merge(body_a, body_b, surface_a, surface_b):
+    res = extract_actors(articles(("a", "", body_a), ("b", "", body_b)), None)
+    ids_a, ids_b = actor_of(res, surface_a), actor_of(res, surface_b)
+    assert ids_a and ids_a == ids_b, res.mentions
+
+
+@pytest.mark.parametrize(
+    ("body", "surface", "expected_name"),
+    [
+        ("Fans in Scotland cheered.", "Scotland", "Scotland"),  # a constituent country is its own place
+        ("The Scottish team won.", "Scottish", "Scotland"),  # its demonym names it, not the state
+        ("The Welsh team won.", "Welsh", "Wales"),
+        ("The British team won.", "British", "United Kingdom"),  # the state's demonym names the state
+        ("Talks in Britain ended.", "Britain", "United Kingdom"),  # common name of the state
+    ],
+)
+def test_regions_are_not_folded_into_their_state(body, surface, expected_name):
+    res = extract_actors(articles(("a", "", body)), None)
+    ids = actor_of(res, surface)
+    assert len(ids) == 1, res.mentions
+    row = actor_row(res, ids.pop())
+    assert row["name"] == expected_name and row["type"] == "place"
+
+
+def test_demonym_targets_are_gazetteer_places():
+    # every demonym names a place the gazetteer knows (else it would make a place actor of its own)
+    gz = gazetteer()
+    missing = sorted({c for c in gz.demonyms.values() if fold(c) not in gz.places})
+    assert not missing
+
+
+@pytest.mark.parametrize(
+    ("bodies", "surface", "expected_type"),
+    [
+        # one stray person cue among many plain mid-sentence mentions: the corpus-wide vote wins
+        (
+            [
+                "Shares in Quorvex rose.",
+                "The rival Quorvex said more.",
+                "Sales at Quorvex grew.",
+                "Analysts like Quorvex and others.",
+                "It said Quorvex would pay.",
+                "Buyers of Quorvex waited.",
+                "Staff at Quorvex voted.",
+                "Then Quorvex hired.",
+                "Later Quorvex sold.",
+                "Now Quorvex waits.",
+                "Vice president, Quorvex unit head, said so.",
+            ],
+            "Quorvex",
+            "organization",
+        ),  # fmt: skip
+        (["The carmaker Trellin cut jobs."], "Trellin", "organization"),  # business noun before
+        (["Investors bought shares in Pollarix on Monday."], "Pollarix", "organization"),  # shares in X
+        (["Analysts said Vantrel's profits fell."], "Vantrel", "organization"),  # possessive + business noun
+        (["Analysts said Vantrel's chief executive quit."], "Vantrel", "organization"),  # X's chief executive
+        (["Tensions rose as he told the Velmar Times that talks failed."], "Velmar Times", "organization"),
+        (["He told Korvan Daily Press that he would go."], "Korvan Daily Press", "organization"),  # media word
+        (["He told Orlan Radio Nord that he would go."], "Orlan Radio Nord", "organization"),  # media word inside
+    ],
+)
+def test_business_and_media_context_types_organisations(bodies, surface, expected_type):
+    res = extract_actors(articles(*((f"a{i}", "", b) for i, b in enumerate(bodies))), None)
+    ids = actor_of(res, surface)
+    assert len(ids) == 1, res.mentions
+    assert actor_row(res, ids.pop())["type"] == expected_type
 
 
 @pytest.mark.parametrize(

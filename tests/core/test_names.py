@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.names import fold, name_key, name_tokens, same_name, short_form_score, skeleton, slugify, token_similarity
+from core.names import (
+    fold,
+    is_edit_variant,
+    name_key,
+    name_tokens,
+    same_name,
+    short_form_score,
+    skeleton,
+    slugify,
+    token_similarity,
+)
 
 
 @pytest.mark.parametrize(
@@ -103,3 +113,36 @@ def test_fold_idempotent_and_token_similarity_symmetric(a, b):
     fa, fb = fold(a), fold(b)
     assert token_similarity(fa, fb) == pytest.approx(token_similarity(fb, fa))
     assert 0.0 <= token_similarity(fa, fb) <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "merge"),
+    [
+        (("gorran", "national", "party"), ("keltan", "national", "party"), False),  # different content word
+        (("bright", "dawn", "wales"), ("bright", "dawn", "scotland"), False),  # different region
+        (("west", "corran", "line"), ("east", "corran", "line"), False),  # compass words (w/u fold)
+        (("north", "velby"), ("south", "velby"), False),  # compass words
+        (("lina", "varo"), ("lina", "vero"), False),  # short word, plain edit: another name
+        (("tarek", "hasseini"), ("tarek", "hassaini"), True),  # transliteration variant
+        (("dorit", "palmerston"), ("dorit", "palmeston"), True),  # one-letter slip in a long word
+        (("brenna", "follett"), ("brenna", "follet"), True),  # doubled letter
+    ],
+)
+def test_same_name_multi_token_distinguishing_words(a, b, merge):
+    assert (same_name(a, b) > 0) is merge
+    assert (same_name(b, a) > 0) is merge  # symmetric
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("hussein", "husain", True),  # transliteration
+        ("peston", "preston", True),  # one inserted letter, long word
+        ("east", "west", False),  # different first letter
+        ("iraq", "iran", False),  # short word
+        ("wales", "scotland", False),  # unrelated words
+        ("corvinus", "corvinian", False),  # three letters apart
+    ],
+)
+def test_is_edit_variant(a, b, expected):
+    assert is_edit_variant(a, b) is expected
