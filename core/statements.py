@@ -119,6 +119,14 @@ _CUE_LEMMAS = [
     "praise",
     "blame",
     "condemn",
+    # verbs of public criticism: in news these are said, not done ("X slammed Y as ...")
+    "denounce",
+    "decry",
+    "slam",
+    "blast",
+    "mock",
+    "assail",
+    "lambaste",
     *sorted(
         [
             "ask",
@@ -143,7 +151,6 @@ _CUE_LEMMAS = [
             "recommend",
             "forecast",
             "post",
-            "feel",
         ]
     ),
 ]
@@ -173,7 +180,6 @@ _COMPLEMENT_ONLY_CUES = frozenset(
         "recommend",
         "forecast",
         "post",
-        "feel",
     }
 )
 # Perception / evidence cues: content without "that" only when the subject is a body of evidence
@@ -202,7 +208,6 @@ _IRREGULAR = {
     "think": ["thought", "thinks", "thinking", "think"],
     "find": ["found", "finds", "find"],
     "show": ["showed", "shows", "shown", "show"],
-    "feel": ["felt", "feels", "feel"],
     "point_out": ["pointed out", "points out", "pointing out", "point out"],
 }
 # Cues that take the addressee as an object before the content ("told Reuters that ...").
@@ -1394,6 +1399,9 @@ _CLAUSE_OPENER = re.compile(
 )
 
 
+_ASK_WH = re.compile(r"\s*(?:[\w’'.-]+\s+){0,4}?(?P<wh>whether|if|how|what|why|when|who|where)\b[^.;!?]{6,}")
+
+
 def _starts_like_clause(s: str) -> bool:
     return _CLAUSE_OPENER.match(s) is not None
 
@@ -1432,6 +1440,11 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
             )
         ):
             return p + m.end()
+    if lemma == "ask":
+        # "asked Sanders how he was feeling", "asked whether ...": the question is the content
+        q = _ASK_WH.match(window)
+        if q:
+            return p + q.start("wh")
     if lemma in _OBJECT_CUES:
         # "told reporters the deal ...", "told CNN the deal ...": a one-word audience, pronoun or
         # capitalised name as the object, then a clause; "told X the Y ..." with any other object is
@@ -1558,6 +1571,8 @@ def _extract_article(text: str) -> list[_Stmt]:
         if att is None:
             continue
         q_sp, cue, cs, ce = att
+        if _lemma(cue) in _EVIDENCE_CUES and not _is_evidence(q_sp):
+            continue  # "the popular show “…”", "found “…” in the files": not a body of evidence speaking
         stmts.append(_Stmt(qs, qe, "direct", cue, cs, ce, q_sp, sentence_start=ss, sentence_end=max(se, se_end)))
         quote_taken.add(qi)
     direct_cues = {st.cue_start: st for st in stmts}
@@ -1622,6 +1637,8 @@ def _extract_article(text: str) -> list[_Stmt]:
                 sp = _speaker_from_prefix(text, ss, cs)
                 if sp is None and re.search(r"(?:,\s*and|\band)\s*$", prefix) and sent_stmts:
                     sp = sent_stmts[-1].speaker  # "he pointed out, and explained that ..."
+                elif sp is None and re.search(r"\band\s*$", prefix):
+                    sp = _subject_of_coordinated_verb(text, ss, cs)  # "X met survivors and said ..."
             if current is None and not form.endswith("ing") and lemma not in _NAMING_CUES:
                 inv = _inverted_statement(text, ss, se, cs, ce, cm.group(0))
                 if inv is not None and (lemma not in _EVIDENCE_CUES or _is_evidence(inv.speaker)):
@@ -1634,9 +1651,7 @@ def _extract_article(text: str) -> list[_Stmt]:
             c0 = _content_after_cue(text, ce, se, lemma)
             if c0 is None:
                 continue
-            if lemma in _EVIDENCE_CUES and not (
-                _is_evidence(sp) or re.search(r"\bthat\b", text[ce:c0])
-            ):
+            if lemma in _EVIDENCE_CUES and not (_is_evidence(sp) or re.search(r"\bthat\b", text[ce:c0])):
                 continue  # "showed up", "found the body": not a finding unless "that" or a poll/record
             if lemma == "call" and re.match(r"(?:a|an)\s", sp.text):
                 continue  # "a group called X": a name, not a speaker calling something
@@ -1658,9 +1673,14 @@ def _extract_article(text: str) -> list[_Stmt]:
             sent_stmts.append(st)
             current = st
         if not sent_stmts:
-            acc = _according_to(text, ss, se)
+            acc = _according_to(text, ss, se) or _noun_cue_statement(text, ss, se)
             if acc is not None:
                 stmts.append(acc)
+    # headline style "Name: claim" on a line of its own
+    for ps, pe in paragraph_spans(text):
+        hl = _headline_statement(text, ps, pe)
+        if hl is not None and not any(st.start < hl.end and hl.start < st.end for st in stmts):
+            stmts.append(hl)
     # participle cues before a quote ("..., adding that “...”") take the sentence's speaker
     for st in stmts:
         if st.speaker is None:
@@ -1680,12 +1700,101 @@ def _extract_article(text: str) -> list[_Stmt]:
     return _dedupe(stmts)
 
 
+MAX_HEADLINE_WORDS = 30  # a "Name: claim" line longer than this is body text with a colon, not a headline
+# "Name: claim" headlines: a short capitalised name, a colon, a claim of at least three words.
+_HEADLINE = re.compile(r"(?P<spk>[A-Z][\w’'.&-]*(?:\s+(?:of|the|and|&|[A-Z][\w’'.&-]*)){0,4})\s*:\s+(?P<con>\S[^\n]*)")
+# Labels that head a line with a colon but are not speakers.
+_HEADLINE_LABELS = frozenset(
+    "update updated updates related watch video videos photo photos note editor editors source sources read "
+    "breaking exclusive opinion analysis poll live transcript tags tag share filed correction clarification "
+    "warning spoiler follow subscribe advertisement topics topic location date time dateline quote also see "
+    "more listen click summary background question answer q a bottom line fact check factcheck highlights "
+    "image images credit credits caption contact email phone tel fax website web link links reference "
+    "references disclosure disclaimer story title subject from to cc bcc sent re fwd fw chart map graphic "
+    "table figure list key takeaway takeaways why what how who when where the this that here there day step "
+    "part chapter section episode round first second third final result results score winner winners loser "
+    "losers pros cons verdict bonus ps p.s. n.b. nb".split()
+)
+
+
+def _headline_statement(text: str, ps: int, pe: int) -> _Stmt | None:
+    """'Graham: Trump's rhetoric is destroying the party' on a line of its own, or None.
+
+    The name must look like a proper name (not a label such as "Update:" or "Watch:", not a
+    country, not a weekday/month) and the claim must have at least three words.
+    """
+    ps, pe = _trim(text, ps, pe)
+    m = _HEADLINE.match(text, ps, pe)
+    if m is None or len(text[ps:pe].split()) > MAX_HEADLINE_WORDS:
+        return None
+    phrase = m.group("spk")
+    words = phrase.lower().split()
+    if (
+        words[0] in _HEADLINE_LABELS
+        or phrase.lower() in _HEADLINE_LABELS
+        or words[-1] in _HEADLINE_LABELS
+        or any(w in _MONTHS_AND_DAYS for w in words)
+        or _is_country_or_capital(phrase)
+        or phrase.isupper()
+        and len(words) == 1
+        and len(phrase) <= 3
+        or not _has_proper_name(phrase)
+    ):
+        return None
+    c0, c1 = m.start("con"), pe
+    c1 = _strip_final_punct(text, c0, c1)
+    if len(text[c0:c1].split()) < 3:
+        return None
+    s0, s1 = m.start("spk"), m.end("spk")
+    return _Stmt(
+        c0,
+        c1,
+        "reported",
+        ":",
+        m.end("spk"),
+        m.end("spk") + 1,
+        Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
+        sentence_start=ps,
+        sentence_end=pe,
+    )
+
+
+_MONTHS_AND_DAYS = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday today tonight yesterday".split()
+)
+
+
 def _is_evidence(sp: Speaker | None) -> bool:
     """True when the speaker phrase's head (last word) is a body of evidence ("a new poll", "FEC records")."""
     if sp is None:
         return False
     words = sp.text.lower().split()
     return bool(words) and words[-1].strip(".,’'") in EVIDENCE_NOUNS
+
+
+# "..., said Jane Roe, director of the Civic Project at the University of X." - a name, then an
+# apposition of any length to the sentence end (the tail-length limit does not apply).
+_NAME_THEN_APPOSITION = re.compile(
+    r"\s*(?:[A-Z][\w’'.-]*\s+){0,4}[A-Z][\w’'.-]*,\s+(?:a|an|the|its|his|her|their|who|[a-z][\w’'-]*|[A-Z][\w’'.-]*)\b[^;:“”\"]*$"
+)
+# The first finite verb of a sentence whose subject also governs a later "and said ...".
+_FIRST_VERB = re.compile(
+    r"\s(?:[a-z]+ed|met|took|made|won|gave|went|came|held|left|sent|spoke|shook|began|was|were|is|has|had|"
+    r"will|would|did|does|seized|told|called|urged|visited)\b"
+)
+
+
+def _subject_of_coordinated_verb(text: str, ss: int, cs: int) -> Speaker | None:
+    """The sentence subject for 'SUBJ VERBED ... and said ...': the NP before the first finite verb,
+    only when it starts the sentence and looks like a speaker."""
+    m = _FIRST_VERB.search(text, ss, cs)
+    if m is None:
+        return None
+    sp = _speaker_from_prefix(text, ss, m.start())
+    if sp is None or sp.start != _trim(text, ss, m.start())[0]:
+        return None
+    return sp
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -1722,7 +1831,7 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
     tail = text[ce:se]
     if (
         re.match(r"^\s*(?:that\b|:)", tail)
-        or len(tail.split()) > MAX_TAIL_WORDS_INVERTED
+        or (len(tail.split()) > MAX_TAIL_WORDS_INVERTED and not _NAME_THEN_APPOSITION.match(tail))
         or re.search(r"\bthat\b", tail)
     ):
         return None
@@ -1736,7 +1845,7 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
             return None
         rest = text[sp.end : se].strip(" .")
         if rest and not re.match(
-            r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest
+            r"^(?:,|(?:on|in|at|during|last|this|after|before|yesterday|today|told|according)\b)", rest
         ):
             return None
     else:
@@ -1750,7 +1859,7 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
             return None
         rest = tail.strip(" .")
         if rest and not re.match(
-            r"^(?:,|on|in|at|during|last|this|after|before|yesterday|today|told|according)\b", rest
+            r"^(?:,|(?:on|in|at|during|last|this|after|before|yesterday|today|told|according)\b)", rest
         ):
             return None
     c0, c1 = _trim(text, ss, ss + comma)
@@ -1798,8 +1907,62 @@ def _according_to(text: str, ss: int, se: int) -> _Stmt | None:
     )
 
 
+# Noun cues with a named possessor: "Trump's claim that ...", "the ministry's view is that ...".
+ATTRIBUTION_NOUNS = (
+    "claim|claims|assertion|argument|contention|insistence|view|belief|statement|suggestion|charge|"
+    "allegation|accusation|promise|pledge|warning|position|prediction|complaint|concern|fear|hope|insinuation"
+)
+_NOUN_CUE = re.compile(
+    r"(?P<spk>(?:[Tt]he\s+)?[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,4})[’']s?\s+(?:\w+\s+)?"
+    r"(?P<cue>(?:" + ATTRIBUTION_NOUNS + r"))\s+(?:(?:is|was)\s+)?that\s+(?P<con>[^;:]+)"
+)
+
+
+def _noun_cue_statement(text: str, ss: int, se: int) -> _Stmt | None:
+    """ "X's claim that CONTENT", "X's view is that CONTENT": content to the next comma or the
+    sentence end; X must be a capitalised name (a possessive pronoun is left alone)."""
+    m = _NOUN_CUE.search(text, ss, se)
+    if m is None:
+        return None
+    phrase = m.group("spk")
+    if not _has_proper_name(phrase) or _NON_SUBJECT_START.match(phrase):
+        return None
+    c0 = m.start("con")
+    comma = re.search(r",\s", text[c0:se])
+    c1 = _strip_final_punct(text, c0, c0 + comma.start() if comma else se)
+    if len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 1:
+        return None
+    s0, s1 = m.start("spk"), m.end("spk")
+    return _Stmt(
+        c0,
+        c1,
+        "reported",
+        m.group("cue"),
+        m.start("cue"),
+        m.end("cue"),
+        Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
+        sentence_start=ss,
+        sentence_end=se,
+    )
+
+
+# Passive attributions: "X was quoted as saying ...", "it was reported by X that ...".
+_PASSIVE_QUOTED = re.compile(
+    r"(?P<spk>(?:[Tt]he\s+)?[A-Z][^,.;:“”\"]{1,80}?)\s+(?:is|was|has\s+been|had\s+been)\s+"
+    r"(?:quoted|cited|reported|heard)\s+(?:\w+\s+)?as\s+(?:saying|stating)\b"
+)
+_PASSIVE_BY = re.compile(
+    r"\b[Ii]t\s+(?:was|has\s+been|had\s+been|is)\s+(?:reported|said|stated|announced|claimed|alleged)\s+by\s+"
+    r"(?P<spk>[^,.;:“”\"]{2,80}?)\s+that\b"
+)
+
+
 def _quoted_as_saying(text: str, ss: int, se: int) -> _Stmt | None:
-    m = _QUOTED_AS_SAYING.search(text, ss, se)
+    m = (
+        _QUOTED_AS_SAYING.search(text, ss, se)
+        or _PASSIVE_QUOTED.search(text, ss, se)
+        or _PASSIVE_BY.search(text, ss, se)
+    )
     if not m:
         return None
     s0, s1 = m.start("spk"), m.end("spk")
@@ -1808,11 +1971,17 @@ def _quoted_as_saying(text: str, ss: int, se: int) -> _Stmt | None:
     if c1 - c0 < 3:
         return None
     ph = text[s0:s1]
+    if m.re is _QUOTED_AS_SAYING:
+        cue = "quoted as saying"
+    elif m.re is _PASSIVE_BY:
+        cue = " ".join(text[m.start() : m.start("spk")].split())  # "it was reported by"
+    else:
+        cue = " ".join(text[m.end("spk") : m.end()].split())  # "was quoted as saying"
     return _Stmt(
         c0,
         c1,
         "reported",
-        "quoted as saying",
+        cue,
         m.start(),
         m.end(),
         Speaker(ph, s0, s1, kind=_speaker_kind(ph)),

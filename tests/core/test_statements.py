@@ -565,3 +565,136 @@ def test_polnear_quality_gate_continuations_merged(polnear_docs):
     # PolNeAR's unit: '“A,” X said. “B.”' is one attribution
     m = _eval_statements().polnear_scores(polnear_docs, merge=True)
     assert m["exact_f1"] >= FLOOR_MERGED_EXACT_F1, m
+
+
+# --- session-2 recall patterns: evidence, naming, criticism, headlines, noun cues, passives -------
+@pytest.mark.parametrize(
+    ("body", "speaker", "cue", "content"),
+    [
+        # evidence subject, no "that": a poll is a body of evidence
+        (
+            "A new Marist poll shows Karimov leading the race by nine points.",
+            "A new Marist poll",
+            "shows",
+            "Karimov leading the race by nine points",
+        ),
+        # plural records, past tense, content is a clause
+        ("Court records show she paid the fine in March.", "Court records", "show", "she paid the fine in March"),
+        # "found that" with a study as subject (apposition-free)
+        (
+            "A study by two economists found that the tax cut raised prices.",
+            "A study by two economists",
+            "found",
+            "the tax cut raised prices",
+        ),
+        # a person needs "that" with find
+        ("The inspector found that the pipes were corroded.", "The inspector", "found", "the pipes were corroded"),
+        # "called Y “…”": the object and the quoted label are the content
+        (
+            "Senator Ada Brennan called the proposal “a reckless gamble.”",
+            "Senator Ada Brennan",
+            "called",
+            "the proposal “a reckless gamble.”",
+        ),
+        # "called Y a Z" without quotes
+        ("Brennan called him a liar at the rally.", "Brennan", "called", "him a liar at the rally"),
+        # "described Y as Z"
+        (
+            "The mayor described the budget as a disaster for schools.",
+            "The mayor",
+            "described",
+            "the budget as a disaster for schools",
+        ),
+        # criticism verbs are speech in news
+        (
+            "Brennan slammed the ruling as an attack on free speech.",
+            "Brennan",
+            "slammed",
+            "the ruling as an attack on free speech",
+        ),
+        # "praised Y for Z"
+        ("The union praised the governor for raising wages.", "The union", "praised", "the governor for raising wages"),
+        # headline "Name: claim" on a line of its own
+        (
+            "Ada Brennan: The Tax Plan Is A Giveaway To The Rich\n\nThe senator spoke on Monday.",
+            "Ada Brennan",
+            ":",
+            "The Tax Plan Is A Giveaway To The Rich",
+        ),
+        # named noun cue "X's claim that ..." (content to the next comma)
+        (
+            "Brennan’s claim that the border is secure, repeated often, drew scorn.",
+            "Brennan",
+            "claim",
+            "the border is secure",
+        ),
+        # "asked Y whether ...": the question is the content
+        (
+            "A reporter asked Brennan whether she would run again next year.",
+            "A reporter",
+            "asked",
+            "whether she would run again next year",
+        ),
+        # coordinated verb phrase: the sentence subject says the second part
+        (
+            "Brennan met survivors on Thursday and said the country must act on guns.",
+            "Brennan",
+            "said",
+            "the country must act on guns",
+        ),
+        # speaker after the content with a long apposition
+        (
+            "The economy grew last year, said Ada Brennan, director of the Center for Policy Studies at the "
+            "University of Ohio.",
+            "Ada Brennan",
+            "said",
+            "The economy grew last year",
+        ),
+        # passive "was quoted as saying"
+        (
+            "Senator Ada Brennan was quoted as saying the plan would fail.",
+            "Senator Ada Brennan",
+            "was quoted as saying",
+            "the plan would fail",
+        ),
+        # passive "it was reported by X that"
+        (
+            "It was reported by the Daily Courier that the mayor will resign.",
+            "the Daily Courier",
+            "It was reported by",
+            "the mayor will resign",
+        ),
+    ],
+)
+def test_extract_statements_recall_patterns(body, speaker, cue, content):
+    st = _one(body)
+    rows = [r for r in st.iter_rows(named=True) if r["cue"] == cue]
+    assert rows, st.select("speaker", "cue", "text").rows()
+    assert rows[0]["speaker"] == speaker
+    assert rows[0]["text"] == content
+    assert body[rows[0]["start"] : rows[0]["end"]] == content
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "showed up" with a person subject is not a finding
+        "Brennan showed up late to the hearing on Monday.",
+        # "found" + object with a non-evidence subject and no "that"
+        "Police found the car abandoned near the river.",
+        # "called for" is a demand for action, not a label
+        "Brennan called for an investigation into the deal.",
+        # "a group called X": a name, not a speaker
+        "The money went to a group called the Friends of the River Foundation.",
+        # "described" without "as": a narration, not an attribution
+        "The witness described the scene in detail.",
+        # a label before a colon is not a speaker
+        "Update: The story has been corrected to fix a date.",
+        # a weekday before a colon is not a speaker
+        "Monday: Talks resume in the capital after a pause.",
+        # the noun "show" after an adjective ("the popular show “…”") is not a cue
+        "He hosts the popular show “Late Night Politics With Friends” on weekends.",
+    ],
+)
+def test_extract_statements_recall_patterns_skip_non_attributions(body):
+    assert _one(body).height == 0, _one(body).select("speaker", "cue", "text").rows()

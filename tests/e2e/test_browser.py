@@ -122,6 +122,11 @@ def browser_page(server) -> Iterator:
             context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
             page = context.new_page()
             page.set_default_timeout(PAGE_SECONDS * 1000)
+            # Known limitation (docs/decisions.md): the very first session after a server start that
+            # opens a sub-page URL directly gets a dismissible "Page not found" notice from the frontend,
+            # because pages/ is scanned before app.py's st.navigation has run once. Open the home page first.
+            page.goto(server, wait_until="domcontentloaded")
+            page.get_by_role("heading", name=HOME.title, exact=True).first.wait_for(state="visible")
             yield page
             context.close()
         finally:
@@ -193,8 +198,13 @@ def test_timeline_click_lists_what_is_behind_a_point(server, browser_page):
     page = browser_page
     _open(page, server, "timeline", "Timeline")
     points = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .trace .points path')
-    if points.count() == 0:
-        pytest.skip("this corpus has no dated event to click")
+    try:
+        # Plotly draws after the script run ends; on a loaded machine that takes a while
+        points.first.wait_for(state="attached", timeout=30_000)
+    except Exception:
+        if os.environ.get("NEWSDASH_E2E_BUNDLE"):
+            pytest.skip("this bundle has no dated event to click")
+        raise  # the sample has dated events: a missing point is a failure
     points.first.click(force=True)
     page.get_by_role("heading", name="Behind the selection").wait_for(state="visible")
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
