@@ -150,10 +150,13 @@ def build_corpus(
     articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
     near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
     story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
-    clusters = run(
+    # the scored pairs are the evidence the Duplicates page shows next to each cluster
+    clusters, cluster_pairs = run(
         "dedup",
-        lambda: dedup.cluster_articles(articles, near_threshold=near_threshold, story_threshold=story_threshold),
-        lambda: schema.empty("clusters"),
+        lambda: dedup.cluster_articles_with_pairs(
+            articles, near_threshold=near_threshold, story_threshold=story_threshold
+        ),
+        lambda: (schema.empty("clusters"), schema.empty("cluster_pairs")),
     )
     if clusters.height and stages.get("dates", {}).get("status") == "ok":
         articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
@@ -182,6 +185,7 @@ def build_corpus(
     tables.update(
         articles=articles,
         clusters=clusters,
+        cluster_pairs=cluster_pairs,
         actors=actor_result.actors,
         mentions=actor_result.mentions,
         actor_merges=actor_result.merges,

@@ -31,6 +31,7 @@ from core import schema
 MIN_QUOTE_WORDS = 3  # shorter quoted strings are scare quotes / titles unless a cue introduces them
 MIN_REPORTED_WORDS = 2  # reported content shorter than this is not a statement
 MAX_SPEAKER_WORDS = 12  # a subject longer than this is not a speaker phrase
+MAX_ACCORDING_SOURCE_WORDS = 25  # "According to early results of the exit polls conducted for ..., CONTENT"
 MAX_GAP_WORDS_CUE_TO_QUOTE = 9  # "X said in a statement on Thursday: “...”" - words between cue and quote
 MAX_WORDS_CUE_TO_THAT = 12  # "X said in a statement on Thursday that ..." - words before the complementiser
 MAX_TAIL_WORDS_INVERTED = 9  # "..., the ministry said on Thursday in a statement." - words after the cue
@@ -1724,9 +1725,11 @@ def _headline_statement(text: str, ps: int, pe: int) -> _Stmt | None:
     country, not a weekday/month) and the claim must have at least three words.
     """
     ps, pe = _trim(text, ps, pe)
-    m = _HEADLINE.match(text, ps, pe)
-    if m is None or len(text[ps:pe].split()) > MAX_HEADLINE_WORDS:
+    if len(text[ps:pe].split()) > MAX_HEADLINE_WORDS:
         return None
+    m = _HEADLINE.match(text, ps, pe)
+    if m is None:
+        return _title_case_headline(text, ps, pe)
     phrase = m.group("spk")
     words = phrase.lower().split()
     if (
@@ -1753,6 +1756,46 @@ def _headline_statement(text: str, ps: int, pe: int) -> _Stmt | None:
         ":",
         m.end("spk"),
         m.end("spk") + 1,
+        Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
+        sentence_start=ps,
+        sentence_end=pe,
+    )
+
+
+# Title-case headline cues ("Senator Says Deal Is Dead"); case-sensitive, only in a title-case line.
+_TITLE_CUE = re.compile(
+    r"\s(?P<cue>Says|Said|Claims|Warns|Thinks|Believes|Tells|Told|Insists|Argues|Admits|Denies|Vows|"
+    r"Predicts|Urges|Slams|Blasts|Accuses|Suggests|Reveals|Announces|Confirms|Rejects|Calls|Wants)\s"
+)
+MIN_TITLE_CASE_SHARE = 0.7  # share of words that start upper-case for a line to be a headline
+
+
+def _title_case_headline(text: str, ps: int, pe: int) -> _Stmt | None:
+    """'Former Pollster Says Clinton Is In Trouble' on a line of its own: speaker before the cue."""
+    line = text[ps:pe]
+    words = [w for w in line.split() if w[:1].isalpha()]
+    if len(words) < 5 or sum(w[0].isupper() for w in words) < MIN_TITLE_CASE_SHARE * len(words):
+        return None
+    m = _TITLE_CUE.search(line)
+    if m is None:
+        return None
+    s0, s1 = _trim(text, ps, ps + m.start())
+    phrase = text[s0:s1]
+    if len(phrase.split()) > 6 or not _has_proper_name(phrase) or _NON_SUBJECT_START.match(phrase):
+        return None
+    if phrase.split()[0].lower() in _HEADLINE_LABELS:
+        return None
+    c0 = ps + m.end()
+    c1 = _strip_final_punct(text, c0, pe)
+    if len(text[c0:c1].split()) < 3:
+        return None
+    return _Stmt(
+        c0,
+        c1,
+        "reported",
+        m.group("cue"),
+        ps + m.start("cue"),
+        ps + m.end("cue"),
         Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
         sentence_start=ps,
         sentence_end=pe,
@@ -1804,7 +1847,10 @@ def _line_end(text: str, pos: int) -> int:
 
 def _first_clause_end(text: str, ss: int, cs: int) -> int:
     m = re.search(r"\s(?:met|visited|said|was|is|has|had|will|would|spoke|arrived|called|tried|urged)\b", text[ss:cs])
-    return ss + m.start() if m else cs
+    if m is None:
+        m2 = _FIRST_VERB.search(text, ss, cs)  # "a judge sided with X, saying ..."
+        return m2.start() if m2 else cs
+    return ss + m.start()
 
 
 def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
@@ -1858,8 +1904,12 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
         if sp is None or sp.start != _trim(text, seg_s, cs)[0] or _CLAUSE_BOUNDARY.search(text[seg_s:cs]):
             return None
         rest = tail.strip(" .")
-        if rest and not re.match(
-            r"^(?:,|(?:on|in|at|during|last|this|after|before|yesterday|today|told|according)\b)", rest
+        if (
+            rest
+            and not re.match(
+                r"^(?:,|(?:on|in|at|during|last|this|after|before|yesterday|today|told|according)\b)", rest
+            )
+            and not (_lemma(cue) in _OBJECT_CUES and _INVERTED_ADDRESSEE.match(rest))
         ):
             return None
     c0, c1 = _trim(text, ss, ss + comma)
@@ -1870,18 +1920,36 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
     return _Stmt(c0, c1, "reported", cue, cs, ce, sp, sentence_start=ss, sentence_end=se)
 
 
+# The addressee that may end an inverted "CONTENT, X told POLITICO (on Monday)." sentence.
+_INVERTED_ADDRESSEE = re.compile(
+    r"(?:me|us|him|her|them|reporters|journalists|(?:the|a|an)\s+[a-z]+|(?:[Tt]he\s+)?[A-Z][\w’'.&-]*"
+    r"(?:\s+[A-Z][\w’'.&-]*){0,4})(?:[\s,]+(?:on|in|at|last|this|after|before|yesterday|today)\b.*)?$"
+)
+
+
 def _according_to(text: str, ss: int, se: int) -> _Stmt | None:
     m = _ACCORDING.search(text, ss, se)
     if not m:
         return None
     after = text[m.end() : se]
+    before = text[ss : m.start()]
+    mid_comma = after.find(",")
     if m.start() - ss <= 3:
-        # "According to X, CONTENT."
+        # "According to X, CONTENT." (a poll or report as X can be long)
         comma = after.find(",")
-        if comma < 0 or len(after[:comma].split()) > MAX_SPEAKER_WORDS:
+        if comma < 0 or len(after[:comma].split()) > MAX_ACCORDING_SOURCE_WORDS:
             return None
         s0, s1 = _trim(text, m.end(), m.end() + comma)
         c0, c1 = _trim(text, m.end() + comma + 1, se)
+    elif (
+        before.rstrip().endswith(",")
+        and 0 < mid_comma
+        and len(after[:mid_comma].split()) <= MAX_SPEAKER_WORDS
+        and len(after[mid_comma + 1 :].split()) >= MIN_REPORTED_WORDS
+    ):
+        # "Fundraising, according to the campaign, has surged.": the content wraps the source
+        s0, s1 = _trim(text, m.end(), m.end() + mid_comma)
+        c0, c1 = _trim(text, ss, se)
     else:
         # "CONTENT, according to X."
         s0, s1 = _trim(text, m.end(), se)
