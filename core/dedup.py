@@ -76,6 +76,9 @@ CANDIDATE_MAX_DF = 400  # features in more articles than this are topic words, u
 CANDIDATE_MIN_SHARED = 2  # candidate pairs share at least this many distinctive features
 FEATURE_SPACE = 1 << 23  # hashed feature columns; a collision adds noise only where two rare features meet
 
+# --- memory bound ---
+TEXT_CHUNK = 20_000  # texts tokenised at a time: bounds the exploded token columns (~1 GiB at 20k long texts)
+
 # --- clustering guard ---
 MAX_COMPONENT = 1500  # larger candidate components are split by raising their floor (0.05 steps)
 LINKAGE_METHOD = "average"  # scipy linkage method inside a component
@@ -97,6 +100,7 @@ _STOPWORD_TEXT = """a about above after again against ago all almost along alrea
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _PUNCT_RE = r"[\p{P}\p{S}]+"
+_WORD_RUN_RE = r"[\p{L}\p{N}]+"
 _TOKEN_RE = r"\p{N}[\p{N},.]*\p{N}|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*"
 _QUOTE_RE = r"\"([^\"]{12,600})\""
 _QUOTE_FOLD = {
@@ -196,24 +200,27 @@ def word_hashes(texts: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     Words: lower case, every run of characters other than letters and digits is a break (so quote
     styles, dashes and punctuation never matter). Texts are expected NFKC-normalised already.
     """
-    frame = (
-        pl.DataFrame({"t": texts})
-        .with_row_index("doc")
-        .select(
-            pl.col("doc"),
-            pl.col("t")
-            .fill_null("")
-            .str.to_lowercase()
-            .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-            .str.split(" ")
-            .alias("w"),
+    hashes: list[np.ndarray] = []
+    lens = np.zeros(len(texts), dtype=np.int64)
+    # chunks of texts: the exploded word column (strings) is the big intermediate, so bound it
+    for start in range(0, len(texts), TEXT_CHUNK):
+        frame = (
+            pl.DataFrame({"t": texts.slice(start, TEXT_CHUNK)})
+            .with_row_index("doc")
+            .select(
+                pl.col("doc"),
+                # runs of letters/digits = the same words as replacing every other run by a space and splitting
+                pl.col("t").fill_null("").str.to_lowercase().str.extract_all(_WORD_RUN_RE).alias("w"),
+            )
+            .explode("w")
+            .drop_nulls("w")
+            .select(pl.col("doc"), pl.col("w").hash(seed=_HASH_SEED))
         )
-        .explode("w")
-        .filter(pl.col("w") != "")
-        .select(pl.col("doc"), pl.col("w").hash(seed=_HASH_SEED))
-    )
-    lens = np.bincount(frame["doc"].to_numpy(), minlength=len(texts)).astype(np.int64)
-    return frame["w"].to_numpy().astype(np.uint64), lens
+        chunk_n = min(TEXT_CHUNK, len(texts) - start)
+        lens[start : start + chunk_n] = np.bincount(frame["doc"].to_numpy(), minlength=chunk_n)
+        hashes.append(frame["w"].to_numpy().astype(np.uint64))
+        del frame
+    return (np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)), lens
 
 
 def _sequence_keys(wh: np.ndarray, lens: np.ndarray) -> np.ndarray:
@@ -540,6 +547,35 @@ def story_features(titles: pl.Series, bodies: pl.Series) -> sp.csr_matrix:
     n = len(titles)
     if n == 0:
         return sp.csr_matrix((0, FEATURE_SPACE), dtype=np.float64)
+    # chunks of rows: the token columns are the big intermediates; only the summed (row, feature)
+    # weights of each chunk are kept, and the IDF (which needs every row) is applied at the end
+    blocks = [
+        _story_raw_block(titles.slice(start, TEXT_CHUNK), bodies.slice(start, TEXT_CHUNK))
+        for start in range(0, n, TEXT_CHUNK)
+    ]
+    mat = blocks[0] if len(blocks) == 1 else sp.vstack(blocks, format="csr")
+    del blocks
+    df = np.bincount(mat.indices, minlength=FEATURE_SPACE)
+    # in place where possible: at 100k articles these arrays hold ~70M entries each
+    val = np.log(mat.data)
+    val += 1.0
+    idf = np.log((n + 1) / (df[mat.indices] + 1))
+    idf += 1.0
+    if IDF_POWER != 1.0:
+        idf **= IDF_POWER
+    val *= idf
+    del idf, df
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(mat.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=val * val, minlength=n))
+    norms[norms == 0] = 1.0
+    val /= norms[row_of]
+    mat.data = val
+    return mat
+
+
+def _story_raw_block(titles: pl.Series, bodies: pl.Series) -> sp.csr_matrix:
+    """Summed feature weights (rows x FEATURE_SPACE, sorted indices) of some articles, before TF-IDF."""
+    n = len(titles)
     joined = [
         (t or "") + "\n" + (b or "")[:STORY_MAX_CHARS] for t, b in zip(titles.to_list(), bodies.to_list(), strict=True)
     ]
@@ -548,13 +584,14 @@ def story_features(titles: pl.Series, bodies: pl.Series) -> sp.csr_matrix:
         .select(pl.col("text").str.replace_many(list(_QUOTE_FOLD), list(_QUOTE_FOLD.values())))
         .with_row_index("doc")
     )
-    # split the text and its lower-case form the same way: the tokens line up (checked below),
-    # and lower-casing whole texts is several times faster than lower-casing tokens
-    split = pl.col("text").str.replace_all(r"[^\p{L}\p{N}]+", " ").str.split(" ")
-    both = text.select(pl.col("doc"), split.alias("tok"), split.list.eval(pl.element().str.to_lowercase()).alias("low"))
+    del joined
+    # tokens = runs of letters/digits (the same as replacing every other run by a space and splitting);
+    # lower-cased once on the flat column, which is cheaper than per list
     toks = (
-        both.explode("tok", "low")
+        text.select(pl.col("doc"), pl.col("text").str.extract_all(_WORD_RUN_RE).alias("tok"))
+        .explode("tok")
         .filter(pl.col("tok").str.len_bytes() >= 2)
+        .with_columns(pl.col("tok").str.to_lowercase().alias("low"))
         .filter(~pl.col("low").is_in(list(STOPWORDS)))
         .select(
             pl.col("doc"),
@@ -570,6 +607,7 @@ def story_features(titles: pl.Series, bodies: pl.Series) -> sp.csr_matrix:
     doc = toks["doc"].to_numpy().astype(np.int64)
     h = toks["h"].to_numpy().astype(np.uint64)
     w = toks["w"].to_numpy()
+    del toks
     # bigrams of adjacent content words within a document
     if len(doc) > 1:
         same = doc[:-1] == doc[1:]
@@ -591,6 +629,7 @@ def story_features(titles: pl.Series, bodies: pl.Series) -> sp.csr_matrix:
         .explode("qw")
         .filter(pl.col("qw") != "")
     )
+    del text
     if quotes.height >= 3:
         qh = quotes.select(pl.col("qw").hash(seed=_HASH_SEED + 1))["qw"].to_numpy().astype(np.uint64)
         qid = quotes["qid"].to_numpy()
@@ -603,15 +642,9 @@ def story_features(titles: pl.Series, bodies: pl.Series) -> sp.csr_matrix:
     rows = np.concatenate([doc, bi_doc, tri_doc])
     cols = (np.concatenate([h, bi_h, tri_h]) % np.uint64(FEATURE_SPACE)).astype(np.int64)
     weights = np.concatenate([w, np.full(len(bi_doc), BIGRAM_WEIGHT), np.full(len(tri_doc), QUOTE_BOOST)])
+    del doc, h, w, bi_h, bi_doc, tri_h, tri_doc
     mat = sp.csr_matrix((weights, (rows, cols)), shape=(n, FEATURE_SPACE))
     mat.sum_duplicates()  # data = summed weight per (article, feature); every weight >= 0.5 > 1/e
-    df = np.bincount(mat.indices, minlength=FEATURE_SPACE)
-    idf = (np.log((n + 1) / (df[mat.indices] + 1)) + 1.0) ** IDF_POWER
-    val = (1.0 + np.log(mat.data)) * idf
-    row_of = np.repeat(np.arange(n), np.diff(mat.indptr))
-    norms = np.sqrt(np.bincount(row_of, weights=val**2, minlength=n))
-    norms[norms == 0] = 1.0
-    mat.data = val / norms[row_of]
     return mat
 
 
@@ -620,16 +653,29 @@ def _story_candidate_pairs(x: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     n = x.shape[0]
     if n < 2 or x.nnz == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    coo = x.tocoo()
-    df = np.bincount(coo.col, minlength=x.shape[1])
-    frame = pl.DataFrame({"doc": coo.row.astype(np.int64), "col": coo.col.astype(np.int64), "v": coo.data}).filter(
-        pl.Series((df[coo.col] >= 2) & (df[coo.col] <= CANDIDATE_MAX_DF))
+    df = np.bincount(x.indices, minlength=x.shape[1])
+    dfi = df[x.indices]
+    keep = (dfi >= 2) & (dfi <= CANDIDATE_MAX_DF)
+    del dfi, df
+    frame = pl.DataFrame(
+        {
+            "doc": np.repeat(np.arange(n, dtype=np.int64), np.diff(x.indptr))[keep],
+            "col": x.indices[keep].astype(np.int64),
+            "v": x.data[keep],
+        }
     )
+    del keep
+    # Each row's top CANDIDATE_FEATURES by value, ties to the lower column. A full sort of every
+    # (row, feature) entry was the bottleneck at 100k; first keep the entries at or above each row's
+    # k-th largest value (ties included, so the exact choice below is unchanged), then sort the few left.
+    kth = frame.group_by("doc").agg(pl.col("v").top_k(CANDIDATE_FEATURES).min().alias("kth"))
+    frame = frame.join(kth, on="doc", how="left").filter(pl.col("v") >= pl.col("kth")).drop("kth")
     top = (
         frame.sort(["doc", "v", "col"], descending=[False, True, False])
         .group_by("doc", maintain_order=True)
         .head(CANDIDATE_FEATURES)
     )
+    del frame
     if top.height == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     # compact the few columns used, so the transpose in the product stays small
@@ -719,6 +765,7 @@ def cluster_articles_with_pairs(
     rep_rows = np.sort(exact_rep)
     keep_words = np.repeat(np.isin(np.arange(n), rep_rows), lens)
     rep_wh, rep_lens = wh[keep_words], lens[rep_rows]
+    del wh  # free the corpus-wide word hashes early (8 bytes per word)
     sig = minhash_signatures(rep_wh, rep_lens)[np.searchsorted(rep_rows, exact_rep)]
     sdoc, sh = shingle_hashes(rep_wh, rep_lens)
     # shingles come per representative (index into rep_rows): re-key them by exact node
@@ -753,6 +800,7 @@ def cluster_articles_with_pairs(
         )
     )
 
+    del scorer, sig, ca, cb, csim  # the near level's big arrays are not needed for the story level
     progress("dedup", 0.55, "same story: features")
     x = story_features(prep["title"].gather(near_rep), prep["body"].gather(near_rep))
     progress("dedup", 0.75, "same story: candidates")

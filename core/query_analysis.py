@@ -219,3 +219,69 @@ def split_negation_from_cues(text: str, spans: list[tuple[int, int, str]]) -> li
             kind = "cue"
         out.append((start, end, kind))
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Actor co-occurrence at corpus scale (the Actors page)
+# ---------------------------------------------------------------------------------------------
+
+_CODED_PAIRS_SCHEMA = {"a": pl.UInt32, "b": pl.UInt32, "n_articles": pl.Int64}
+
+
+def coded_cooccurrence(mentions: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    """(ids, pairs): every pair of actors named in the same article, with actor ids as integer codes.
+
+    `ids` is the sorted distinct actor ids (String); `pairs` has `a` < `b` (UInt32 positions in
+    `ids`, so code order is id order) and `n_articles` (Int64, >= 1), sorted by n_articles
+    descending, then a, b: the same pairs and order as core.actors.cooccurrence / core.query.cooccurrence.
+    Decode with `decode_pairs`.
+
+    Why: the string self-join and string sort of those functions take seconds at 10,000 articles
+    (2 million pairs); joining and grouping integer codes is several times faster and the coded
+    frame is a third of the size, so a page can cache it and name only the rows it shows.
+    Cost: one self-join of the distinct (article, actor) pairs, O(sum over articles of actors^2).
+    """
+    empty = (pl.Series("actor_id", [], dtype=pl.String), pl.DataFrame(schema=_CODED_PAIRS_SCHEMA))
+    if mentions.height == 0:
+        return empty
+    distinct = mentions.filter(pl.col("actor_id").is_not_null()).select("article_id", "actor_id").unique()
+    ids = distinct.get_column("actor_id").unique().sort()
+    if ids.len() < 2:
+        return ids, empty[1]
+    n = ids.len()
+    articles = distinct.get_column("article_id").unique()
+    coded = distinct.join(
+        pl.DataFrame({"actor_id": ids, "c": pl.int_range(0, n, dtype=pl.UInt32, eager=True)}), on="actor_id"
+    ).join(
+        pl.DataFrame({"article_id": articles, "g": pl.int_range(0, articles.len(), dtype=pl.UInt32, eager=True)}),
+        on="article_id",
+    )
+    coded = coded.select("g", "c")
+    joined = coded.join(coded, on="g", suffix="_b").filter(pl.col("c") < pl.col("c_b"))
+    # a pair as one UInt64 key (a * n + b): sorting the keys and run-length counting them is the group-by,
+    # and the runs come out in (a, b) order, so a stable sort on the count gives the documented order
+    keys = (joined.get_column("c").cast(pl.UInt64) * n + joined.get_column("c_b")).sort()
+    runs = keys.rle().struct.unnest().sort("len", descending=True, maintain_order=True)
+    pairs = runs.select(
+        a=(pl.col("value") // n).cast(pl.UInt32),
+        b=(pl.col("value") % n).cast(pl.UInt32),
+        n_articles=pl.col("len").cast(pl.Int64),
+    )
+    return ids, pairs
+
+
+def decode_pairs(ids: pl.Series, pairs: pl.DataFrame) -> pl.DataFrame:
+    """`actor_a`, `actor_b`, `n_articles` from `coded_cooccurrence`'s output (same row order)."""
+    return pairs.select(
+        actor_a=ids.gather(pairs.get_column("a")) if pairs.height else pl.Series([], dtype=pl.String),
+        actor_b=ids.gather(pairs.get_column("b")) if pairs.height else pl.Series([], dtype=pl.String),
+        n_articles="n_articles",
+    )
+
+
+def pairs_among(ids: pl.Series, pairs: pl.DataFrame, keep_ids: list[str]) -> pl.DataFrame:
+    """The coded `pairs` whose two actors are both in `keep_ids` (still coded; cheap: codes are looked up once)."""
+    codes = ids.search_sorted(pl.Series(keep_ids, dtype=pl.String))
+    known = [int(c) for c, k in zip(codes, keep_ids, strict=True) if c < ids.len() and ids[int(c)] == k]
+    keep = pl.Series(known, dtype=pl.UInt32).implode()
+    return pairs.filter(pl.col("a").is_in(keep) & pl.col("b").is_in(keep))

@@ -1,14 +1,32 @@
-"""Actors: who is talked about, where, when and with whom; mentions in context; merges; the alias table."""
+"""Actors: who is talked about, where, when and with whom; mentions in context; merges; the alias table.
+
+One view is drawn per run (a segmented control, not st.tabs, whose bodies would all run): at
+10,000 articles the co-occurrence pairs alone are millions of rows. Every derived frame comes from
+ui.actors_ui's shared caches (keyed on corpus, filters and rejected merges), and every table shows
+at most widgets.MAX_TABLE_ROWS rows with a CSV of all of them.
+"""
 
 import polars as pl
 import streamlit as st
 
 from core import query, query_analysis
-from ui import actors_ui, charts, compat, state, widgets
+from ui import actors_ui, charts, state, widgets
 from ui.pages import ARTICLES
 
 TOP_CHART_KEY = "actors_top_chart"
 CONTEXT_ACTOR_KEY = "actors_context_actor"
+CONTEXT_CHOICE_KEY = "actors_context_choice"  # survives views where the actor selectbox is not drawn
+VIEW_KEY = "actors_view"
+VIEWS = {
+    "counts": "Counts",
+    "outlets": "By outlet and over time",
+    "cooc": "Co-occurrence",
+    "context": "In context",
+    "merges": "Proposed merges",
+    "registry": "Alias table",
+}
+# The "In context" actor list offers this many most-mentioned actors (plus the one chosen by a click).
+MAX_CONTEXT_OPTIONS = 2000
 
 st.title("Actors")
 ctx = state.page_context()
@@ -17,9 +35,8 @@ if ctx is None:
 widgets.filters_caption(ctx)
 widgets.stage_notice(ctx, "actors")
 
-actors, all_mentions, merges_applied = actors_ui.actors_and_mentions(ctx)
-mentions = all_mentions.filter(pl.col("article_id").is_in(ctx.article_ids.implode()))
-counts = query.name_actors(compat.count_mentions_by_actor(mentions), actors)
+data = actors_ui.page_data(ctx)
+counts = actors_ui.actor_counts(data)
 if ctx.filters.actor_ids:
     st.button(
         "Show all actors again (clear the actor filter)",
@@ -29,9 +46,17 @@ if ctx.filters.actor_ids:
         icon=":material/filter_alt_off:",
     )
 
-tab_counts, tab_outlets, tab_cooc, tab_context, tab_merges, tab_registry = st.tabs(
-    ["Counts", "By outlet and over time", "Co-occurrence", "In context", "Proposed merges", "Alias table"],
-    key="actors_tabs",  # keyed: the open tab survives reruns that change what is drawn above it
+view = (
+    st.segmented_control(
+        "View",
+        list(VIEWS),
+        default="counts",
+        required=True,
+        key=VIEW_KEY,
+        format_func=VIEWS.get,
+        label_visibility="collapsed",
+    )
+    or "counts"
 )
 
 
@@ -41,101 +66,107 @@ def _filter_by_clicked_actor() -> None:
     ids = [p["customdata"][0] for p in points if p.get("customdata")]
     if ids:
         state.set_actor_filter(ids)
-        st.session_state[CONTEXT_ACTOR_KEY] = ids[0]  # the "In context" tab follows the clicked actor
+        st.session_state[CONTEXT_CHOICE_KEY] = ids[0]  # the "In context" view follows the clicked actor
+        st.session_state.pop(CONTEXT_ACTOR_KEY, None)
 
 
-with tab_counts:
-    if merges_applied:
+def _no_actor() -> bool:
+    if counts.height == 0:
+        st.info("No actor is mentioned in the filtered articles.")
+        return True
+    return False
+
+
+if view == "counts" and not _no_actor():
+    if data.merges_applied:
         st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
-    if counts.height == 0:
-        st.info("No actor is mentioned in the filtered articles.")
-    else:
-        metric = (
-            st.segmented_control(
-                "Rank by",
-                ["n_mentions", "n_articles"],
-                default="n_mentions",
-                required=True,
-                key="actors_metric",
-                format_func=lambda m: "mentions" if m == "n_mentions" else "distinct articles",
-            )
-            or "n_mentions"
+    metric = (
+        st.segmented_control(
+            "Rank by",
+            ["n_mentions", "n_articles"],
+            default="n_mentions",
+            required=True,
+            key="actors_metric",
+            format_func=lambda m: "mentions" if m == "n_mentions" else "distinct articles",
         )
-        ranked = counts.sort([metric, "name"], descending=[True, False])
-        st.plotly_chart(
-            charts.top_actors_figure(ranked, metric),
-            key=TOP_CHART_KEY,
-            on_select=_filter_by_clicked_actor,
-            selection_mode="points",
-        )
-        st.caption(
-            "Counts over the filtered articles"
-            + (
-                " with copies collapsed (one article per story)."
-                if ctx.filters.collapse_copies
-                else " (copies counted; turn on 'Collapse copies' to count stories)."
-            )
-        )
-        widgets.table(
-            ranked.select("actor_id", "name", "type", "side", "n_mentions", "n_articles"),
-            "actor_counts",
-            key="actors_counts_table",
-        )
-
-with tab_outlets:
-    if counts.height == 0:
-        st.info("No actor is mentioned in the filtered articles.")
-    else:
-        top_ids = counts.head(charts.MAX_CATEGORIES).get_column("actor_id")
-        by_outlet = query.name_actors(query.mentions_by_outlet(mentions, ctx.articles), actors)
-        shown = by_outlet.filter(pl.col("actor_id").is_in(top_ids.implode()))
-        st.plotly_chart(
-            charts.heatmap_figure(
-                shown,
-                "outlet",
-                "name",
-                "n_articles",
-                "Articles mentioning each top actor, by outlet",
-                y_key="actor_id",
-            ),
-            key="actors_outlet_chart",
-        )
-        widgets.table(
-            by_outlet.select("actor_id", "name", "outlet", "n_mentions", "n_articles"),
-            "actors_by_outlet",
-            key="actors_outlet_table",
-        )
-        period = (
-            st.segmented_control("Period", list(query.PERIODS), default="week", required=True, key="actors_period")
-            or "week"
-        )
-        over_time = query.name_actors(query.mentions_over_time(mentions, ctx.articles, period), actors)
-        top_few = counts.head(8).get_column("actor_id")
-        st.plotly_chart(
-            charts.lines_over_time_figure(
-                over_time.filter(pl.col("actor_id").is_in(top_few.implode())),
-                "name",
-                "n_articles",
-                f"Articles per {period} mentioning the 8 most mentioned actors",
-            ),
-            key="actors_time_chart",
-        )
-        widgets.table(
-            over_time.select("period_start", "actor_id", "name", "n_articles", "n_mentions"),
-            f"actors_per_{period}",
-            key="actors_time_table",
-        )
-
-with tab_cooc:
-    min_articles = st.number_input("At least this many shared articles", 1, 1000, 1, key="actors_cooc_min")
-    pairs = compat.cooccurrence(mentions, min_articles=int(min_articles))
-    pairs = query.name_actors(
-        query.name_actors(pairs, actors, on="actor_a", prefix="a_"), actors, on="actor_b", prefix="b_"
+        or "n_mentions"
     )
-    if pairs.height == 0:
+    ranked = counts.sort([metric, "name"], descending=[True, False])
+    st.plotly_chart(
+        charts.top_actors_figure(ranked, metric),
+        key=TOP_CHART_KEY,
+        on_select=_filter_by_clicked_actor,
+        selection_mode="points",
+    )
+    st.caption(
+        "Counts over the filtered articles"
+        + (
+            " with copies collapsed (one article per story)."
+            if ctx.filters.collapse_copies
+            else " (copies counted; turn on 'Collapse copies' to count stories)."
+        )
+    )
+    widgets.capped_table(
+        ranked.select("actor_id", "name", "type", "side", "n_mentions", "n_articles"),
+        "actor_counts",
+        key="actors_counts_table",
+        what="actors",
+    )
+
+elif view == "outlets" and not _no_actor():
+    top_ids = counts.head(charts.MAX_CATEGORIES).get_column("actor_id")
+    by_outlet = actors_ui.mentions_by_outlet(data)
+    st.plotly_chart(
+        charts.heatmap_figure(
+            by_outlet.filter(pl.col("actor_id").is_in(top_ids.implode())),
+            "outlet",
+            "name",
+            "n_articles",
+            "Articles mentioning each top actor, by outlet",
+            y_key="actor_id",
+        ),
+        key="actors_outlet_chart",
+    )
+    widgets.capped_table(
+        by_outlet.select("actor_id", "name", "outlet", "n_mentions", "n_articles"),
+        "actors_by_outlet",
+        key="actors_outlet_table",
+        what="actor-outlet rows",
+    )
+    period = (
+        st.segmented_control("Period", list(query.PERIODS), default="week", required=True, key="actors_period")
+        or "week"
+    )
+    over_time = actors_ui.mentions_over_time(data, period)
+    top_few = counts.head(8).get_column("actor_id")
+    st.plotly_chart(
+        charts.lines_over_time_figure(
+            over_time.filter(pl.col("actor_id").is_in(top_few.implode())),
+            "name",
+            "n_articles",
+            f"Articles per {period} mentioning the 8 most mentioned actors",
+        ),
+        key="actors_time_chart",
+    )
+    widgets.capped_table(
+        over_time.select("period_start", "actor_id", "name", "n_articles", "n_mentions"),
+        f"actors_per_{period}",
+        key="actors_time_table",
+        what="actor-period rows",
+    )
+
+elif view == "cooc":
+    min_articles = int(st.number_input("At least this many shared articles", 1, 1000, 1, key="actors_cooc_min"))
+    ids, all_pairs = actors_ui.coded_pairs(data)
+    # pairs are sorted by n_articles descending, so the ones kept by the threshold are a prefix
+    n_kept = int(all_pairs.get_column("n_articles").ge(min_articles).sum()) if all_pairs.height else 0
+    kept = all_pairs.head(n_kept)
+    if kept.height == 0:
         st.info("No two actors share an article under these filters.")
     else:
-        sym = query_analysis.cooccurrence_matrix_rows(pairs, counts.head(20).get_column("actor_id").to_list())
+        top = counts.head(20).get_column("actor_id").to_list()
+        top_pairs = actors_ui.named_pairs(ids, query_analysis.pairs_among(ids, kept, top), data.actors)
+        sym = query_analysis.cooccurrence_matrix_rows(top_pairs, top)
         if sym.height:
             st.plotly_chart(
                 charts.heatmap_figure(
@@ -143,46 +174,88 @@ with tab_cooc:
                 ),
                 key="actors_cooc_chart",
             )
+        shown = actors_ui.named_pairs(ids, kept.head(widgets.MAX_TABLE_ROWS), data.actors).select(
+            "actor_a", "a_name", "actor_b", "b_name", "n_articles"
+        )
+        if kept.height > shown.height:
+            st.caption(
+                f"Showing the {shown.height:,} pairs sharing the most articles of {kept.height:,}: "
+                f"download the CSV of all {kept.height:,} for the rest."
+            )
         widgets.table(
-            pairs.select("actor_a", "a_name", "actor_b", "b_name", "n_articles"),
+            shown,
             "actor_cooccurrence",
             key="actors_cooc_table",
+            download_label="CSV of shown rows" if kept.height > shown.height else "Download CSV",
         )
+        if kept.height > shown.height:
+            st.download_button(
+                f"CSV of all {kept.height:,} pairs",
+                data=actors_ui.pairs_csv_builder(ids, kept, data.actors),
+                file_name="actor_cooccurrence_all.csv",
+                mime="text/csv",
+                key="actors_cooc_table_download_all",
+                on_click="ignore",
+                icon=":material/download:",
+            )
 
-with tab_context:
-    if counts.height == 0:
-        st.info("No actor is mentioned in the filtered articles.")
-    else:
-        names = dict(counts.select("actor_id", "name").iter_rows())
-        options = counts.get_column("actor_id").to_list()
-        if st.session_state.get(CONTEXT_ACTOR_KEY) not in options:
-            st.session_state[CONTEXT_ACTOR_KEY] = options[0]
-        actor_id = st.selectbox("Actor", options, format_func=lambda a: names.get(a) or a, key=CONTEXT_ACTOR_KEY)
-        kwic = compat.mentions_in_context(ctx.articles, mentions, actor_id, width=80)
-        kwic = kwic.join(ctx.articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
-        shown = kwic.select("left", "surface", "right", "field", "title", "outlet", "published", "article_id")
-        event = widgets.table(
-            shown,
-            f"mentions_in_context_{actor_id}",
-            key="actors_context_table",
-            select="single-row",
-            column_config={
-                "left": st.column_config.TextColumn(width="large"),
-                "right": st.column_config.TextColumn(width="large"),
-            },
-            empty_message="No mention of this actor in the filtered articles.",
-        )
-        rows = widgets.selected_rows(event)
-        if rows and rows[0] < shown.height:
-            target = shown.row(rows[0], named=True)["article_id"]
-            if st.button("Open this article in the reader", key="actors_open_article"):
-                st.session_state[state.OPEN_ARTICLE_KEY] = target
-                st.switch_page(ARTICLES.path)
+elif view == "context" and not _no_actor():
+    names = dict(counts.head(MAX_CONTEXT_OPTIONS).select("actor_id", "name").iter_rows())
+    chosen = st.session_state.get(CONTEXT_ACTOR_KEY) or st.session_state.get(CONTEXT_CHOICE_KEY)
+    if chosen is not None and chosen not in names:
+        row = counts.filter(pl.col("actor_id") == chosen)
+        if row.height:  # an actor outside the offered list (clicked, or picked before a filter changed)
+            names[chosen] = row.item(0, "name")
         else:
-            st.caption("Select a row to open its article in the reader.")
+            chosen = None
+    options = list(names)
+    st.session_state[CONTEXT_ACTOR_KEY] = chosen if chosen is not None else options[0]
+    actor_id = st.selectbox(
+        "Actor",
+        options,
+        format_func=lambda a: names.get(a) or a,
+        key=CONTEXT_ACTOR_KEY,
+        help=f"The {min(len(counts), MAX_CONTEXT_OPTIONS):,} most mentioned actors under the filters.",
+    )
+    st.session_state[CONTEXT_CHOICE_KEY] = actor_id
+    kwic = actors_ui.mentions_in_context(data, actor_id)
+    shown = kwic.head(widgets.MAX_TABLE_ROWS)
+    if kwic.height > shown.height:
+        st.caption(
+            f"Showing the first {shown.height:,} of {kwic.height:,} mentions: download the CSV of all of them for the rest."
+        )
+    event = widgets.table(
+        shown,
+        f"mentions_in_context_{actor_id}",
+        key="actors_context_table",
+        select="single-row",
+        column_config={
+            "left": st.column_config.TextColumn(width="large"),
+            "right": st.column_config.TextColumn(width="large"),
+        },
+        empty_message="No mention of this actor in the filtered articles.",
+        download_label="CSV of shown rows" if kwic.height > shown.height else "Download CSV",
+    )
+    if kwic.height > shown.height:
+        widgets.download_csv(
+            kwic,
+            f"mentions_in_context_{actor_id}_all",
+            key="actors_context_table_download_all",
+            label="CSV of all mentions",
+        )
+    rows = widgets.selected_rows(event)
+    if rows and rows[0] < shown.height:
+        target = shown.row(rows[0], named=True)["article_id"]
+        if st.button("Open this article in the reader", key="actors_open_article"):
+            st.session_state[state.OPEN_ARTICLE_KEY] = target
+            st.switch_page(ARTICLES.path)
+    else:
+        st.caption("Select a row to open its article in the reader.")
 
-with tab_merges:
+elif view == "merges":
+    if data.merges_applied:
+        st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
     actors_ui.merge_review(ctx)
 
-with tab_registry:
+elif view == "registry":
     actors_ui.registry_editor(ctx)

@@ -7,6 +7,7 @@ export exactly the table shown (core.export.table_to_csv_bytes through ui.widget
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,10 @@ def _applied(
     return actors, mentions
 
 
+def _rejected(ctx: PageContext) -> tuple[tuple[str, str, str], ...]:
+    return tuple(sorted((a, v, s) for (a, v), s in merge_decisions(ctx).items() if s == "rejected"))
+
+
 def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
     """(actors, mentions, applied): the corpus's tables with the analyst's rejected merges split off.
 
@@ -62,7 +67,7 @@ def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, b
     stage helper is missing or fails (the tables come back unchanged).
     """
     actors, mentions = ctx.tables["actors"], ctx.tables["mentions"]
-    rejected = tuple(sorted((a, v, s) for (a, v), s in merge_decisions(ctx).items() if s == "rejected"))
+    rejected = _rejected(ctx)
     if not rejected or compat.stage_helper("actors", "apply_merge_decisions") is None:
         return actors, mentions, False
     try:
@@ -70,6 +75,112 @@ def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, b
     except Exception:  # a stage helper mid-edit must not take the page down; the counts stay as built
         return actors, mentions, False
     return new_actors, new_mentions, True
+
+
+# ---------------------------------------------------------------------------------------------
+# The page's derived frames, shared by every session (st.cache_resource: never copied per hit).
+# Each is keyed on the scope (corpus key, filters, rejected merges), which names the frames passed
+# with a leading underscore (not hashed). Callers must treat the returned frames as read-only.
+# ---------------------------------------------------------------------------------------------
+
+Scope = tuple[str, Any, tuple[tuple[str, str, str], ...]]
+
+
+@dataclass(frozen=True)
+class ActorsData:
+    """The Actors page's inputs under the current filters and merge decisions (frames are shared: read-only)."""
+
+    scope: Scope
+    actors: pl.DataFrame
+    mentions: pl.DataFrame  # mentions in the filtered articles
+    articles: pl.DataFrame  # the filtered articles
+    merges_applied: bool
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _scoped_mentions(scope: Scope, _mentions: pl.DataFrame, _articles: pl.DataFrame) -> pl.DataFrame:
+    return _mentions.filter(pl.col("article_id").is_in(_articles.get_column("article_id").implode()))
+
+
+def page_data(ctx: PageContext) -> ActorsData:
+    """Actors, mentions in the filtered articles, and the cache scope naming them (no copy when unfiltered)."""
+    actors, all_mentions, applied = actors_and_mentions(ctx)
+    scope: Scope = (ctx.key, ctx.filters, _rejected(ctx) if applied else ())
+    if ctx.articles.height == ctx.tables["articles"].height:
+        mentions = all_mentions  # every article passes: the filter would copy the table for nothing
+    else:
+        mentions = _scoped_mentions(scope, all_mentions, ctx.articles)
+    return ActorsData(scope, actors, mentions, ctx.articles, applied)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _counts(scope: Scope, _mentions: pl.DataFrame, _actors: pl.DataFrame) -> pl.DataFrame:
+    return query.name_actors(compat.count_mentions_by_actor(_mentions), _actors)
+
+
+def actor_counts(data: ActorsData) -> pl.DataFrame:
+    """actor_id, n_mentions, n_articles, name, type, side; most mentioned first (cached per scope)."""
+    return _counts(data.scope, data.mentions, data.actors)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _by_outlet(scope: Scope, _mentions: pl.DataFrame, _articles: pl.DataFrame, _actors: pl.DataFrame) -> pl.DataFrame:
+    return query.name_actors(query.mentions_by_outlet(_mentions, _articles), _actors)
+
+
+def mentions_by_outlet(data: ActorsData) -> pl.DataFrame:
+    return _by_outlet(data.scope, data.mentions, data.articles, data.actors)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _over_time(
+    scope: Scope, period: str, _mentions: pl.DataFrame, _articles: pl.DataFrame, _actors: pl.DataFrame
+) -> pl.DataFrame:
+    return query.name_actors(query.mentions_over_time(_mentions, _articles, period), _actors)
+
+
+def mentions_over_time(data: ActorsData, period: str) -> pl.DataFrame:
+    return _over_time(data.scope, period, data.mentions, data.articles, data.actors)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _coded_pairs(scope: Scope, _mentions: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
+    return query_analysis.coded_cooccurrence(_mentions)
+
+
+def coded_pairs(data: ActorsData) -> tuple[pl.Series, pl.DataFrame]:
+    """(ids, coded pairs) of core.query_analysis.coded_cooccurrence for this scope (cached, shared)."""
+    return _coded_pairs(data.scope, data.mentions)
+
+
+def named_pairs(ids: pl.Series, pairs: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
+    """actor_a, a_name, actor_b, b_name, n_articles (+ types/sides) for coded `pairs` (name only what is shown)."""
+    decoded = query_analysis.decode_pairs(ids, pairs)
+    return query.name_actors(
+        query.name_actors(decoded, actors, on="actor_a", prefix="a_"), actors, on="actor_b", prefix="b_"
+    )
+
+
+def pairs_csv_builder(ids: pl.Series, pairs: pl.DataFrame, actors: pl.DataFrame) -> Any:
+    """A zero-argument function giving the CSV of all `pairs`, named: built only when the analyst clicks."""
+
+    def build() -> bytes:
+        frame = named_pairs(ids, pairs, actors).select("actor_a", "a_name", "actor_b", "b_name", "n_articles")
+        return widgets.csv_bytes_builder(frame)()
+
+    return build
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _kwic(scope: Scope, actor_id: str, _articles: pl.DataFrame, _mentions: pl.DataFrame) -> pl.DataFrame:
+    kwic = compat.mentions_in_context(_articles, _mentions, actor_id, width=80)
+    kwic = kwic.join(_articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
+    return kwic.select("left", "surface", "right", "field", "title", "outlet", "published", "article_id")
+
+
+def mentions_in_context(data: ActorsData, actor_id: str) -> pl.DataFrame:
+    """Keyword-in-context rows of one actor with their article's title, outlet and date (cached per scope)."""
+    return _kwic(data.scope, actor_id, data.articles, data.mentions)
 
 
 def _merge_rows(ctx: PageContext) -> pl.DataFrame:
@@ -177,7 +288,13 @@ def _initial_registry(ctx: PageContext) -> tuple[pl.DataFrame, str]:
             return registry_from_csv(Path(path).read_bytes()), f"the registry file {Path(path).name}"
         except Exception:  # an unreadable registry falls back to the corpus's own actors
             pass
-    return _normalise_registry(query.registry_table(ctx.tables["actors"])), "the actors of this corpus"
+    return _corpus_registry(ctx.key, ctx.tables["actors"]), "the actors of this corpus"
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _corpus_registry(key: str, _actors: pl.DataFrame) -> pl.DataFrame:
+    # shared by every session: the editor reads it, an edit makes a new frame
+    return _normalise_registry(query.registry_table(_actors))
 
 
 def registry_editor(ctx: PageContext) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core import query_analysis, schema
+from core import query, query_analysis, schema
 from core.bundle import save_bundle
 from core.export import table_to_csv_bytes
 from tests.app.synthetic import make_synthetic_corpus
@@ -122,6 +122,7 @@ def _html(at) -> str:
 )
 def test_kwic_rows_are_the_chosen_actors(make_app, extended_bundle, actor_id, surface):
     at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    at.segmented_control(key="actors_view").set_value("context").run()
     at.selectbox(key="actors_context_actor").set_value(actor_id).run()
     _ok(at)
     kwic = _table(at, "left", "surface", "right", "article_id")
@@ -162,6 +163,9 @@ def test_rejecting_a_merge_changes_the_counts(make_app, extended_bundle):
     split = [a for a in after if a.startswith("a_gen~")]
     assert len(split) == 1 and after[split[0]] == (1, 1)
     assert after["a_pm"] == before["a_pm"]  # a confirmed merge changes nothing
+    assert any("rejected spelling" in c.value for c in at.caption)
+    at.segmented_control(key="actors_view").set_value("merges").run()  # the merges view shows the decisions
+    _ok(at)
     assert any("rejected spelling" in c.value for c in at.caption)
     merges = _table(at, "actor_id", "variant", "status")
     assert dict(zip(merges["variant"], merges["status"], strict=True)) == {
@@ -216,6 +220,75 @@ def test_registry_csv_import_accepts_or_says_why(data, ok):
 def test_actors_page_with_no_actors_says_so(make_app, tmp_path, empty_tables, message):
     at = _open(make_app, save_bundle(_extended_corpus(empty_tables), tmp_path / "b"), ACTORS_PAGE)
     assert any(message in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    "view, shows",
+    [
+        ("counts", ("actor_id", "name", "n_mentions", "n_articles")),  # the ranked counts table
+        ("outlets", ("actor_id", "outlet", "n_articles")),  # actor x outlet rows
+        ("cooc", ("actor_a", "actor_b", "n_articles")),  # co-occurring pairs
+        ("context", ("left", "surface", "right", "article_id")),  # keyword in context
+        ("merges", ("actor_id", "variant", "status")),  # the merge review
+    ],
+)
+def test_each_view_draws_only_its_own_table(make_app, extended_bundle, view, shows):
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    at.segmented_control(key="actors_view").set_value(view).run()
+    _ok(at)
+    assert _table(at, *shows).height > 0
+    # one view per run: the counts table is drawn by the counts view only
+    has_counts = any({"n_mentions", "type", "side"} <= set(d.value.columns) for d in at.dataframe)
+    assert has_counts == (view == "counts")
+
+
+def test_context_view_keeps_the_chosen_actor_across_views(make_app, extended_bundle):
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    at.segmented_control(key="actors_view").set_value("context").run()
+    at.selectbox(key="actors_context_actor").set_value("a_fsd").run()
+    at.segmented_control(key="actors_view").set_value("counts").run()
+    at.segmented_control(key="actors_view").set_value("context").run()
+    _ok(at)
+    assert at.selectbox(key="actors_context_actor").value == "a_fsd"
+    assert set(_table(at, "surface", "article_id")["surface"]) == {"Freedonia State Department"}
+
+
+def test_cooccurrence_view_matches_the_stage_pairs(make_app, extended_bundle):
+    at = _open(make_app, extended_bundle, ACTORS_PAGE)
+    at.segmented_control(key="actors_view").set_value("cooc").run()
+    _ok(at)
+    shown = _table(at, "actor_a", "actor_b", "n_articles")
+    expected = query.cooccurrence(_extended_corpus().tables["mentions"], 1)
+    assert shown.select("actor_a", "actor_b").rows() == expected.select("actor_a", "actor_b").rows()
+    assert shown["n_articles"].to_list() == expected["n_articles"].to_list()
+    at.number_input(key="actors_cooc_min").set_value(2).run()
+    _ok(at)
+    assert _table(at, "actor_a", "actor_b", "n_articles")["n_articles"].min() >= 2
+
+
+def _mentions(rows: list[tuple[str, str | None]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"article_id": pl.String, "actor_id": pl.String}, orient="row")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],  # no mentions at all
+        [("d1", "x")],  # one actor: no pair
+        [("d1", "x"), ("d1", "x"), ("d1", "y")],  # a repeated mention counts the article once
+        [("d1", "b"), ("d1", "a"), ("d2", "a"), ("d2", "b"), ("d2", "c"), ("d3", "c"), ("d3", None)],  # null ignored
+        [(f"d{i % 7}", f"act{i % 11}") for i in range(200)],  # many overlapping pairs: ties ordered by id
+    ],
+)
+def test_coded_cooccurrence_equals_the_reference(rows):
+    mentions = _mentions(rows)
+    ids, coded = query_analysis.coded_cooccurrence(mentions)
+    decoded = query_analysis.decode_pairs(ids, coded)
+    expected = query.cooccurrence(mentions.filter(pl.col("actor_id").is_not_null()), 1)
+    assert decoded.rows() == expected.rows()  # same pairs, same counts, same order
+    keep = ids.head(3).to_list() + ["not-an-actor"]
+    among = query_analysis.decode_pairs(ids, query_analysis.pairs_among(ids, coded, keep))
+    assert among.rows() == expected.filter(pl.col("actor_a").is_in(keep) & pl.col("actor_b").is_in(keep)).rows()
 
 
 # ---------------------------------------------------------------- Statements page

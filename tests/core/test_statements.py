@@ -522,16 +522,19 @@ def test_sample_without_actor_layer_still_gives_country_sides(gold):
 
 # --- PolNeAR quality gate (fixed subset) --------------------------------------------------------
 POLNEAR_SUBSET = 150  # first N training articles (sorted by file name)
-# Floors pinned a little below what bench/eval_statements.py --n 150 measured on 2026-11-23
-# (docs/benchmarks.md "## Statements"): overlap P 0.960 / F1 0.588, exact F1 0.362 (0.402 with
-# continuations merged), speaker P 0.819, speaker accuracy 0.860, speech-cue overlap recall 0.828.
-FLOOR_OVERLAP_PRECISION = 0.93
-FLOOR_OVERLAP_F1 = 0.56
-FLOOR_EXACT_F1 = 0.33
-FLOOR_MERGED_EXACT_F1 = 0.37
-FLOOR_SPEAKER_PRECISION = 0.79
-FLOOR_SPEAKER_ACCURACY = 0.83
-FLOOR_SPEECH_RECALL = 0.80
+# Floors pinned a little below what bench/eval_statements.py --n 150 measured on 2026-11-23 after the
+# session-2 recall patterns (docs/benchmarks.md "## Statements"): overlap P 0.962 / R 0.471 / F1 0.632,
+# exact F1 0.396 (0.439 with continuations merged), speaker P 0.835 / F1 0.579, speaker accuracy 0.876,
+# speech-cue overlap recall 0.843.
+FLOOR_OVERLAP_PRECISION = 0.94
+FLOOR_OVERLAP_RECALL = 0.45
+FLOOR_OVERLAP_F1 = 0.61
+FLOOR_EXACT_F1 = 0.37
+FLOOR_MERGED_EXACT_F1 = 0.41
+FLOOR_SPEAKER_PRECISION = 0.81
+FLOOR_SPEAKER_F1 = 0.55
+FLOOR_SPEAKER_ACCURACY = 0.85
+FLOOR_SPEECH_RECALL = 0.82
 
 
 def _eval_statements():
@@ -553,9 +556,11 @@ def polnear_docs():
 def test_polnear_quality_gate(polnear_docs):
     m = _eval_statements().polnear_scores(polnear_docs)
     assert m["overlap_precision"] >= FLOOR_OVERLAP_PRECISION, m
+    assert m["overlap_recall"] >= FLOOR_OVERLAP_RECALL, m
     assert m["overlap_f1"] >= FLOOR_OVERLAP_F1, m
     assert m["exact_f1"] >= FLOOR_EXACT_F1, m
     assert m["speaker_precision"] >= FLOOR_SPEAKER_PRECISION, m
+    assert m["speaker_f1"] >= FLOOR_SPEAKER_F1, m
     assert m["speaker_accuracy"] >= FLOOR_SPEAKER_ACCURACY, m
     assert m["speech_overlap_recall"] >= FLOOR_SPEECH_RECALL, m
 
@@ -693,6 +698,20 @@ def test_polnear_quality_gate_continuations_merged(polnear_docs):
             "saying",
             "the law violated the constitution",
         ),
+        # "..., X said, citing Y": what the speaker points at is a second statement of X
+        (
+            "The economy is weak, Brennan said, citing low growth and rising debt.",
+            "Brennan",
+            "citing",
+            "low growth and rising debt",
+        ),
+        # title-case headline on its own line: speaker before the capitalised cue
+        (
+            "Former Campaign Pollster Says Brennan Is In Trouble In The West\n\nThe poll was taken in May.",
+            "Former Campaign Pollster",
+            "Says",
+            "Brennan Is In Trouble In The West",
+        ),
     ],
 )
 def test_extract_statements_recall_patterns(body, speaker, cue, content):
@@ -719,6 +738,8 @@ def test_extract_statements_recall_patterns(body, speaker, cue, content):
         "The witness described the scene in detail.",
         # a label before a colon is not a speaker
         "Update: The story has been corrected to fix a date.",
+        # an interjection before a colon is not a speaker
+        "Look: Crowds Gather Outside The Hall As The Vote Nears",
         # a weekday before a colon is not a speaker
         "Monday: Talks resume in the capital after a pause.",
         # the noun "show" after an adjective ("the popular show “…”") is not a cue
