@@ -97,7 +97,8 @@ class ActorsData:
     merges_applied: bool
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+# bounded: a filtered mentions table is up to the whole table (~20 MiB at 10k articles)
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _scoped_mentions(scope: Scope, _mentions: pl.DataFrame, _articles: pl.DataFrame) -> pl.DataFrame:
     return _mentions.filter(pl.col("article_id").is_in(_articles.get_column("article_id").implode()))
 
@@ -143,7 +144,8 @@ def mentions_over_time(data: ActorsData, period: str) -> pl.DataFrame:
     return _over_time(data.scope, period, data.mentions, data.articles, data.actors)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# bounded: the coded pairs are ~35 MiB at 10k articles (2 million pairs)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _coded_pairs(scope: Scope, _mentions: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
     return query_analysis.coded_cooccurrence(_mentions)
 
