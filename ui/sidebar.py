@@ -24,6 +24,8 @@ UPLOAD_BUILD_KEY = "corpus_build_upload"
 UPLOAD_RESULT_KEY = "upload_result"  # LoadResult of this session's upload build
 UPLOAD_LABEL = "Upload files…"
 
+ACTOR_OPTIONS_MAX = 2000  # actors offered in the sidebar filter, most mentioned first
+
 
 def render_sidebar() -> LoadResult | None:
     """Draw the sidebar; store and return the active corpus (None when no corpus is chosen yet)."""
@@ -155,7 +157,13 @@ def _filters(result: LoadResult) -> None:
     st.multiselect("Outlets", outlets, key=state.FILTER_OUTLETS, placeholder="All outlets")
 
     actors = _actor_options(_key, tables["actors"], tables["mentions"])
-    names = dict(zip(actors.get_column("actor_id").to_list(), actors.get_column("label").to_list(), strict=False))
+    # The browser gets the most-mentioned actors only (a 100k corpus has tens of thousands); an actor
+    # chosen elsewhere (a click on a chart) is added to the options so the choice survives.
+    chosen = [a for a in st.session_state.get(state.FILTER_ACTORS) or [] if isinstance(a, str)]
+    offered = actors.head(ACTOR_OPTIONS_MAX)
+    extra = actors.slice(ACTOR_OPTIONS_MAX).filter(pl.col("actor_id").is_in(chosen))
+    offered = pl.concat([offered, extra]) if extra.height else offered
+    names = dict(zip(offered.get_column("actor_id").to_list(), offered.get_column("label").to_list(), strict=False))
     _sanitise_choice(state.FILTER_ACTORS, set(names))
     st.multiselect(
         "Actors",
@@ -163,7 +171,7 @@ def _filters(result: LoadResult) -> None:
         format_func=lambda a: names.get(a, a),
         key=state.FILTER_ACTORS,
         placeholder="All actors",
-        help="Articles mentioning any of these actors.",
+        help=f"Articles mentioning any of these actors (the {ACTOR_OPTIONS_MAX:,} most mentioned are offered).",
     )
     st.text_input("Search title and text", key=state.FILTER_SEARCH, placeholder="a word or phrase")
     st.toggle(

@@ -412,3 +412,28 @@ def test_heatmap_keeps_actors_sharing_a_name_apart():
     # without keys the old behaviour stays: categories are the labels (and equal labels add up, never overwrite)
     merged = charts.heatmap_figure(frame, "outlet", "name", "n", "t")
     assert list(merged.layout.yaxis.ticktext) == ["Varo", "Brek"] and [list(r) for r in merged.data[0].z][0] == [5, 0]
+
+
+def test_actor_filter_offers_the_most_mentioned_and_keeps_a_chosen_one(make_app, synthetic_bundle, monkeypatch):
+    # a big corpus has tens of thousands of actors: the sidebar offers the top N, plus whatever is chosen
+    import ui.sidebar
+
+    monkeypatch.setattr(ui.sidebar, "ACTOR_OPTIONS_MAX", 2)
+    at = make_app(bundle=synthetic_bundle)
+    at.run()
+    box = at.multiselect(key="filter_actors")
+    assert len(box.options) == 2
+    assert box.value == []
+    # choose an actor outside the top 2 (as a chart click does), rerun: it is offered and kept
+    from core.bundle import load_bundle
+    from core.query import count_mentions_by_actor
+
+    counts = count_mentions_by_actor(load_bundle(synthetic_bundle).tables["mentions"]).sort(
+        ["n_mentions", "actor_id"], descending=[False, False]
+    )
+    rare = counts.get_column("actor_id")[0]
+    at.session_state["filter_actors"] = [rare]
+    at.run()
+    box = at.multiselect(key="filter_actors")
+    assert box.value == [rare]
+    assert len(box.options) == 3
