@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import glob
 import html
+import os
 import re
+import resource
 import sys
 import time
 from pathlib import Path
@@ -110,9 +112,21 @@ def run(n: int) -> tuple[float, float]:
     articles, truth = synthetic_articles(n)
     gen = time.perf_counter() - t0
     chars = articles["body"].str.len_chars().mean()
+    marks: list[tuple[str, float]] = []
+
+    def phase(stage: str, fraction: float, message: str) -> None:
+        marks.append((message, time.process_time()))
+
     t0, c0 = time.perf_counter(), time.process_time()
-    clusters = dedup.cluster_articles(articles)
+    marks.append(("prepare", c0))
+    clusters = dedup.cluster_articles(articles, progress=phase)
     secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # ru_maxrss: the process's peak (KiB on Linux), corpus generation included; the load average says how
+    # much the wall time is inflated by other work on the machine
+    peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    steps = ", ".join(
+        f"{m.split(':')[-1].strip()} {c2 - c1:.1f}" for (m, c1), (_, c2) in zip(marks, marks[1:], strict=False)
+    )
     reps = (
         clusters.filter(pl.col("is_representative"))
         .group_by("level")
@@ -124,6 +138,8 @@ def run(n: int) -> tuple[float, float]:
     print(
         f"n={n:,} (mean body {chars:,.0f} chars; generated in {gen:.1f}s): cluster_articles {secs:.1f}s wall, {cpu:.1f}s CPU"
     )
+    print(f"  CPU s per step: {steps}")
+    print(f"  peak RSS of the process so far {peak_gib:.2f} GiB; load average {os.getloadavg()[0]:.1f}")
     print(f"  {summary}")
     print(
         "  planted-pair recall: exact {:.3f}, near {:.3f} (near copies), story {:.3f} (rewrites)".format(

@@ -21,9 +21,9 @@ threshold. Average link, not single link, so chains of pairwise-similar articles
 into one giant cluster; and because the dendrogram does not depend on the threshold, raising a
 threshold only ever splits clusters.
 
-Cost: linear in the corpus size for hashing and features (Polars + numpy), plus the candidate
-pairs; 100,000 articles of ~3,400 characters took 88 s of CPU on 2 cores shared with a load average
-of ~50 (10,000: 6 s); see docs/benchmarks.md "## Dedup".
+Cost: linear in the corpus size for hashing and features (Polars + numpy, TEXT_CHUNK texts at a
+time, so the token and shingle intermediates stay bounded), plus the candidate pairs; see
+docs/benchmarks.md "## Dedup" for measured time and peak memory at 10k / 30k / 100k articles.
 """
 
 from __future__ import annotations
@@ -232,11 +232,21 @@ def _sequence_keys(wh: np.ndarray, lens: np.ndarray) -> np.ndarray:
     keys = np.zeros((n, 2), dtype=np.uint64)
     if len(wh) == 0:
         return keys
-    doc = np.repeat(np.arange(n), lens)
-    pos = np.arange(len(wh)) - np.repeat(np.cumsum(lens) - lens, lens)
-    for k, base in enumerate((np.uint64(0x100000001B3), np.uint64(0xC2B2AE3D27D4EB4F))):
-        powers = np.cumprod(np.full(int(lens.max()), base, dtype=np.uint64))  # wraps mod 2^64 on purpose
-        np.add.at(keys[:, k], doc, _mix64(wh + np.uint64(k)) * powers[pos])
+    bases = (np.uint64(0x100000001B3), np.uint64(0xC2B2AE3D27D4EB4F))
+    # wraps mod 2^64 on purpose
+    powers = [np.cumprod(np.full(int(lens.max()), base, dtype=np.uint64)) for base in bases]
+    ends = np.cumsum(lens)
+    starts = ends - lens
+    # TEXT_CHUNK texts at a time: the per-word temporaries (~6 arrays of 8 bytes a word) stay bounded
+    for s in range(0, n, TEXT_CHUNK):
+        e = min(s + TEXT_CHUNK, n)
+        chunk_lens = lens[s:e]
+        words = wh[starts[s] : ends[e - 1]]
+        doc = np.repeat(np.arange(e - s), chunk_lens)
+        pos = np.arange(len(words)) - np.repeat(starts[s:e] - starts[s], chunk_lens)
+        for k in range(len(bases)):
+            np.add.at(keys[s:e, k], doc, _mix64(words + np.uint64(k)) * powers[k][pos])
+        del doc, pos
     return keys
 
 
@@ -368,22 +378,45 @@ def minhash_signatures(wh: np.ndarray, lens: np.ndarray, bins: int = MINHASH_BIN
     one shingle; a text with no words gets a signature that matches nothing. Cost: a few numpy
     passes over the shingles (one hash each), no Python loop per text.
     """
+    return _minhash_chunked(wh, lens, bins)[0]
+
+
+def _minhash_chunked(
+    wh: np.ndarray, lens: np.ndarray, bins: int = MINHASH_BINS, keep_below: int = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Signatures, raw shingle count per text, and (text, hash) of the shingles of texts with fewer
+    than `keep_below` shingles. Texts go TEXT_CHUNK at a time: the shingle arrays (several 8-byte
+    arrays per word) are the near level's big intermediates, so they are never built corpus-wide."""
     n = len(lens)
     empty = np.iinfo(np.uint64).max
     sig = np.full((n, bins), empty, dtype=np.uint64)
-    if n == 0 or len(wh) == 0:
-        return sig
-    sdoc, sh = shingle_hashes(wh, lens)
-    shift = np.uint64(64 - int(np.log2(bins)))
-    b = (sh >> shift).astype(np.int64)
-    val = sh & ((np.uint64(1) << shift) - np.uint64(1))
-    np.minimum.at(sig.reshape(-1), sdoc * bins + b, val)
-    _densify(sig, lens > 0)
+    counts = np.zeros(n, dtype=np.int64)
+    kept_doc: list[np.ndarray] = []
+    kept_hash: list[np.ndarray] = []
+    if n and len(wh):
+        shift = np.uint64(64 - int(np.log2(bins)))
+        low_bits = (np.uint64(1) << shift) - np.uint64(1)
+        ends = np.cumsum(lens)
+        starts = ends - lens
+        for s in range(0, n, TEXT_CHUNK):
+            e = min(s + TEXT_CHUNK, n)
+            sdoc, sh = shingle_hashes(wh[starts[s] : ends[e - 1]], lens[s:e])
+            np.minimum.at(sig[s:e].reshape(-1), sdoc * bins + (sh >> shift).astype(np.int64), sh & low_bits)
+            cnt = np.bincount(sdoc, minlength=e - s)
+            counts[s:e] = cnt
+            if keep_below:
+                pick = (cnt < keep_below)[sdoc]
+                kept_doc.append(sdoc[pick] + s)
+                kept_hash.append(sh[pick])
+            del sdoc, sh
+        _densify(sig, lens > 0)
     # wordless texts: distinct per-row values, so they match no other row
     none = np.flatnonzero(lens == 0)
     if len(none):
         sig[none] = _mix64(np.arange(len(none) * bins, dtype=np.uint64) + np.uint64(1 << 62)).reshape(len(none), bins)
-    return sig
+    kd = np.concatenate(kept_doc) if kept_doc else np.zeros(0, np.int64)
+    kh = np.concatenate(kept_hash) if kept_hash else np.zeros(0, np.uint64)
+    return sig, counts, kd, kh
 
 
 def shingle_hashes(wh: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -445,11 +478,16 @@ class _NearScorer:
     texts with < 4 x NEAR_EXACT_BELOW shingles are copied.
     """
 
-    def __init__(self, sig: np.ndarray, sdoc: np.ndarray, sh: np.ndarray, n_nodes: int) -> None:
+    def __init__(
+        self, sig: np.ndarray, sdoc: np.ndarray, sh: np.ndarray, n_nodes: int, raw_count: np.ndarray | None = None
+    ) -> None:
+        """`sdoc`/`sh`: (node, hash) of shingles, at least of every node with < 4 x NEAR_EXACT_BELOW
+        shingles; `raw_count`: shingles per node (default: counted from `sdoc`, which must then be complete)."""
         self.sig = sig
         # shingle counts: raw for long texts (repeats are rare there; a full distinct count of every
         # shingle would cost a sort of the whole corpus), distinct where a text might be short
-        self.count = np.bincount(sdoc, minlength=n_nodes).astype(np.float64)
+        counted = np.bincount(sdoc, minlength=n_nodes) if raw_count is None else raw_count
+        self.count = np.asarray(counted).astype(np.float64)
         maybe_short = self.count < 4 * NEAR_EXACT_BELOW
         pick = maybe_short[sdoc]
         frame = pl.DataFrame({"node": sdoc[pick].astype(np.int64), "sh": sh[pick]}).unique()
@@ -654,22 +692,27 @@ def _story_candidate_pairs(x: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
     if n < 2 or x.nnz == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     df = np.bincount(x.indices, minlength=x.shape[1])
-    dfi = df[x.indices]
-    keep = (dfi >= 2) & (dfi <= CANDIDATE_MAX_DF)
-    del dfi, df
-    frame = pl.DataFrame(
-        {
-            "doc": np.repeat(np.arange(n, dtype=np.int64), np.diff(x.indptr))[keep],
-            "col": x.indices[keep].astype(np.int64),
-            "v": x.data[keep],
-        }
-    )
+    # a per-column flag, gathered: one byte per entry instead of an 8-byte document frequency
+    keep = ((df >= 2) & (df <= CANDIDATE_MAX_DF))[x.indices]
+    del df
+    doc = np.repeat(np.arange(n, dtype=np.int32), np.diff(x.indptr))[keep]
+    val = x.data[keep]
+    col = x.indices[keep]
     del keep
     # Each row's top CANDIDATE_FEATURES by value, ties to the lower column. A full sort of every
     # (row, feature) entry was the bottleneck at 100k; first keep the entries at or above each row's
     # k-th largest value (ties included, so the exact choice below is unchanged), then sort the few left.
-    kth = frame.group_by("doc").agg(pl.col("v").top_k(CANDIDATE_FEATURES).min().alias("kth"))
-    frame = frame.join(kth, on="doc", how="left").filter(pl.col("v") >= pl.col("kth")).drop("kth")
+    kth_frame = (
+        pl.DataFrame({"doc": doc, "v": val})
+        .group_by("doc")
+        .agg(pl.col("v").top_k(CANDIDATE_FEATURES).min().alias("kth"))
+    )
+    kth = np.full(n, np.inf)
+    kth[kth_frame["doc"].to_numpy()] = kth_frame["kth"].to_numpy()
+    del kth_frame
+    near_top = val >= kth[doc]
+    frame = pl.DataFrame({"doc": doc[near_top], "col": col[near_top].astype(np.int64), "v": val[near_top]})
+    del doc, val, col, near_top
     top = (
         frame.sort(["doc", "v", "col"], descending=[False, True, False])
         .group_by("doc", maintain_order=True)
@@ -698,8 +741,12 @@ def _gather_rows(x: sp.csr_matrix, rows: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix((x.data[take], x.indices[take], indptr), shape=(len(rows), x.shape[1]))
 
 
-def _row_cosines(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 200_000) -> np.ndarray:
-    """Dot products of rows a[i] and b[i] of an L2-normalised matrix, i.e. cosines (0-1)."""
+def _row_cosines(x: sp.csr_matrix, a: np.ndarray, b: np.ndarray, chunk: int = 20_000) -> np.ndarray:
+    """Dot products of rows a[i] and b[i] of an L2-normalised matrix, i.e. cosines (0-1).
+
+    `chunk` pairs at a time: each gathered row holds ~700 entries for a 3,000-character article, so
+    200,000 pairs per chunk meant ~3 GiB of temporaries at 100k articles; 20,000 keeps it ~0.3 GiB.
+    """
     out = np.empty(len(a), dtype=np.float64)
     for s in range(0, len(a), chunk):
         left, right = _gather_rows(x, a[s : s + chunk]), _gather_rows(x, b[s : s + chunk])
@@ -766,11 +813,16 @@ def cluster_articles_with_pairs(
     keep_words = np.repeat(np.isin(np.arange(n), rep_rows), lens)
     rep_wh, rep_lens = wh[keep_words], lens[rep_rows]
     del wh  # free the corpus-wide word hashes early (8 bytes per word)
-    sig = minhash_signatures(rep_wh, rep_lens)[np.searchsorted(rep_rows, exact_rep)]
-    sdoc, sh = shingle_hashes(rep_wh, rep_lens)
+    rep_sig, rep_count, kept_doc, kept_sh = _minhash_chunked(rep_wh, rep_lens, keep_below=4 * NEAR_EXACT_BELOW)
+    del rep_wh
+    sig = rep_sig[np.searchsorted(rep_rows, exact_rep)]
+    del rep_sig
     # shingles come per representative (index into rep_rows): re-key them by exact node
-    scorer = _NearScorer(sig, exact_node[rep_rows][sdoc], sh, n_exact)
-    del rep_wh, sdoc, sh
+    node_of_rep = exact_node[rep_rows]
+    raw_count = np.zeros(n_exact, dtype=np.int64)
+    raw_count[node_of_rep] = rep_count
+    scorer = _NearScorer(sig, node_of_rep[kept_doc], kept_sh, n_exact, raw_count)
+    del kept_doc, kept_sh
     has = lens[exact_rep] > 0
     del keep_words
     progress("dedup", 0.35, "near copies: LSH candidates")
