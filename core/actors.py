@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -269,7 +272,7 @@ CUE_WINDOW = 40
 ONE_WORD_CUE_MIN_SHARE = 0.1
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     text: str
     start: int  # offset in the field text
@@ -278,7 +281,7 @@ class _Tok:
     cap: bool  # a capitalised name token (not a connector)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     article_id: str
     field: str
@@ -1183,6 +1186,93 @@ def _entity_type(e: _Entity) -> str:
     return e.type_cache
 
 
+# Span finding is a Python loop per article (regex + lexicon lookups, ~3-5 ms per article): on a
+# large corpus it runs in forked worker processes, one per available core. Below this many
+# articles the pool start-up costs more than it saves.
+PARALLEL_MIN_ARTICLES = 3000
+# Articles per task: large enough to amortise the transfer of the result, small enough to balance.
+PARALLEL_CHUNK_ARTICLES = 400
+# Upper bound on worker processes.
+PARALLEL_MAX_WORKERS = 4
+
+_Row = tuple[str, str, str, str]  # article_id, title, captions joined, body
+_MentionTuple = tuple[Any, ...]
+# Inherited by forked workers (copy-on-write): nothing of the corpus or the context is pickled.
+_fork_job: tuple[_Context, list[_Row]] | None = None
+
+
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _mention_tuple(m: _Mention) -> _MentionTuple:
+    # Plain tuples pickle several times faster than dataclass instances.
+    return (m.article_id, m.field, m.start, m.end, m.surface, m.tokens, m.kind, m.ref, m.type_hint, m.country,
+            m.role, m.method, m.actor_id)  # fmt: skip
+
+
+def _extract_range(bounds: tuple[int, int]) -> list[list[_MentionTuple]]:
+    """Worker task: per row of rows[lo:hi] of the inherited job, its mentions as tuples (see _mention_tuple)."""
+    assert _fork_job is not None
+    ctx, rows = _fork_job
+    lo, hi = bounds
+    return [[_mention_tuple(m) for m in _extract_article(ctx, *row)] for row in rows[lo:hi]]
+
+
+def _extract_deduplicated(ctx: _Context, rows: list[_Row]) -> list[_Mention]:
+    """Mentions of every article, in article order: an article whose title, captions and body repeat
+    an earlier one's exactly (a syndicated copy) gets copies of that article's mentions instead of a
+    second extraction, which depends on nothing else."""
+    first_of: dict[tuple[str, str, str], int] = {}
+    unique: list[_Row] = []
+    source: list[int] = []  # per row: index in `unique`
+    for row in rows:
+        k = first_of.setdefault((row[1], row[2], row[3]), len(unique))
+        if k == len(unique):
+            unique.append(row)
+        source.append(k)
+    per_unique = _extract_all(ctx, unique)
+    out: list[_Mention] = []
+    for row, k in zip(rows, source, strict=True):
+        if unique[k] is row:
+            out += per_unique[k]
+        else:
+            out += [_Mention(*(row[0], *_mention_tuple(m)[1:])) for m in per_unique[k]]
+    return out
+
+
+def _extract_all(ctx: _Context, rows: list[_Row]) -> list[list[_Mention]]:
+    """Mentions of each article (one list per row); the same result serial or parallel, since each
+    article is extracted on its own. Parallel (fork start method, POSIX only) when the corpus is
+    large and more than one core is free. The workers run only this module's pure-Python
+    extraction, never Polars, so forking a process whose Polars thread pool is running is safe;
+    "spawn" would re-import the caller's __main__ in every worker (and re-run an unguarded script).
+    """
+    global _fork_job
+    workers = min(_available_cores(), PARALLEL_MAX_WORKERS)
+    serial = len(rows) < PARALLEL_MIN_ARTICLES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
+    if serial or multiprocessing.parent_process() is not None:
+        return [_extract_article(ctx, *row) for row in rows]
+    bounds = [(i, min(i + PARALLEL_CHUNK_ARTICLES, len(rows))) for i in range(0, len(rows), PARALLEL_CHUNK_ARTICLES)]
+    out: list[list[_Mention]] = []
+    _fork_job = (ctx, rows)
+    try:
+        # An executor, not multiprocessing.Pool: a worker killed (out of memory) raises
+        # BrokenProcessPool here instead of leaving the stage waiting forever for its task.
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for part in pool.map(_extract_range, bounds):
+                out += [[_Mention(*t) for t in ts] for ts in part]
+    except OSError:
+        # No worker processes here (sandbox limits): the serial loop gives the same result.
+        return [_extract_article(ctx, *row) for row in rows]
+    finally:
+        _fork_job = None
+    return out
+
+
 def extract_actors(
     articles: pl.DataFrame, registry: pl.DataFrame | None, clusters: pl.DataFrame | None = None
 ) -> ActorResult:
@@ -1212,11 +1302,10 @@ def extract_actors(
     else:
         captions = [""] * n
 
-    mentions: list[_Mention] = []
-    for aid, title, cap_text, body in zip(ids, titles, captions, bodies, strict=True):
-        if aid is None:
-            continue
-        mentions += _extract_article(ctx, aid, title, cap_text, body)
+    rows = [r for r in zip(ids, titles, captions, bodies, strict=True) if r[0] is not None]
+    mentions = _extract_deduplicated(ctx, rows)
+    # The texts are not needed past this point: free them before resolution builds its tables.
+    del rows, titles, bodies, captions
 
     merges: list[dict[str, Any]] = []
     actors = _resolve(ctx, mentions, registry, clusters, merges)
@@ -1348,8 +1437,11 @@ def _resolve(
     order = sorted(groups.values(), key=lambda e: (-e.n, -len(e.tokens), e.tokens))
     leaders: list[_Entity] = []
     # Keys are (token count, skeleton): same_name never matches names of different lengths.
-    by_first: dict[tuple[int, str], list[_Entity]] = defaultdict(list)
-    by_last: dict[tuple[int, str], list[_Entity]] = defaultdict(list)
+    # Leader buckets add the head class of the token at the other end (_token_heads): same_name
+    # needs every aligned token pair to share one, so the finer buckets lose no match, and a
+    # common first name ("John", "David") no longer makes a bucket that grows with the corpus.
+    by_first: dict[tuple[int, str, str], list[tuple[int, _Entity]]] = defaultdict(list)
+    by_last: dict[tuple[int, str, str], list[tuple[int, _Entity]]] = defaultdict(list)
     reg_first: dict[tuple[int, str], list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
     reg_last: dict[tuple[int, str], list[tuple[tuple[str, ...], str, str]]] = defaultdict(list)
     for t in reg_targets:
@@ -1387,13 +1479,24 @@ def _resolve(
             if s and (best is None or s > best[0]):
                 best = (s, aid, rname)
         if best is None and (len(e.tokens) > 1 or _single_word_may_merge(e)):
-            cands = {id(x): x for x in by_first.get(first, []) + by_last.get(last, [])}
-            for lead in cands.values():
+            found: dict[int, tuple[bool, _Entity]] = {}
+            for h in _token_heads(e.tokens[-1]):
+                for rank, lead in by_first.get((*first, h), ()):
+                    found[rank] = (False, lead)
+            for h in _token_heads(e.tokens[0]):
+                for rank, lead in by_last.get((*last, h), ()):
+                    if rank not in found:
+                        found[rank] = (skeleton(lead.tokens[0]) != first[1], lead)
+            # Leaders sharing the first skeleton, then the others, each in leader order: the order of
+            # the unblocked scan, so ties resolve as before. The cheap score runs before the refusals.
+            for rank in sorted(found, key=lambda r: (found[r][0], r)):
+                lead = found[rank][1]
+                s = same_name(e.tokens, lead.tokens)
+                if not s or (best is not None and s <= best[0]):
+                    continue
                 if _type_clash(_entity_type(e), _entity_type(lead)) or _variant_refused(ctx, e, lead):
                     continue
-                s = same_name(e.tokens, lead.tokens)
-                if s and (best is None or s > best[0]):
-                    best = (s, entity_actor[lead.tokens], actors[entity_actor[lead.tokens]]["name"])
+                best = (s, entity_actor[lead.tokens], actors[entity_actor[lead.tokens]]["name"])
         okey = _org_key(ctx, e.tokens) if _entity_type(e) == "organization" else None
         if best is None and okey is not None and okey in by_org_key:
             lead = by_org_key[okey]
@@ -1411,9 +1514,11 @@ def _resolve(
             continue
         aid = new_actor(e)
         entity_actor[e.tokens] = aid
+        for h in _token_heads(e.tokens[-1]):
+            by_first[(*first, h)].append((len(leaders), e))
+        for h in _token_heads(e.tokens[0]):
+            by_last[(*last, h)].append((len(leaders), e))
         leaders.append(e)
-        by_first[first].append(e)
-        by_last[last].append(e)
         if okey is not None:
             by_org_key.setdefault(okey, e)
 
@@ -1425,6 +1530,16 @@ def _resolve(
     _resolve_short_forms(mentions, actors, clusters, merges)
     _resolve_org_short_forms(ctx, mentions, actors, merges)
     return actors
+
+
+def _token_heads(token: str) -> tuple[str, ...]:
+    """Head classes of a folded token: its first letter (vowels as one class) and the first letter of
+    its consonant skeleton. Two tokens that core.names.token_similarity scores >= TOKEN_MATCH_MIN,
+    or that is_edit_variant accepts, share at least one (a different translit first letter halves
+    the score below that floor), so names sharing none are never spelling variants."""
+    raw = "V" if token[:1] in "aeiou" else token[:1]
+    skel = skeleton(token)[:1]
+    return (raw,) if skel == raw else (raw, skel)
 
 
 def _distinct_given_names(ctx: _Context, a: tuple[str, ...], b: tuple[str, ...]) -> bool:

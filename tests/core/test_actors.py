@@ -651,3 +651,33 @@ def test_reuters_tag_recall_gate():
     out = reuters_scores(stories)
     for k, floor in REUTERS_RECALL_FLOORS.items():
         assert out[f"recall_{k}"] >= floor, (k, out)
+
+
+@pytest.mark.parametrize(
+    "parallel_min",
+    [
+        10**9,  # serial: the reference
+        2,  # forked workers on a tiny corpus, chunked one article per task
+    ],
+)
+def test_extraction_same_serial_parallel_and_for_exact_copies(monkeypatch, parallel_min):
+    """Worker processes and the reuse of an exact copy's mentions must not change any mention."""
+    import core.actors as actors_mod
+
+    base = [
+        ("a1", "Talks resume", "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday. Adeyemi said..."),
+        ("a2", "Market report", "Shares of Northwind Traders rose after Lena Vogt spoke to Reuters in Berlin."),
+        ("a3", "Talks resume", "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday. Adeyemi said..."),
+    ]
+    monkeypatch.setattr(actors_mod, "PARALLEL_MIN_ARTICLES", parallel_min)
+    monkeypatch.setattr(actors_mod, "PARALLEL_CHUNK_ARTICLES", 1)
+    got = extract_actors(articles(*base), None)
+    alone = extract_actors(articles(base[0]), None).mentions.drop("article_id", "actor_id")
+    by_art = got.mentions.partition_by("article_id", as_dict=True)
+    # a3 is an exact copy of a1: same spans, same fields, only the article id differs.
+    a1 = by_art[("a1",)].drop("article_id", "actor_id")
+    assert a1.height > 0
+    assert by_art[("a3",)].drop("article_id", "actor_id").equals(a1)
+    # Each article's mentions are those of a run on that article alone (extraction is per article).
+    assert a1.equals(alone)
+    assert by_art[("a2",)].height > 0
