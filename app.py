@@ -12,6 +12,21 @@ from ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="News corpus analyst", page_icon=":material/newspaper:", layout="wide")
 
+
+def login_configured() -> bool:
+    """True when the deployment's secrets configure OIDC login ([auth], see docs/deploy.md)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets.toml at all: st.secrets raises
+        return False
+
+
+if login_configured() and not st.user.get("is_logged_in", False):
+    st.title("News corpus analyst")
+    st.write("This deployment asks you to log in.")
+    st.button("Log in", on_click=st.login)
+    st.stop()
+
 page = st.navigation(
     [st.Page(p.path, title=p.title, icon=p.icon, url_path=p.url_path, default=(p == HOME)) for p in PAGES]
 )

@@ -437,3 +437,29 @@ def test_actor_filter_offers_the_most_mentioned_and_keeps_a_chosen_one(make_app,
     box = at.multiselect(key="filter_actors")
     assert box.value == [rare]
     assert len(box.options) == 3
+
+
+@pytest.mark.parametrize(
+    ("auth", "expected_title"),
+    [
+        ({}, "Overview"),  # no [auth] in secrets: no login, the app opens
+        (  # OIDC configured and nobody logged in: only the login button, no corpus
+            {
+                "redirect_uri": "http://localhost:8501/oauth2callback",
+                "cookie_secret": "x",
+                "client_id": "a",
+                "client_secret": "b",
+                "server_metadata_url": "https://example.invalid/.well-known/openid-configuration",
+            },
+            "News corpus analyst",
+        ),
+    ],
+)
+def test_login_is_required_only_when_configured(make_app, synthetic_bundle, auth, expected_title):
+    at = make_app(bundle=synthetic_bundle)
+    if auth:
+        at.secrets["auth"] = auth
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == expected_title
+    assert ("Log in" in [b.label for b in at.button]) == bool(auth)
