@@ -738,6 +738,14 @@ def _demonym_country(ctx: _Context, key: str) -> str | None:
     return c
 
 
+def _demonym_mention(ctx: _Context, aid: str, fld: str, start: int, end: int, cname: str) -> _Mention:
+    """A place mention made by a demonym ("Iraqi" -> Iraq); its country is the place's state."""
+    return _Mention(
+        aid, fld, start, end, "", (), "place", ref=cname, type_hint="place", country=_sovereign(ctx, cname),
+        method="demonym",
+    )  # fmt: skip
+
+
 def _sovereign(ctx: _Context, place_name: str | None) -> str | None:
     """The country a demonym's place belongs to: a region's state ("Scotland" -> "United Kingdom"),
     else the place itself. The mention still names the region: a demonym is never folded upwards."""
@@ -807,21 +815,7 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
         for t in prefix:
             cname = _demonym_country(ctx, t.key)
             if cname:
-                out.append(
-                    _Mention(
-                        aid,
-                        fld,
-                        t.start,
-                        t.end,
-                        "",
-                        (),
-                        "place",
-                        ref=cname,
-                        type_hint="place",
-                        country=_sovereign(ctx, cname),
-                        method="demonym",
-                    )
-                )
+                out.append(_demonym_mention(ctx, aid, fld, t.start, t.end, cname))
         return
     title_words = [t.key for t in prefix if t.key in PERSON_TITLE_HEADS]
     if title_words:
@@ -832,21 +826,7 @@ def _process_run(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: s
         cname = _demonym_country(ctx, rest[0].key)
         if cname:
             t = rest[0]
-            out.append(
-                _Mention(
-                    aid,
-                    fld,
-                    t.start,
-                    t.end,
-                    "",
-                    (),
-                    "place",
-                    ref=cname,
-                    type_hint="place",
-                    country=_sovereign(ctx, cname),
-                    method="demonym",
-                )
-            )
+            out.append(_demonym_mention(ctx, aid, fld, t.start, t.end, cname))
             return
     # A demonym before an unknown name ("Lebanese Hezbollah"): the country is an attribute, not part of it.
     if prefix and all(t.key in ctx.demonyms for t in prefix):
@@ -947,21 +927,8 @@ def _extract_headline(
                             country=place.country,
                             method="gazetteer",
                         )
-                    elif len(window) == 1 and _demonym_country(ctx, window[0].key):
-                        cname = _demonym_country(ctx, window[0].key)
-                        hit = _Mention(
-                            aid,
-                            fld,
-                            0,
-                            0,
-                            "",
-                            (),
-                            "place",
-                            ref=cname,
-                            type_hint="place",
-                            country=_sovereign(ctx, cname),
-                            method="demonym",
-                        )
+                    elif len(window) == 1 and (cname := _demonym_country(ctx, window[0].key)):
+                        hit = _demonym_mention(ctx, aid, fld, 0, 0, cname)
                     elif len(wtoks) >= 2:
                         # A spelling variant of a name known from the article ("Omar Hussein" / "Omar Hussain").
                         for ktoks, src in fuzzy_known:

@@ -42,6 +42,34 @@ PARALLEL_MIN_ARTICLES = 3000  # below this the worker start-up costs more than i
 MAX_WORKERS = 4  # longer bodies are cut (a pathological input must not stall the build)
 
 # --- lexicons: speech and attribution cues ---------------------------------------------------
+# Cues whose reported content needs an explicit complement ("that ...", ": ...", a quote):
+# without one, what follows is an object or an infinitive ("continued his attacks", "hopes to win").
+_COMPLEMENT_ONLY_CUES = frozenset(
+    {
+        "ask",
+        "conclude",
+        "continue",
+        "answer",
+        "counter",
+        "retort",
+        "quip",
+        "joke",
+        "boast",
+        "lament",
+        "exclaim",
+        "proclaim",
+        "speculate",
+        "hope",
+        "fear",
+        "worry",
+        "expect",
+        "agree",
+        "demand",
+        "recommend",
+        "forecast",
+        "post",
+    }
+)
 # Verb lemmas whose forms introduce attributed content. Belief verbs are included because news
 # attributes stances with them ("X believes that ...").
 _CUE_LEMMAS = [
@@ -130,61 +158,8 @@ _CUE_LEMMAS = [
     "lambaste",
     # what a speaker points at: "..., he said, citing low growth"
     "cite",
-    *sorted(
-        [
-            "ask",
-            "conclude",
-            "continue",
-            "answer",
-            "counter",
-            "retort",
-            "quip",
-            "joke",
-            "boast",
-            "lament",
-            "exclaim",
-            "proclaim",
-            "speculate",
-            "hope",
-            "fear",
-            "worry",
-            "expect",
-            "agree",
-            "demand",
-            "recommend",
-            "forecast",
-            "post",
-        ]
-    ),
+    *sorted(_COMPLEMENT_ONLY_CUES),
 ]
-# Cues whose reported content needs an explicit complement ("that ...", ": ...", a quote):
-# without one, what follows is an object or an infinitive ("continued his attacks", "hopes to win").
-_COMPLEMENT_ONLY_CUES = frozenset(
-    {
-        "ask",
-        "conclude",
-        "continue",
-        "answer",
-        "counter",
-        "retort",
-        "quip",
-        "joke",
-        "boast",
-        "lament",
-        "exclaim",
-        "proclaim",
-        "speculate",
-        "hope",
-        "fear",
-        "worry",
-        "expect",
-        "agree",
-        "demand",
-        "recommend",
-        "forecast",
-        "post",
-    }
-)
 # Perception / evidence cues: content without "that" only when the subject is a body of evidence
 # ("a poll shows Sanders leading", "FEC records show he backed ..."); a person needs "that".
 _EVIDENCE_CUES = frozenset({"show", "find"})
