@@ -96,7 +96,7 @@ def build_corpus(
     progress: ProgressFn | None = None,
 ) -> Corpus:
     """Run every stage over `inputs` in memory; returns the Corpus (raise BuildError if nothing usable)."""
-    from core import actors, clean, conflicts, dates, dedup, ingest, statements
+    from core import actors, clean, conflicts, dates, dedup, ingest, outlets, statements
 
     params = params or BuildParams()
     progress = progress or _noop_progress
@@ -147,6 +147,9 @@ def build_corpus(
         progress(stage, 1.0, "done")
         return out
 
+    # Loaded once here: outlet inference (clean stage) and actors both use it.
+    registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
+    articles = run("clean", lambda: outlets.infer_outlets(articles, registry), lambda: articles)
     articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
     near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
     story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
@@ -163,7 +166,6 @@ def build_corpus(
     # Events after cluster refinement: relative dates resolve against the best publication date known.
     events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
     # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
-    registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
     actor_result = run(
         "actors",
         lambda: actors.extract_actors(articles, registry, clusters),
@@ -337,6 +339,11 @@ def load_bundle(bundle_dir: str | Path, verify: str = "size") -> Corpus:
             raise BundleError(f"{path}: content hash differs from the manifest (altered)")
         try:
             frame = pl.read_parquet(path)
+            # a bundle written before a column was added to the contract still opens: the new
+            # columns are null (nothing is guessed); a wrong dtype is still an error
+            missing = [(c, t) for c, t in schema.TABLES[name].items() if c not in frame.columns]
+            if missing:
+                frame = frame.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in missing)
             schema.validate(name, frame)
         except Exception as exc:
             raise BundleError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from exc

@@ -48,6 +48,7 @@ TABLES: dict[str, dict[str, PolarsDataType]] = {
         "body": Str,  # offsets of mentions/events/statements point into this string
         "captions": StrList,
         "outlet": Str,
+        "outlet_how": Str,  # "metadata", or why it was inferred ('inferred: "told X" in the text'); null if unknown
         "url": Str,
         "published": Date,  # only a date the evidence states; null when unknown
         "published_how": Str,  # which evidence gave `published` (metadata, dateline, ...), "" if none

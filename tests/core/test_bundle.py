@@ -361,3 +361,28 @@ def test_damaged_bundle_folder_without_manifest_can_be_replaced(tmp_path):
     with pytest.raises(BundleError, match="not a bundle"):
         save_bundle(synthetic_corpus(marker="newer"), out)
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_bundle_from_before_a_contract_column_was_added_opens_with_that_column_null(tmp_path, monkeypatch):
+    # write the bundle under an older contract (articles without `outlet_how`), then load it under the current one
+    corpus = synthetic_corpus(n_articles=5)
+    older = {name: dict(cols) for name, cols in schema.TABLES.items()}
+    del older["articles"]["outlet_how"]
+    tables = dict(corpus.tables)
+    tables["articles"] = tables["articles"].drop("outlet_how")
+    monkeypatch.setattr(schema, "TABLES", older)
+    out = save_bundle(Corpus(tables=tables, manifest=dict(corpus.manifest)), tmp_path / "old")
+    monkeypatch.undo()
+    loaded = load_bundle(out)
+    assert loaded["articles"].get_column("outlet_how").null_count() == 5
+    assert loaded["articles"].drop("outlet_how").equals(tables["articles"])
+
+
+def test_bundle_with_a_wrong_column_type_is_still_refused(tmp_path):
+    corpus = synthetic_corpus(n_articles=5)
+    out = save_bundle(corpus, tmp_path / "b")
+    path = out / "articles.parquet"
+    frame = pl.read_parquet(path).with_columns(pl.col("outlet_how").cast(pl.Int64, strict=False))
+    frame.write_parquet(path)
+    with pytest.raises(BundleError, match="outlet_how"):
+        load_bundle(out, verify="none")
