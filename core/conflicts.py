@@ -32,6 +32,10 @@ MIN_OVERLAP = 0.05  # ... and some distinctive words must be shared (a targeted 
 CONFLICT_MIN_SCORE = 0.45  # pairs scoring below this are not written to the conflicts table
 MAX_BLOCK_DF_FRACTION = 0.02  # a term in more than this share of statements is too common to block on
 MIN_BLOCK_DF_CAP = 60  # ... but small corpora block on every term
+# ... and never on a term in more than this many statements, whatever the corpus size: a block of
+# df statements makes df²/2 pairs, so a cap that grew with the corpus made the candidate join
+# quadratic (14 GiB for 36k sided statements at 100k articles; 6.5 GiB with this cap, 10k unchanged)
+MAX_BLOCK_DF_CAP = 300
 MAX_CANDIDATES_PER_STATEMENT = 30  # cross-article candidates kept per statement (best shared-term weight)
 REBUTTAL_WINDOW_CHARS = 800  # a rebuttal ("they were inaccurate") answers the other side's statements just before it
 CONTEXT_WEIGHT = 0.5  # words of the surrounding sentence count half as much as the statement's own
@@ -530,7 +534,10 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
     )
     parts = [same_art]
     if clusters is not None and clusters.height:
-        cl = clusters.select("article_id", (pl.col("level") + ":" + pl.col("cluster_id")).alias("_c")).unique()
+        # levels nest (exact ⊂ near ⊂ story), so the coarsest level present gives every same-cluster pair once
+        coarsest = next(lv for lv in ("story", "near", "exact", None) if lv is None or lv in clusters["level"])
+        cl = clusters if coarsest is None else clusters.filter(pl.col("level") == coarsest)
+        cl = cl.select("article_id", (pl.col("level") + ":" + pl.col("cluster_id")).alias("_c")).unique()
         bc = base.join(cl, on="article_id")
         same_cl = (
             bc.join(bc, on="_c", suffix="_b")
@@ -547,7 +554,7 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
         )
         parts.append(same_cl)
     # shared rare terms: the inverted index, capped so a common term never makes a quadratic block
-    cap = max(MIN_BLOCK_DF_CAP, int(MAX_BLOCK_DF_FRACTION * feat.height))
+    cap = min(MAX_BLOCK_DF_CAP, max(MIN_BLOCK_DF_CAP, int(MAX_BLOCK_DF_FRACTION * feat.height)))
     rare = terms.filter(pl.col("df") <= cap).join(base.select("statement_id", "_i", "side"), on="statement_id")
     shared = (
         rare.join(rare, on="term", suffix="_b")
