@@ -25,21 +25,12 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS
 from ui.pages import HOME, PAGES
 
 pytestmark = pytest.mark.e2e
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("NEWSDASH_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOTS = Path(os.environ.get("NEWSDASH_SHOTS", "/tmp/shots"))
 SERVER_START_SECONDS = 90  # a cold start imports Polars/Plotly on a shared 2-core machine
 PAGE_SECONDS = 120  # the first page also builds the sample corpus (once per server)
