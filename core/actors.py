@@ -621,21 +621,7 @@ def _emit_lookup(
             out.append(_Mention(aid, fld, s, e, "", (), "registry", ref=str(hit[1]), method="registry"))
         else:
             place = hit[1]
-            out.append(
-                _Mention(
-                    aid,
-                    fld,
-                    s,
-                    e,
-                    "",
-                    (),
-                    "place",
-                    ref=place.name,
-                    type_hint="place",
-                    country=place.country,
-                    method="gazetteer",
-                )
-            )
+            out.append(_place_mention(aid, fld, s, e, place))
         i = j
     if cur:
         runs.append(cur)
@@ -736,6 +722,14 @@ def _demonym_country(ctx: _Context, key: str) -> str | None:
     if c is None and key.endswith("s"):
         c = ctx.demonyms.get(key[:-1])
     return c
+
+
+def _place_mention(aid: str, fld: str, start: int, end: int, place: Any) -> _Mention:
+    """A place mention found in the gazetteer; its country is the gazetteer's."""
+    return _Mention(
+        aid, fld, start, end, "", (), "place", ref=place.name, type_hint="place", country=place.country,
+        method="gazetteer",
+    )  # fmt: skip
 
 
 def _demonym_mention(ctx: _Context, aid: str, fld: str, start: int, end: int, cname: str) -> _Mention:
@@ -914,19 +908,7 @@ def _extract_headline(
                 else:
                     place = _lookup_place(ctx, window)
                     if place is not None:
-                        hit = _Mention(
-                            aid,
-                            fld,
-                            0,
-                            0,
-                            "",
-                            (),
-                            "place",
-                            ref=place.name,
-                            type_hint="place",
-                            country=place.country,
-                            method="gazetteer",
-                        )
+                        hit = _place_mention(aid, fld, 0, 0, place)
                     elif len(window) == 1 and (cname := _demonym_country(ctx, window[0].key)):
                         hit = _demonym_mention(ctx, aid, fld, 0, 0, cname)
                     elif len(wtoks) >= 2:
