@@ -38,18 +38,9 @@ import psutil
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one place for the browser and its flags)
 from ui.pages import PAGES  # noqa: E402  (the one page list the app uses)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STATUS_WIDGET = '[data-testid="stStatusWidget"]'
 EXCEPTION = '[data-testid="stException"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
@@ -196,7 +187,7 @@ async def drive(args, base: str, server: psutil.Process, partial: dict | None = 
 
     timeout_ms = args.visit_timeout * 1000
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             warm: list = []
             warm_errors: list = []
