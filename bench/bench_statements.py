@@ -59,9 +59,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path, default=Path("/tmp/corpus10k"))
     ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument(
-        "--workers", type=int, default=1, help="processes for the regex pass (extract_statements(workers=))"
-    )
+    ap.add_argument("--workers", type=int, default=None, help="max processes for the regex pass (default: every core)")
     args = ap.parse_args()
     arts = load_articles(args.corpus, args.n)
     clusters = clusters_from_truth(args.corpus, arts.get_column("article_id"))

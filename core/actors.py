@@ -21,12 +21,10 @@ the gazetteer; nothing downloads.
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import multiprocessing
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +32,7 @@ from typing import Any
 import polars as pl
 import regex
 
-from core import schema
+from core import parallel, schema
 from core.gazetteer import Place, gazetteer
 from core.lexicon import (
     CALENDAR_WORDS,
@@ -1136,25 +1134,14 @@ def _entity_type(e: _Entity) -> str:
 
 
 # Span finding is a Python loop per article (regex + lexicon lookups, ~3-5 ms per article): on a
-# large corpus it runs in forked worker processes, one per available core. Below this many
-# articles the pool start-up costs more than it saves.
+# large corpus it runs in forked worker processes (core.parallel). Below this many articles the pool
+# start-up costs more than it saves.
 PARALLEL_MIN_ARTICLES = 3000
 # Articles per task: large enough to amortise the transfer of the result, small enough to balance.
 PARALLEL_CHUNK_ARTICLES = 400
-# Upper bound on worker processes.
-PARALLEL_MAX_WORKERS = 4
 
 _Row = tuple[str, str, str, str]  # article_id, title, captions joined, body
 _MentionTuple = tuple[Any, ...]
-# Inherited by forked workers (copy-on-write): nothing of the corpus or the context is pickled.
-_fork_job: tuple[_Context, list[_Row]] | None = None
-
-
-def _available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _mention_tuple(m: _Mention) -> _MentionTuple:
@@ -1163,12 +1150,8 @@ def _mention_tuple(m: _Mention) -> _MentionTuple:
             m.role, m.method, m.actor_id)  # fmt: skip
 
 
-def _extract_range(bounds: tuple[int, int]) -> list[list[_MentionTuple]]:
-    """Worker task: per row of rows[lo:hi] of the inherited job, its mentions as tuples (see _mention_tuple)."""
-    assert _fork_job is not None
-    ctx, rows = _fork_job
-    lo, hi = bounds
-    return [[_mention_tuple(m) for m in _extract_article(ctx, *row)] for row in rows[lo:hi]]
+def _extract_row(ctx: _Context, row: _Row) -> list[_MentionTuple]:
+    return [_mention_tuple(m) for m in _extract_article(ctx, *row)]
 
 
 def _extract_deduplicated(ctx: _Context, rows: list[_Row]) -> list[_Mention]:
@@ -1195,30 +1178,12 @@ def _extract_deduplicated(ctx: _Context, rows: list[_Row]) -> list[_Mention]:
 
 def _extract_all(ctx: _Context, rows: list[_Row]) -> list[list[_Mention]]:
     """Mentions of each article (one list per row); the same result serial or parallel, since each
-    article is extracted on its own. Parallel (fork start method, POSIX only) when the corpus is
-    large and more than one core is free. The workers run only this module's pure-Python
-    extraction, never Polars, so forking a process whose Polars thread pool is running is safe;
-    "spawn" would re-import the caller's __main__ in every worker (and re-run an unguarded script).
-    """
-    global _fork_job
-    workers = min(_available_cores(), PARALLEL_MAX_WORKERS)
-    serial = len(rows) < PARALLEL_MIN_ARTICLES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods()
-    if serial or multiprocessing.parent_process() is not None:
-        return [_extract_article(ctx, *row) for row in rows]
-    bounds = [(i, min(i + PARALLEL_CHUNK_ARTICLES, len(rows))) for i in range(0, len(rows), PARALLEL_CHUNK_ARTICLES)]
+    article is extracted on its own (core.parallel: forked workers on a large corpus)."""
+    # The context travels with the function: forked workers inherit it, nothing of it is pickled.
+    fn = functools.partial(_extract_row, ctx)
     out: list[list[_Mention]] = []
-    _fork_job = (ctx, rows)
-    try:
-        # An executor, not multiprocessing.Pool: a worker killed (out of memory) raises
-        # BrokenProcessPool here instead of leaving the stage waiting forever for its task.
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for part in pool.map(_extract_range, bounds):
-                out += [[_Mention(*t) for t in ts] for ts in part]
-    except OSError:
-        # No worker processes here (sandbox limits): the serial loop gives the same result.
-        return [_extract_article(ctx, *row) for row in rows]
-    finally:
-        _fork_job = None
+    for part in parallel.iter_chunks(fn, rows, min_items=PARALLEL_MIN_ARTICLES, chunk=PARALLEL_CHUNK_ARTICLES):
+        out += [[_Mention(*t) for t in ts] for ts in part]
     return out
 
 

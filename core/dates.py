@@ -32,10 +32,11 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 import polars as pl
 
-from core import schema
+from core import parallel, schema
 
 # ---------------------------------------------------------------------------------------------------
 # Named constants (thresholds and vocabularies live here, in the module that owns them)
@@ -947,6 +948,29 @@ def _captions_text(captions: list[str] | None) -> str:
     return "\n".join(c for c in (captions or []) if c)
 
 
+def _publication_evidence(
+    item: tuple[str | None, str | None, list[str] | None, dt.date | None, str | None],
+) -> tuple[dt.date | None, str, dt.date | None, str]:
+    """(published, published_how, not_before, not_before_how) of one article (see add_publication_dates)."""
+    body, title, caps, pub, pub_how = item
+    if pub is not None:
+        out_pub: dt.date | None = pub
+        out_how = pub_how or "metadata"
+    else:
+        out_pub = find_dateline_date(body)
+        out_how = "dateline" if out_pub else ""
+    caption_date = latest_stated_date(_captions_text(caps))
+    text_date = max((d for d in (latest_stated_date(title), latest_stated_date(body)) if d is not None), default=None)
+    bound, bound_how = None, ""
+    if caption_date is not None and (text_date is None or caption_date >= text_date):
+        bound, bound_how = caption_date, "caption date"
+    elif text_date is not None:
+        bound, bound_how = text_date, "date in text"
+    if bound is not None and out_pub is not None and bound > out_pub:
+        bound, bound_how = None, ""  # the exact date wins; a later "bound" is a future mention we missed
+    return out_pub, out_how, bound, bound_how
+
+
 def add_publication_dates(articles: pl.DataFrame) -> pl.DataFrame:
     """Fill published / published_how / published_not_before / published_not_before_how; other columns kept.
 
@@ -969,31 +993,13 @@ def add_publication_dates(articles: pl.DataFrame) -> pl.DataFrame:
     published = articles.get_column("published").cast(pl.Date).to_list() if "published" in cols else [None] * n
     how = articles.get_column("published_how").to_list() if "published_how" in cols else [None] * n
 
-    out_pub: list[dt.date | None] = []
-    out_how: list[str] = []
-    out_nb: list[dt.date | None] = []
-    out_nb_how: list[str] = []
-    for body, title, caps, pub, pub_how in zip(bodies, titles, captions, published, how, strict=True):
-        if pub is not None:
-            out_pub.append(pub)
-            out_how.append(pub_how or "metadata")
-        else:
-            line_date = find_dateline_date(body)
-            out_pub.append(line_date)
-            out_how.append("dateline" if line_date else "")
-        caption_date = latest_stated_date(_captions_text(caps))
-        text_date = max(
-            (d for d in (latest_stated_date(title), latest_stated_date(body)) if d is not None), default=None
-        )
-        bound, bound_how = None, ""
-        if caption_date is not None and (text_date is None or caption_date >= text_date):
-            bound, bound_how = caption_date, "caption date"
-        elif text_date is not None:
-            bound, bound_how = text_date, "date in text"
-        if bound is not None and out_pub[-1] is not None and bound > out_pub[-1]:
-            bound, bound_how = None, ""  # the exact date wins; a later "bound" is a future mention we missed
-        out_nb.append(bound)
-        out_nb_how.append(bound_how)
+    results = parallel.map_items(
+        _publication_evidence, list(zip(bodies, titles, captions, published, how, strict=True))
+    )
+    out_pub = [r[0] for r in results]
+    out_how = [r[1] for r in results]
+    out_nb = [r[2] for r in results]
+    out_nb_how = [r[3] for r in results]
     return articles.with_columns(
         pl.Series("published", out_pub, dtype=pl.Date),
         pl.Series("published_how", out_how, dtype=pl.String),
@@ -1099,6 +1105,62 @@ def _iter_fields(title: str | None, captions: list[str] | None, body: str | None
         yield "body", body
 
 
+# One event row as _article_events gives it (actor_ids are added for the whole frame).
+_EVENT_ROW_SCHEMA: dict[str, Any] = {
+    "event_id": pl.String,
+    "article_id": pl.String,
+    "field": pl.String,
+    "expression": pl.String,
+    "start": pl.Int32,
+    "end": pl.Int32,
+    "date_start": pl.Date,
+    "date_end": pl.Date,
+    "precision": pl.String,
+    "sentence": pl.String,
+    "anchor": pl.String,
+    "method": pl.String,
+    "value": pl.String,
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
+}
+
+
+def _article_events(item: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """Event rows (_EVENT_ROW_SCHEMA order) of one article: (id, title, captions, body, published fields)."""
+    aid, title, caps, body, pub, how, nb, nb_how = item
+    anchor = article_anchor(pub, how, nb, nb_how)
+    rows: list[tuple[Any, ...]] = []
+    for field, text in _iter_fields(title, caps, body):
+        mentions = find_dates(text, anchor)
+        if not mentions:
+            continue
+        bounds = sentence_bounds(text)
+        starts = [b[0] for b in bounds]
+        for mention in mentions:
+            s, e = _sentence_of(bounds, starts, mention.start, mention.end)
+            r = mention.resolved
+            rows.append(
+                (
+                    event_id(aid or "", field, mention.start, mention.end),
+                    aid,
+                    field,
+                    mention.expression,
+                    mention.start,
+                    mention.end,
+                    r.date_start,
+                    r.date_end,
+                    r.precision,
+                    text[s:e].strip(),
+                    "" if r.method in ("absolute", "dateparser") else anchor.label,
+                    r.method,
+                    r.value,
+                    s,
+                    e,
+                )
+            )
+    return rows
+
+
 def extract_events(articles: pl.DataFrame) -> pl.DataFrame:
     """One row per date expression in every title, caption block and body (schema "events").
 
@@ -1115,71 +1177,27 @@ def extract_events(articles: pl.DataFrame) -> pl.DataFrame:
     def col(name: str) -> list:
         return articles.get_column(name).to_list() if name in cols else [None] * n
 
-    rows: dict[str, list] = {
-        k: []
-        for k in (
-            "event_id",
-            "article_id",
-            "field",
-            "expression",
-            "start",
-            "end",
-            "date_start",
-            "date_end",
-            "precision",
-            "sentence",
-            "anchor",
-            "method",
-            "value",
-            "sentence_start",
-            "sentence_end",
+    items = list(
+        zip(
+            col("article_id"),
+            col("title"),
+            col("captions"),
+            col("body"),
+            col("published"),
+            col("published_how"),
+            col("published_not_before"),
+            col("published_not_before_how"),
+            strict=True,
         )
-    }
-    for aid, title, caps, body, pub, how, nb, nb_how in zip(
-        col("article_id"),
-        col("title"),
-        col("captions"),
-        col("body"),
-        col("published"),
-        col("published_how"),
-        col("published_not_before"),
-        col("published_not_before_how"),
-        strict=True,
-    ):
-        anchor = article_anchor(pub, how, nb, nb_how)
-        for field, text in _iter_fields(title, caps, body):
-            mentions = find_dates(text, anchor)
-            if not mentions:
-                continue
-            bounds = sentence_bounds(text)
-            starts = [b[0] for b in bounds]
-            for mention in mentions:
-                s, e = _sentence_of(bounds, starts, mention.start, mention.end)
-                r = mention.resolved
-                rows["event_id"].append(event_id(aid or "", field, mention.start, mention.end))
-                rows["article_id"].append(aid)
-                rows["field"].append(field)
-                rows["expression"].append(mention.expression)
-                rows["start"].append(mention.start)
-                rows["end"].append(mention.end)
-                rows["date_start"].append(r.date_start)
-                rows["date_end"].append(r.date_end)
-                rows["precision"].append(r.precision)
-                rows["sentence"].append(text[s:e].strip())
-                rows["anchor"].append("" if r.method in ("absolute", "dateparser") else anchor.label)
-                rows["method"].append(r.method)
-                rows["value"].append(r.value)
-                rows["sentence_start"].append(s)
-                rows["sentence_end"].append(e)
-    frame = pl.DataFrame(
-        {
-            **{k: v for k, v in rows.items() if k not in ("date_start", "date_end")},
-            "date_start": pl.Series(rows["date_start"], dtype=pl.Date),
-            "date_end": pl.Series(rows["date_end"], dtype=pl.Date),
-            "actor_ids": pl.Series([[] for _ in rows["event_id"]], dtype=pl.List(pl.String)),
-        },
-        schema_overrides={"start": pl.Int32, "end": pl.Int32, "sentence_start": pl.Int32, "sentence_end": pl.Int32},
     )
+    parts: list[pl.DataFrame] = []
+    for chunk in parallel.iter_chunks(_article_events, items):
+        flat = [r for rows in chunk for r in rows]
+        if flat:
+            parts.append(pl.DataFrame(flat, schema=_EVENT_ROW_SCHEMA, orient="row"))
+    del items
+    frame = pl.concat(parts) if parts else pl.DataFrame(schema=_EVENT_ROW_SCHEMA)
+    frame = frame.with_columns(pl.Series("actor_ids", [[]] * frame.height, dtype=pl.List(pl.String)))
     return schema.conform("events", frame)
 
 

@@ -22,10 +22,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import polars as pl
 
-from core import schema
+from core import parallel, schema
 
 # --- thresholds and limits (named, owned here) ---------------------------------------------
 MIN_QUOTE_WORDS = 3  # shorter quoted strings are scare quotes / titles unless a cue introduces them
@@ -37,9 +38,8 @@ MAX_WORDS_CUE_TO_THAT = 12  # "X said in a statement on Thursday that ..." - wor
 MAX_TAIL_WORDS_INVERTED = 9  # "..., the ministry said on Thursday in a statement." - words after the cue
 RESOLVE_WINDOW_CHARS = 1500  # how far back a pronoun / role noun looks for its antecedent
 NEAR_COPY_RATIO = 90.0  # RapidFuzz ratio (0-100) for two statements in one cluster to be one statement
-MAX_BODY_CHARS = 400_000
+MAX_BODY_CHARS = 400_000  # longer bodies are cut (a pathological input must not stall the build)
 PARALLEL_MIN_ARTICLES = 3000  # below this the worker start-up costs more than it saves
-MAX_WORKERS = 4  # longer bodies are cut (a pathological input must not stall the build)
 
 # --- lexicons: speech and attribution cues ---------------------------------------------------
 # Cues whose reported content needs an explicit complement ("that ...", ": ...", a quote):
@@ -2393,8 +2393,35 @@ def statement_id(article_id: str, start: int, end: int) -> str:
     return hashlib.sha1(f"{article_id}\x1f{start}\x1f{end}".encode()).hexdigest()[:16]
 
 
-def extract_statement_rows(article_id: str, body: str) -> list[dict]:
-    """Statements of one body as plain dict rows (no actor layer); the unit `extract_statements` maps over."""
+# Columns of one statement found in a body, in the order _body_rows gives them (statement_id and
+# article_id are added per article: a body repeated by exact copies is read once).
+_BODY_COLUMNS: dict[str, Any] = {
+    "speaker": pl.String,
+    "speaker_start": pl.Int32,
+    "speaker_end": pl.Int32,
+    "cue": pl.String,
+    "text": pl.String,
+    "start": pl.Int32,
+    "end": pl.Int32,
+    "kind": pl.String,
+    "sourcing": pl.String,
+    "speaker_surface": pl.String,
+    "surface_start": pl.Int32,
+    "surface_end": pl.Int32,
+    "antecedent_start": pl.Int32,
+    "antecedent_end": pl.Int32,
+    "speaker_role": pl.String,
+    "resolved_from": pl.String,
+    "cue_start": pl.Int32,
+    "cue_end": pl.Int32,
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
+    "cue_lemma": pl.String,
+}
+
+
+def _body_rows(body: str) -> list[tuple[Any, ...]]:
+    """Statements of one body as tuples in _BODY_COLUMNS order (no ids, no actor layer)."""
     if not body:
         return []
     text = body[:MAX_BODY_CHARS]
@@ -2404,7 +2431,7 @@ def extract_statement_rows(article_id: str, body: str) -> list[dict]:
         _resolve(work, stmts)
     except RecursionError:  # pathological regex input: skip the article, never the corpus
         return []
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for st in stmts:
         sp = st.speaker
         eff = st.resolved or sp
@@ -2416,56 +2443,86 @@ def extract_statement_rows(article_id: str, body: str) -> list[dict]:
         surface_e = sp.end if sp is not None else -1
         kind = eff.kind or _speaker_kind(eff.text)
         rows.append(
-            {
-                "statement_id": statement_id(article_id, st.start, st.end),
-                "article_id": article_id,
-                "speaker": eff.text,
-                "speaker_start": -1 if resolved else surface_s,
-                "speaker_end": -1 if resolved else surface_e,
-                "cue": st.cue,
-                "text": text[st.start : st.end],
-                "start": st.start,
-                "end": st.end,
-                "kind": st.kind,
-                "sourcing": _sourcing(eff.text, kind),
-                "speaker_surface": sp.text if sp is not None else "",
-                "surface_start": surface_s,
-                "surface_end": surface_e,
-                "antecedent_start": eff.start if resolved else -1,
-                "antecedent_end": eff.end if resolved else -1,
-                "speaker_role": (sp.role if sp is not None else "") or "",
-                "resolved_from": st.resolved_from,
-                "cue_start": st.cue_start,
-                "cue_end": st.cue_end,
-                "sentence_start": st.sentence_start,
-                "sentence_end": st.sentence_end,
-                "cue_lemma": _lemma(st.cue),
-            }
+            (
+                eff.text,
+                -1 if resolved else surface_s,
+                -1 if resolved else surface_e,
+                st.cue,
+                text[st.start : st.end],
+                st.start,
+                st.end,
+                st.kind,
+                _sourcing(eff.text, kind),
+                sp.text if sp is not None else "",
+                surface_s,
+                surface_e,
+                eff.start if resolved else -1,
+                eff.end if resolved else -1,
+                (sp.role if sp is not None else "") or "",
+                st.resolved_from,
+                st.cue_start,
+                st.cue_end,
+                st.sentence_start,
+                st.sentence_end,
+                _lemma(st.cue),
+            )
         )
     return rows
 
 
-def _rows_for(pairs: list[tuple[str, str]]) -> list[dict]:
-    return [r for aid, body in pairs for r in extract_statement_rows(aid, body)]
+def extract_statement_rows(article_id: str, body: str) -> list[dict]:
+    """Statements of one body as plain dict rows (no actor layer); what `extract_statements` finds per article."""
+    out = []
+    for r in _body_rows(body):
+        row = dict(zip(_BODY_COLUMNS, r, strict=True))
+        out.append(
+            {"statement_id": statement_id(article_id, row["start"], row["end"]), "article_id": article_id, **row}
+        )
+    return out
 
 
-def _rows_parallel(pairs: list[tuple[str, str]], workers: int) -> list[dict]:
-    """The per-article regex pass over worker processes (spawned: forking a process that runs Polars
-    threads can deadlock). Falls back to one process if workers cannot start."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
+def _statement_rows_frame(pairs: list[tuple[str, str]], max_workers: int | None) -> pl.DataFrame:
+    """Statement rows (ids + _BODY_COLUMNS) of every (article_id, body), in article order.
 
-    workers = min(workers, MAX_WORKERS, os.cpu_count() or 1)
-    if workers < 2:
-        return _rows_for(pairs)
-    size = max(1, len(pairs) // (workers * 4))
-    chunks = [pairs[i : i + size] for i in range(0, len(pairs), size)]
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
-            return [r for part in ex.map(_rows_for, chunks) for r in part]
-    except (OSError, RuntimeError, ImportError):  # sandboxed or frozen interpreters: stay serial
-        return _rows_for(pairs)
+    Each distinct body is read once (an exact copy gets the same rows under its own ids), over
+    forked workers on a large corpus (core.parallel); each chunk of results becomes a frame as it
+    arrives, so the pass never holds a million statements as Python objects.
+    """
+    first_of: dict[str, int] = {}
+    unique: list[str] = []
+    body_idx: list[int] = []
+    for _, body in pairs:
+        k = first_of.setdefault(body, len(unique))
+        if k == len(unique):
+            unique.append(body)
+        body_idx.append(k)
+    del first_of
+    parts: list[pl.DataFrame] = []
+    base = 0
+    for chunk in parallel.iter_chunks(_body_rows, unique, min_items=PARALLEL_MIN_ARTICLES, max_workers=max_workers):
+        idx = [base + i for i, rows in enumerate(chunk) for _ in rows]
+        flat = [r for rows in chunk for r in rows]
+        if flat:
+            part = pl.DataFrame(flat, schema=_BODY_COLUMNS, orient="row")
+            parts.append(part.with_columns(pl.Series("body_idx", idx, dtype=pl.Int64)))
+        base += len(chunk)
+    if not parts:
+        return pl.DataFrame(schema={"statement_id": pl.String, "article_id": pl.String, **_BODY_COLUMNS})
+    found = pl.concat(parts)
+    by_article = pl.DataFrame(
+        {"article_id": [aid for aid, _ in pairs], "body_idx": pl.Series(body_idx, dtype=pl.Int64)}
+    )
+    frame = by_article.join(found, on="body_idx", how="inner", maintain_order="left_right").drop("body_idx")
+    ids = [
+        statement_id(a, s, e)
+        for a, s, e in zip(
+            frame.get_column("article_id").to_list(),
+            frame.get_column("start").to_list(),
+            frame.get_column("end").to_list(),
+            strict=True,
+        )
+    ]
+    return frame.select(pl.Series("statement_id", ids, dtype=pl.String), pl.all())
 
 
 def _sourcing(phrase: str, kind: str) -> str:
@@ -2502,7 +2559,7 @@ def extract_statements(
     actors: pl.DataFrame | None = None,
     mentions: pl.DataFrame | None = None,
     clusters: pl.DataFrame | None = None,
-    workers: int = 1,
+    workers: int | None = None,
 ) -> pl.DataFrame:
     """One row per attributed statement (schema "statements" + extra columns), sides resolved, copies marked.
 
@@ -2510,9 +2567,9 @@ def extract_statements(
     `speaker_surface`/`surface_start` then hold the pronoun and `antecedent_start/end` the name it
     resolved to. `side_how` says where the side came from (actor side / actor country / speaker
     phrase / antecedent phrase / role). Works with empty actors/mentions/clusters.
-    Cost: one regex pass per body (~2 ms per 3,000-character article), then vectorised joins.
-    workers > 1 spreads the regex pass over that many spawned processes when there are at least
-    PARALLEL_MIN_ARTICLES bodies (opt-in: spawning re-imports the caller's main module).
+    Cost: one regex pass per distinct body (~2 ms per 3,000-character article), then vectorised joins.
+    With at least PARALLEL_MIN_ARTICLES bodies the regex pass runs in forked worker processes, one
+    per core up to `workers` (None: every available core; 1: serial).
     """
     if articles is None or articles.height == 0 or "body" not in articles.columns:
         return empty_statements()
@@ -2523,12 +2580,10 @@ def extract_statements(
         )
         if aid is not None and body
     ]
-    rows = _rows_parallel(pairs, workers) if workers > 1 and len(pairs) >= PARALLEL_MIN_ARTICLES else _rows_for(pairs)
-    if not rows:
+    frame = _statement_rows_frame(pairs, workers)
+    del pairs
+    if frame.height == 0:
         return empty_statements()
-    frame = pl.DataFrame(
-        rows, schema={k: v for k, v in _ROW_SCHEMA.items() if k not in ("actor_id", "side", "copy_of", "side_how")}
-    )
     frame = attach_actors_and_sides(frame, actors, mentions)
     frame = mark_copies(frame, articles, clusters)
     return frame.select(list(_ROW_SCHEMA))

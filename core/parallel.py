@@ -1,0 +1,115 @@
+"""Per-article pure-Python passes spread over forked worker processes.
+
+Every heavy stage (dates, actors, statements) ends in a Python loop of regex work per article. On a
+large corpus that loop runs in forked workers, one per available core: the function and the items are
+inherited by the children (copy-on-write), only (lo, hi) bounds go out and each chunk's results come
+back pickled. The workers run only pure-Python code, never Polars, so forking a process whose Polars
+thread pool is idle is safe; "spawn" would re-import the caller's `__main__` (and re-run an unguarded
+script) and pickle the whole corpus. Results are the same serial or parallel, in item order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items the pool start-up (~50 ms per worker) costs more than it saves.
+MIN_ITEMS = 3000
+# Items per task: large enough to amortise the transfer of a result, small enough to balance.
+CHUNK_ITEMS = 400
+# Upper bound on worker processes.
+MAX_WORKERS = 4
+
+# (function, items) inherited by forked workers; set only while a pool forks them.
+_job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_fork_lock = threading.Lock()
+
+
+def available_cores() -> int:
+    """Cores this process may run on (the affinity mask, which containers set), at least 1."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _run_range(bounds: tuple[int, int]) -> list[Any]:
+    assert _job is not None
+    fn, items = _job
+    lo, hi = bounds
+    return [fn(x) for x in items[lo:hi]]
+
+
+def worker_count(n_items: int, min_items: int | None = None, max_workers: int | None = None) -> int:
+    """Processes a pass over `n_items` would use here: 1 (serial) for small inputs, inside a worker,
+    on one core or where fork is unavailable."""
+    floor = MIN_ITEMS if min_items is None else min_items
+    workers = min(available_cores(), MAX_WORKERS if max_workers is None else max_workers)
+    if n_items < floor or workers < 2 or n_items < 2:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.parent_process() is not None:
+        return 1
+    return workers
+
+
+def iter_chunks(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    min_items: int | None = None,
+    chunk: int | None = None,
+    max_workers: int | None = None,
+) -> Iterator[list[R]]:
+    """Yield [fn(x) for x in chunk] for consecutive chunks of `items`, in order.
+
+    Forked workers when worker_count(...) > 1; a serial loop otherwise, or when no process can be
+    started (sandbox limits). A worker killed by the kernel (out of memory) raises BrokenProcessPool
+    instead of leaving the caller waiting. The caller may consume each chunk as it arrives (convert it
+    to a frame, drop the Python objects) so a large pass never holds all results as Python objects.
+    """
+    global _job
+    size = CHUNK_ITEMS if chunk is None else max(1, chunk)
+    bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+    results: Iterator[list[R]] | None = None
+    if worker_count(len(items), min_items, max_workers) > 1:
+        pool = ProcessPoolExecutor(
+            worker_count(len(items), min_items, max_workers), mp_context=multiprocessing.get_context("fork")
+        )
+        with pool:
+            with _fork_lock:  # two threads (two sessions building) must not swap each other's job
+                _job = (fn, items)
+                try:
+                    # map submits every task now; a fork-context pool starts all its workers on the
+                    # first submit, so they inherit _job here
+                    results = pool.map(_run_range, bounds)
+                except OSError:  # no worker processes here (sandbox limits): the serial loop below
+                    results = None
+                finally:
+                    _job = None
+            if results is not None:
+                yield from results
+                return
+    for lo, hi in bounds:
+        yield [fn(x) for x in items[lo:hi]]
+
+
+def map_items(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    min_items: int | None = None,
+    chunk: int | None = None,
+    max_workers: int | None = None,
+) -> list[R]:
+    """[fn(x) for x in items], over forked workers when large (see iter_chunks)."""
+    out: list[R] = []
+    for part in iter_chunks(fn, items, min_items=min_items, chunk=chunk, max_workers=max_workers):
+        out += part
+    return out
