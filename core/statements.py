@@ -40,6 +40,7 @@ RESOLVE_WINDOW_CHARS = 1500  # how far back a pronoun / role noun looks for its 
 NEAR_COPY_RATIO = 90.0  # RapidFuzz ratio (0-100) for two statements in one cluster to be one statement
 MAX_BODY_CHARS = 400_000  # longer bodies are cut (a pathological input must not stall the build)
 PARALLEL_MIN_ARTICLES = 3000  # below this the worker start-up costs more than it saves
+ATTACH_SLICE_STATEMENTS = 100_000  # statements joined to their article's mentions per slice (bounds memory)
 
 # --- lexicons: speech and attribution cues ---------------------------------------------------
 # Cues whose reported content needs an explicit complement ("that ...", ": ...", a quote):
@@ -2619,21 +2620,37 @@ def attach_actors_and_sides(
             pl.col("country").alias("_a_country"),
             pl.col("type").alias("_a_type"),
         )
-        cand = (
-            st.filter(pl.col("_ss") >= 0)
-            .select("statement_id", "article_id", "_ss", "_se", "speaker_role")
-            .join(ms, on="article_id")
-            .filter((pl.col("_ms") < pl.col("_se")) & (pl.col("_me") > pl.col("_ss")))
-            .join(act, on="actor_id", how="left")
-            .with_columns(
-                (pl.min_horizontal("_me", "_se") - pl.max_horizontal("_ms", "_ss")).alias("_ov"),
-                (pl.col("_a_type") == "person").cast(pl.Int8).alias("_is_person"),
-                (pl.col("_a_side").is_not_null() | pl.col("_a_country").is_not_null()).cast(pl.Int8).alias("_has_side"),
+        spans = st.filter(pl.col("_ss") >= 0).select("statement_id", "article_id", "_ss", "_se", "speaker_role")
+        # The (statement x body mention) pairs of one article are joined, then filtered to overlaps:
+        # done a slice of articles at a time, so the pairs of a 100k corpus never exist all at once.
+        n_slices = max(1, -(-spans.height // ATTACH_SLICE_STATEMENTS))
+        if n_slices > 1:
+            spans = spans.with_columns((pl.col("article_id").hash() % n_slices).alias("_slice"))
+            ms = ms.with_columns((pl.col("article_id").hash() % n_slices).alias("_slice"))
+        parts = []
+        for k in range(n_slices):
+            sp_k = spans.filter(pl.col("_slice") == k).drop("_slice") if n_slices > 1 else spans
+            ms_k = ms.filter(pl.col("_slice") == k).drop("_slice") if n_slices > 1 else ms
+            parts.append(
+                sp_k.join(ms_k, on="article_id")
+                .filter((pl.col("_ms") < pl.col("_se")) & (pl.col("_me") > pl.col("_ss")))
+                .join(act, on="actor_id", how="left")
+                .with_columns(
+                    (pl.min_horizontal("_me", "_se") - pl.max_horizontal("_ms", "_ss")).alias("_ov"),
+                    (pl.col("_a_type") == "person").cast(pl.Int8).alias("_is_person"),
+                    (pl.col("_a_side").is_not_null() | pl.col("_a_country").is_not_null())
+                    .cast(pl.Int8)
+                    .alias("_has_side"),
+                )
+                # ties (two mentions equally good) go to the earlier mention: the same pick on every run
+                .sort(
+                    ["statement_id", "_is_person", "_ov", "_has_side", "_ms", "actor_id"],
+                    descending=[False, True, True, True, False, False],
+                )
+                .unique("statement_id", keep="first")
+                .select("statement_id", "actor_id", "_a_side", "_a_country")
             )
-            .sort(["statement_id", "_is_person", "_ov", "_has_side"], descending=[False, True, True, True])
-            .unique("statement_id", keep="first")
-        )
-        actor_side = cand.select("statement_id", "actor_id", "_a_side", "_a_country")
+        actor_side = pl.concat(parts)
     st = st.join(actor_side, on="statement_id", how="left")
     surf = st.select("speaker", "speaker_role", "speaker_surface").to_dicts()
     phr_side = []
@@ -2778,6 +2795,8 @@ def _near_copies_in_clusters(st: pl.DataFrame, clusters: pl.DataFrame) -> pl.Dat
     from rapidfuzz import fuzz
 
     members = clusters.select("article_id", "level", "cluster_id").unique()
+    # only clusters of two or more articles can hold a copy (most clusters are single articles)
+    members = members.filter(pl.len().over("level", "cluster_id") > 1)
     cand = (
         st.filter(pl.col("copy_of").is_null())
         .select("statement_id", "article_id", "_norm", "_ord")
@@ -2787,7 +2806,8 @@ def _near_copies_in_clusters(st: pl.DataFrame, clusters: pl.DataFrame) -> pl.Dat
     if cand.height == 0:
         return st
     copy_of: dict[str, str] = {}
-    for _, grp in cand.group_by("level", "cluster_id"):
+    # in order of each cluster's first statement: the same copy_of links on every run
+    for _, grp in cand.group_by("level", "cluster_id", maintain_order=True):
         if grp.get_column("article_id").n_unique() < 2:
             continue
         ids = grp.get_column("statement_id").to_list()
