@@ -150,39 +150,55 @@ def build_corpus(
     # Loaded once here: outlet inference (clean stage) and actors both use it.
     registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
     articles = run("clean", lambda: outlets.infer_outlets(articles, registry), lambda: articles)
-    articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
-    near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
-    story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
-    # the scored pairs are the evidence the Duplicates page shows next to each cluster
-    clusters, cluster_pairs = run(
-        "dedup",
-        lambda: dedup.cluster_articles_with_pairs(
-            articles, near_threshold=near_threshold, story_threshold=story_threshold
-        ),
-        lambda: (schema.empty("clusters"), schema.empty("cluster_pairs")),
-    )
-    if clusters.height and stages.get("dates", {}).get("status") == "ok":
-        articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
-    # Events after cluster refinement: relative dates resolve against the best publication date known.
-    events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
-    # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
-    actor_result = run(
-        "actors",
-        lambda: actors.extract_actors(articles, registry, clusters),
-        lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
-    )
-    if actor_result.mentions.height and events.height:
-        events = run("dates", lambda: dates.attach_event_actors(events, actor_result.mentions), lambda: events)
-    statements_df = run(
-        "statements",
-        lambda: statements.extract_statements(articles, actor_result.actors, actor_result.mentions, clusters),
-        lambda: schema.empty("statements"),
-    )
-    conflicts_df = run(
-        "conflicts",
-        lambda: conflicts.find_conflicting_statements(statements_df, articles, clusters),
-        lambda: schema.empty("conflicts"),
-    )
+    # The statements regex pass needs only the cleaned bodies: start it now in one low-priority worker
+    # that uses the core the next stages leave idle (dedup and actor resolution are single-threaded).
+    prefetch = None
+    if "statements" not in params.skip_stages:
+        t = time.perf_counter()
+        try:
+            prefetch = statements.StatementPass(articles, background=True)
+        except Exception:  # the stage itself runs (and reports) without it
+            prefetch = None
+        seconds["statements"] = time.perf_counter() - t
+    try:
+        articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
+        near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
+        story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
+        # the scored pairs are the evidence the Duplicates page shows next to each cluster
+        clusters, cluster_pairs = run(
+            "dedup",
+            lambda: dedup.cluster_articles_with_pairs(
+                articles, near_threshold=near_threshold, story_threshold=story_threshold
+            ),
+            lambda: (schema.empty("clusters"), schema.empty("cluster_pairs")),
+        )
+        if clusters.height and stages.get("dates", {}).get("status") == "ok":
+            articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
+        # Events after cluster refinement: relative dates resolve against the best publication date known.
+        events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
+        # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
+        actor_result = run(
+            "actors",
+            lambda: actors.extract_actors(articles, registry, clusters),
+            lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
+        )
+        if actor_result.mentions.height and events.height:
+            events = run("dates", lambda: dates.attach_event_actors(events, actor_result.mentions), lambda: events)
+        statements_df = run(
+            "statements",
+            lambda: statements.extract_statements(
+                articles, actor_result.actors, actor_result.mentions, clusters, prepared=prefetch
+            ),
+            lambda: schema.empty("statements"),
+        )
+        conflicts_df = run(
+            "conflicts",
+            lambda: conflicts.find_conflicting_statements(statements_df, articles, clusters),
+            lambda: schema.empty("conflicts"),
+        )
+    finally:
+        if prefetch is not None:
+            prefetch.close()
 
     tables.update(
         articles=articles,

@@ -10,12 +10,13 @@ script) and pickle the whole corpus. Results are the same serial or parallel, in
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -113,3 +114,102 @@ def map_items(
     for part in iter_chunks(fn, items, min_items=min_items, chunk=chunk, max_workers=max_workers):
         out += part
     return out
+
+
+def _lower_priority() -> None:
+    # A background worker only soaks up cores the foreground leaves idle.
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(19)
+
+
+class Background(Generic[T, R]):
+    """`fn` over chunks of `items` in one low-priority forked worker, started now, collected later.
+
+    For a pass whose input is final early but whose result is needed late (the statements regex
+    pass needs only the cleaned bodies): between start and `results()` the worker (nice 19) uses
+    whatever core the foreground stages leave idle, chunk by chunk, in order. `results()` yields
+    every chunk's results in order: the ones done, then the in-flight ones, and the chunks not yet
+    started are cancelled and computed at once over all cores (iter_chunks). The same results as
+    iter_chunks(fn, items) in every case; a worker that dies (out of memory) only costs its chunks,
+    which are recomputed. `close()` (or leaving a `with` block) stops the worker; idempotent.
+    Serial inputs (see worker_count) start nothing and compute everything in `results()`.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[T], R],
+        items: Sequence[T],
+        *,
+        min_items: int | None = None,
+        chunk: int | None = None,
+        max_workers: int | None = None,
+    ) -> None:
+        global _job
+        self.fn, self.items = fn, items
+        self.min_items, self.max_workers = min_items, max_workers
+        size = CHUNK_ITEMS if chunk is None else max(1, chunk)
+        self.chunk = size
+        self.bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: list[Future[list[R]]] = []
+        self.started = worker_count(len(items), min_items, max_workers) > 1
+        if not self.started:
+            return
+        try:
+            self.pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("fork"), initializer=_lower_priority
+            )
+            with _fork_lock:
+                _job = (fn, items)
+                try:
+                    self.futures = [self.pool.submit(_run_range, b) for b in self.bounds]
+                finally:
+                    _job = None
+        except OSError:  # no worker process here: results() computes everything
+            self.close()
+
+    def results(self) -> Iterator[list[R]]:
+        """Every chunk's results, in order (see the class doc)."""
+        n = len(self.bounds)
+        redo_from = 0
+        if self.futures:
+            # Chunks the worker has not picked up are cancelled: a tail, since it works in order.
+            redo_from = n
+            for k in range(n - 1, -1, -1):
+                if not self.futures[k].cancel():
+                    break
+                redo_from = k
+            for k in range(redo_from):
+                try:
+                    part = self.futures[k].result()
+                except BrokenExecutor:  # the worker died: this chunk and the rest are computed below
+                    redo_from = k
+                    break
+                yield part
+            self.futures = []
+        self.close()
+        if redo_from < n:
+            lo = self.bounds[redo_from][0]
+            # a large pass stays parallel for its tail, however short the tail is
+            floor = 2 * self.chunk if self.started else None
+            yield from iter_chunks(
+                self.fn,
+                self.items[lo:],
+                min_items=floor or self.min_items,
+                chunk=self.chunk,
+                max_workers=self.max_workers,
+            )
+
+    def close(self) -> None:
+        for fut in reversed(self.futures):  # pending chunks never start (the last ones first)
+            fut.cancel()
+        self.futures = []
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -2482,48 +2482,86 @@ def extract_statement_rows(article_id: str, body: str) -> list[dict]:
     return out
 
 
-def _statement_rows_frame(pairs: list[tuple[str, str]], max_workers: int | None) -> pl.DataFrame:
-    """Statement rows (ids + _BODY_COLUMNS) of every (article_id, body), in article order.
-
-    Each distinct body is read once (an exact copy gets the same rows under its own ids), over
-    forked workers on a large corpus (core.parallel); each chunk of results becomes a frame as it
-    arrives, so the pass never holds a million statements as Python objects.
-    """
-    first_of: dict[str, int] = {}
-    unique: list[str] = []
-    body_idx: list[int] = []
-    for _, body in pairs:
-        k = first_of.setdefault(body, len(unique))
-        if k == len(unique):
-            unique.append(body)
-        body_idx.append(k)
-    del first_of
-    parts: list[pl.DataFrame] = []
-    base = 0
-    for chunk in parallel.iter_chunks(_body_rows, unique, min_items=PARALLEL_MIN_ARTICLES, max_workers=max_workers):
-        idx = [base + i for i, rows in enumerate(chunk) for _ in rows]
-        flat = [r for rows in chunk for r in rows]
-        if flat:
-            part = pl.DataFrame(flat, schema=_BODY_COLUMNS, orient="row")
-            parts.append(part.with_columns(pl.Series("body_idx", idx, dtype=pl.Int64)))
-        base += len(chunk)
-    if not parts:
-        return pl.DataFrame(schema={"statement_id": pl.String, "article_id": pl.String, **_BODY_COLUMNS})
-    found = pl.concat(parts)
-    by_article = pl.DataFrame(
-        {"article_id": [aid for aid, _ in pairs], "body_idx": pl.Series(body_idx, dtype=pl.Int64)}
-    )
-    frame = by_article.join(found, on="body_idx", how="inner", maintain_order="left_right").drop("body_idx")
-    ids = [
-        statement_id(a, s, e)
-        for a, s, e in zip(
-            frame.get_column("article_id").to_list(),
-            frame.get_column("start").to_list(),
-            frame.get_column("end").to_list(),
-            strict=True,
+def _article_bodies(articles: pl.DataFrame) -> list[tuple[str, str]]:
+    """(article_id, body) of every article with an id and a non-empty body, in article order."""
+    return [
+        (str(aid), str(body))
+        for aid, body in zip(
+            articles.get_column("article_id").to_list(), articles.get_column("body").to_list(), strict=False
         )
+        if aid is not None and body
     ]
-    return frame.select(pl.Series("statement_id", ids, dtype=pl.String), pl.all())
+
+
+class StatementPass:
+    """The per-body regex pass of `extract_statements`, startable early (it needs only the bodies).
+
+    `StatementPass(articles, background=True)` right after cleaning starts the pass in one
+    low-priority worker (core.parallel.Background) that uses cores the next stages leave idle;
+    `extract_statements(..., prepared=the_pass)` then collects it, computing what is left over every
+    core. The result is the same as without it. Each distinct body is read once (an exact copy gets
+    the same rows under its own ids). Call `close()` if the pass is abandoned.
+    """
+
+    def __init__(self, articles: pl.DataFrame, max_workers: int | None = None, background: bool = False) -> None:
+        self.pairs = _article_bodies(articles) if "body" in articles.columns else []
+        first_of: dict[str, int] = {}
+        self.unique: list[str] = []
+        self.body_idx: list[int] = []
+        for _, body in self.pairs:
+            k = first_of.setdefault(body, len(self.unique))
+            if k == len(self.unique):
+                self.unique.append(body)
+            self.body_idx.append(k)
+        self.max_workers = max_workers
+        self.background: parallel.Background[str, list[tuple[Any, ...]]] | None = None
+        if background:
+            self.background = parallel.Background(
+                _body_rows, self.unique, min_items=PARALLEL_MIN_ARTICLES, max_workers=max_workers
+            )
+
+    def close(self) -> None:
+        if self.background is not None:
+            self.background.close()
+
+    def rows_frame(self) -> pl.DataFrame:
+        """Statement rows (ids + _BODY_COLUMNS) of every article, in article order.
+
+        Each chunk of results becomes a frame as it arrives, so the pass never holds a million
+        statements as Python objects.
+        """
+        if self.background is not None:
+            chunks = self.background.results()
+        else:
+            chunks = parallel.iter_chunks(
+                _body_rows, self.unique, min_items=PARALLEL_MIN_ARTICLES, max_workers=self.max_workers
+            )
+        parts: list[pl.DataFrame] = []
+        base = 0
+        for chunk in chunks:
+            idx = [base + i for i, rows in enumerate(chunk) for _ in rows]
+            flat = [r for rows in chunk for r in rows]
+            if flat:
+                part = pl.DataFrame(flat, schema=_BODY_COLUMNS, orient="row")
+                parts.append(part.with_columns(pl.Series("body_idx", idx, dtype=pl.Int64)))
+            base += len(chunk)
+        if not parts:
+            return pl.DataFrame(schema={"statement_id": pl.String, "article_id": pl.String, **_BODY_COLUMNS})
+        found = pl.concat(parts)
+        by_article = pl.DataFrame(
+            {"article_id": [aid for aid, _ in self.pairs], "body_idx": pl.Series(self.body_idx, dtype=pl.Int64)}
+        )
+        frame = by_article.join(found, on="body_idx", how="inner", maintain_order="left_right").drop("body_idx")
+        ids = [
+            statement_id(a, s, e)
+            for a, s, e in zip(
+                frame.get_column("article_id").to_list(),
+                frame.get_column("start").to_list(),
+                frame.get_column("end").to_list(),
+                strict=True,
+            )
+        ]
+        return frame.select(pl.Series("statement_id", ids, dtype=pl.String), pl.all())
 
 
 def _sourcing(phrase: str, kind: str) -> str:
@@ -2561,6 +2599,7 @@ def extract_statements(
     mentions: pl.DataFrame | None = None,
     clusters: pl.DataFrame | None = None,
     workers: int | None = None,
+    prepared: StatementPass | None = None,
 ) -> pl.DataFrame:
     """One row per attributed statement (schema "statements" + extra columns), sides resolved, copies marked.
 
@@ -2570,19 +2609,21 @@ def extract_statements(
     phrase / antecedent phrase / role). Works with empty actors/mentions/clusters.
     Cost: one regex pass per distinct body (~2 ms per 3,000-character article), then vectorised joins.
     With at least PARALLEL_MIN_ARTICLES bodies the regex pass runs in forked worker processes, one
-    per core up to `workers` (None: every available core; 1: serial).
+    per core up to `workers` (None: every available core; 1: serial). `prepared`: a StatementPass
+    started earlier on the same articles (used only if its bodies are these articles' bodies).
     """
     if articles is None or articles.height == 0 or "body" not in articles.columns:
+        if prepared is not None:
+            prepared.close()
         return empty_statements()
-    pairs = [
-        (str(aid), str(body))
-        for aid, body in zip(
-            articles.get_column("article_id").to_list(), articles.get_column("body").to_list(), strict=False
-        )
-        if aid is not None and body
-    ]
-    frame = _statement_rows_frame(pairs, workers)
-    del pairs
+    rows_pass = prepared
+    if rows_pass is not None and rows_pass.pairs != _article_bodies(articles):
+        rows_pass.close()  # started on other bodies: not these articles' pass
+        rows_pass = None
+    if rows_pass is None:
+        rows_pass = StatementPass(articles, max_workers=workers)
+    frame = rows_pass.rows_frame()
+    del rows_pass, prepared
     if frame.height == 0:
         return empty_statements()
     frame = attach_actors_and_sides(frame, actors, mentions)
