@@ -320,15 +320,28 @@ def _is_acronym(text: str) -> bool:
     return ACRONYM_MIN_LEN <= len(letters) <= ACRONYM_MAX_LEN and letters.isupper() and letters.isalpha()
 
 
+_ASCII_LOWER_DROP = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _is_caps(line: str) -> bool:
+    """True if at least ALL_CAPS_MIN_SHARE of the line's cased letters (and 4 or more) are upper case."""
+    # Quick exact rejection of prose: the ASCII lower-case letters alone (all of them Ll) leave too
+    # few characters to be upper case, without listing every letter of the paragraph.
+    ascii_lower = len(line) - len(line.translate(_ASCII_LOWER_DROP))
+    if (len(line) - ascii_lower) * (1 - ALL_CAPS_MIN_SHARE) < ascii_lower * ALL_CAPS_MIN_SHARE - 1e-6:
+        return False
+    n_upper = len(_UPPER_RE.findall(line))
+    n_lower = len(_LOWER_RE.findall(line))
+    return n_upper + n_lower >= 4 and n_upper / (n_upper + n_lower) >= ALL_CAPS_MIN_SHARE
+
+
 def _line_style(line: str) -> str:
     """'caps' (mostly upper case), 'title' (Title Case headline) or 'normal'.
 
     Title Case means: at least 3 capitalised words and at most TITLE_CASE_MAX_LOWER lowercase
     content words (a sentence full of names still has lowercase verbs and nouns between them).
     """
-    n_upper = len(_UPPER_RE.findall(line))
-    n_lower = len(_LOWER_RE.findall(line))
-    if n_upper + n_lower >= 4 and n_upper / (n_upper + n_lower) >= ALL_CAPS_MIN_SHARE:
+    if _is_caps(line):
         return "caps"
     if len(_CAP_WORD_RE.findall(line)) >= 3:
         lower = 0
@@ -876,7 +889,12 @@ def _extract_headline(
 ) -> None:  # fmt: skip
     """Title Case / ALL CAPS text: keep only names known from the article, the registry or the gazetteer
     (plus, in Title Case, a name right after a person's title: "Foreign Minister X Y")."""
-    fuzzy_known = [(k.split(), m) for k, m in known.items() if " " in k]
+    # Spelling variants of known multi-word names, by token count (same_name needs equal counts).
+    fuzzy_known: dict[int, list[tuple[list[str], _Mention]]] = defaultdict(list)
+    for k, m in known.items():
+        if " " in k and m.kind == "discovered":
+            parts = k.split()
+            fuzzy_known[len(parts)].append((parts, m))
     for sm in SPAN_RE.finditer(text, lo, hi):
         toks = _headline_tokens(sm.group(), sm.start())
         i = 0
@@ -911,8 +929,8 @@ def _extract_headline(
                         hit = _demonym_mention(ctx, aid, fld, 0, 0, cname)
                     elif len(wtoks) >= 2:
                         # A spelling variant of a name known from the article ("Omar Hussein" / "Omar Hussain").
-                        for ktoks, src in fuzzy_known:
-                            if src.kind == "discovered" and same_name(wtoks, ktoks):
+                        for ktoks, src in fuzzy_known.get(len(wtoks), ()):
+                            if same_name(wtoks, ktoks):
                                 hit = _Mention(aid, fld, 0, 0, "", tuple(wtoks), "discovered", type_hint=src.type_hint,
                                                country=src.country, method="headline")  # fmt: skip
                                 break
@@ -963,7 +981,11 @@ def _extract_field(
         return deferred
     for m in _LINE_RE.finditer(text):
         line = m.group()
-        style = _line_style(line)
+        # Only a short line without a sentence end can be a Title Case headline; any line can be caps.
+        if len(line) > HEADLINE_LINE_MAX or line.rstrip().endswith(_SENTENCE_END):
+            style = "caps" if _is_caps(line) else "normal"
+        else:
+            style = _line_style(line)
         if style == "caps" or (
             style == "title" and len(line) <= HEADLINE_LINE_MAX and not line.rstrip().endswith(_SENTENCE_END)
         ):
@@ -1579,18 +1601,32 @@ def _resolve_short_forms(
             cluster_of.setdefault(a, c)
             members[c].append(a)
 
+    # Full person names of one article, first spelling per actor; cached until the article's own
+    # short forms are resolved (which can change what it holds).
+    names_of: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def article_names(a: str) -> dict[str, tuple[str, ...]]:
+        out = names_of.get(a)
+        if out is not None:
+            return out
+        out = {}
+        for m in by_article.get(a, []):
+            if m.actor_id is None or m.actor_id in out:
+                continue
+            act = actors.get(m.actor_id)
+            if act is None or act["type"] != "person":
+                continue
+            toks = m.tokens if m.kind == "discovered" else _actor_tokens(act)
+            if len(toks) >= 2:
+                out[m.actor_id] = toks
+        names_of[a] = out
+        return out
+
     def full_names(aids: Iterable[str]) -> dict[str, tuple[str, ...]]:
         out: dict[str, tuple[str, ...]] = {}
         for a in aids:
-            for m in by_article.get(a, []):
-                if m.actor_id is None or m.actor_id in out:
-                    continue
-                act = actors.get(m.actor_id)
-                if act is None or act["type"] != "person":
-                    continue
-                toks = m.tokens if m.kind == "discovered" else _actor_tokens(act)
-                if len(toks) >= 2:
-                    out[m.actor_id] = toks
+            for actor_id, toks in article_names(a).items():
+                out.setdefault(actor_id, toks)
         return out
 
     resolved: dict[tuple[str, str], list[str]] = defaultdict(list)  # (actor, surface) -> articles
@@ -1615,6 +1651,7 @@ def _resolve_short_forms(
                 continue
             old = m.actor_id
             m.actor_id, score = target
+            names_of.pop(aid, None)
             key = (m.actor_id, m.surface)
             resolved[key].append(f"{where} {aid}")
             scores[key] = score

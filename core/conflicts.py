@@ -36,6 +36,7 @@ MIN_BLOCK_DF_CAP = 60  # ... but small corpora block on every term
 # df statements makes df²/2 pairs, so a cap that grew with the corpus made the candidate join
 # quadratic (14 GiB for 36k sided statements at 100k articles; 6.5 GiB with this cap, 10k unchanged)
 MAX_BLOCK_DF_CAP = 300
+SHARED_TERM_SLICE_ROWS = 20_000_000  # (statement, statement, term) rows joined per slice (bounds memory)
 MAX_CANDIDATES_PER_STATEMENT = 30  # cross-article candidates kept per statement (best shared-term weight)
 REBUTTAL_WINDOW_CHARS = 800  # a rebuttal ("they were inaccurate") answers the other side's statements just before it
 CONTEXT_WEIGHT = 0.5  # words of the surrounding sentence count half as much as the statement's own
@@ -556,19 +557,28 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
     # shared rare terms: the inverted index, capped so a common term never makes a quadratic block
     cap = min(MAX_BLOCK_DF_CAP, max(MIN_BLOCK_DF_CAP, int(MAX_BLOCK_DF_FRACTION * feat.height)))
     rare = terms.filter(pl.col("df") <= cap).join(base.select("statement_id", "_i", "side"), on="statement_id")
-    shared = (
-        rare.join(rare, on="term", suffix="_b")
-        .filter((pl.col("_i") < pl.col("_i_b")) & (pl.col("side") != pl.col("side_b")))
-        .group_by("statement_id", "statement_id_b")
-        .agg((pl.col("w") * pl.col("w_b")).sum().alias("_dot"))
-        .sort("_dot", descending=True)
-        .with_columns(pl.int_range(pl.len()).over("statement_id").alias("_rank"))
-        .filter(pl.col("_rank") < MAX_CANDIDATES_PER_STATEMENT)
-        .select(
-            pl.col("statement_id").alias("a"), pl.col("statement_id_b").alias("b"), pl.lit(False).alias("same_cluster")
+    # The term self-join holds every (statement, statement, shared term) triple: at 100k articles tens of
+    # millions of rows. It runs for a slice of left-hand statements at a time; a pair's terms and a
+    # statement's ranking both stay inside its slice, so the result is the same as one join.
+    n_pairs = rare.group_by("term").len().select((pl.col("len").cast(pl.Int64) ** 2).sum()).item() or 0
+    n_slices = max(1, -(-int(n_pairs) // SHARED_TERM_SLICE_ROWS))
+    for k in range(n_slices):
+        left = rare.filter(pl.col("_i") % n_slices == k) if n_slices > 1 else rare
+        parts.append(
+            left.join(rare, on="term", suffix="_b")
+            .filter((pl.col("_i") < pl.col("_i_b")) & (pl.col("side") != pl.col("side_b")))
+            .group_by("statement_id", "statement_id_b")
+            .agg((pl.col("w") * pl.col("w_b")).sum().alias("_dot"))
+            # ties broken by the other statement's id: the same candidates on every run
+            .sort(["_dot", "statement_id_b"], descending=[True, False])
+            .with_columns(pl.int_range(pl.len()).over("statement_id").alias("_rank"))
+            .filter(pl.col("_rank") < MAX_CANDIDATES_PER_STATEMENT)
+            .select(
+                pl.col("statement_id").alias("a"),
+                pl.col("statement_id_b").alias("b"),
+                pl.lit(False).alias("same_cluster"),
+            )
         )
-    )
-    parts.append(shared)
     return pl.concat(parts).group_by("a", "b").agg(pl.col("same_cluster").max())
 
 

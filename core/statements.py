@@ -2504,6 +2504,8 @@ class StatementPass:
     """
 
     def __init__(self, articles: pl.DataFrame, max_workers: int | None = None, background: bool = False) -> None:
+        # What the pass was started on (Arrow columns, shared with the frame: no copy).
+        self.source = articles.select("article_id", "body") if "body" in articles.columns else None
         self.pairs = _article_bodies(articles) if "body" in articles.columns else []
         first_of: dict[str, int] = {}
         self.unique: list[str] = []
@@ -2523,6 +2525,13 @@ class StatementPass:
     def close(self) -> None:
         if self.background is not None:
             self.background.close()
+            self.background = None
+
+    def started_on(self, articles: pl.DataFrame) -> bool:
+        """True if `articles` have the ids and bodies this pass was started on."""
+        if self.source is None or "body" not in articles.columns:
+            return False
+        return articles.select("article_id", "body").equals(self.source)
 
     def rows_frame(self) -> pl.DataFrame:
         """Statement rows (ids + _BODY_COLUMNS) of every article, in article order.
@@ -2546,11 +2555,14 @@ class StatementPass:
                 parts.append(part.with_columns(pl.Series("body_idx", idx, dtype=pl.Int64)))
             base += len(chunk)
         if not parts:
+            self.pairs, self.unique, self.body_idx, self.source, self.background = [], [], [], None, None
             return pl.DataFrame(schema={"statement_id": pl.String, "article_id": pl.String, **_BODY_COLUMNS})
         found = pl.concat(parts)
         by_article = pl.DataFrame(
             {"article_id": [aid for aid, _ in self.pairs], "body_idx": pl.Series(self.body_idx, dtype=pl.Int64)}
         )
+        # the bodies are not needed past this point (the pass can be referenced for the whole build)
+        self.pairs, self.unique, self.body_idx, self.source, self.background = [], [], [], None, None
         frame = by_article.join(found, on="body_idx", how="inner", maintain_order="left_right").drop("body_idx")
         ids = [
             statement_id(a, s, e)
@@ -2617,7 +2629,7 @@ def extract_statements(
             prepared.close()
         return empty_statements()
     rows_pass = prepared
-    if rows_pass is not None and rows_pass.pairs != _article_bodies(articles):
+    if rows_pass is not None and not rows_pass.started_on(articles):
         rows_pass.close()  # started on other bodies: not these articles' pass
         rows_pass = None
     if rows_pass is None:

@@ -115,3 +115,21 @@ def test_build_with_every_pass_forked_equals_the_serial_build(monkeypatch, sampl
     for name in ("articles", "events", "mentions", "actors", "statements", "conflicts"):
         assert forked[name].height > 0, name
         assert forked[name].equals(sample_corpus[name]), name
+
+
+def test_statement_pass_started_on_other_bodies_is_not_used(monkeypatch, sample_corpus):
+    import polars as pl
+
+    from core import statements
+
+    monkeypatch.setattr(statements, "PARALLEL_MIN_ARTICLES", 2)
+    arts = sample_corpus["articles"]
+    changed = arts.with_columns(pl.col("body").str.replace_all("said", "whispered"))
+    stale = statements.StatementPass(changed, background=True)
+    assert stale.background is not None and stale.background.started
+    got = statements.extract_statements(arts, prepared=stale)
+    assert stale.background is None  # closed, not collected
+    fresh = statements.extract_statements(arts)
+    assert got.height > 0 and got.equals(fresh)
+    reused = statements.StatementPass(arts, background=True)
+    assert statements.extract_statements(arts, prepared=reused).equals(fresh)
