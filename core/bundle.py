@@ -20,9 +20,10 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,35 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return h.hexdigest()
 
 
+_gc_pause_lock = threading.Lock()
+_gc_pauses = 0  # builds (threads) inside gc_paused() now
+_gc_was_enabled = True
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: for a build stage.
+
+    The per-article passes create millions of long-lived objects with no cycles among them, and each
+    full collection would walk them all (actors at 30k articles: 72 -> 64 s without). The pause is
+    counted, so two builds in one server (two sessions) end it only when both are done; collection
+    is switched back on as it was; release_memory() collects after each stage.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_pause_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_pause_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def release_memory() -> None:
     """Collect garbage and hand freed heap pages back to the OS (glibc `malloc_trim`; a no-op elsewhere).
 
@@ -125,7 +155,8 @@ def build_corpus(
 
     t0 = time.perf_counter()
     progress("clean", 0.0, "splitting and cleaning articles")
-    cleaned = clean.clean_documents(ingested.documents, progress=progress)
+    with gc_paused():
+        cleaned = clean.clean_documents(ingested.documents, progress=progress)
     seconds["clean"] = time.perf_counter() - t0
     stages["clean"] = {"status": "ok"}
 
@@ -151,7 +182,8 @@ def build_corpus(
         t = time.perf_counter()
         progress(stage, 0.0, f"running {stage}")
         try:
-            out = fn()
+            with gc_paused():
+                out = fn()
             stages.setdefault(stage, {"status": "ok"})
         except Exception as exc:  # one failing heuristic must not take the corpus down
             stages[stage] = {
@@ -168,18 +200,19 @@ def build_corpus(
     # Loaded once here: outlet inference (clean stage) and actors both use it.
     registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
     articles = run("clean", lambda: outlets.infer_outlets(articles, registry), lambda: articles)
-    # The statements regex pass needs only the cleaned bodies: start it now in one low-priority worker
-    # that uses the core the next stages leave idle (dedup and actor resolution are single-threaded).
     prefetch = None
-    if "statements" not in params.skip_stages:
-        t = time.perf_counter()
-        try:
-            prefetch = statements.StatementPass(articles, background=True)
-        except Exception:  # the stage itself runs (and reports) without it
-            prefetch = None
-        seconds["statements"] = time.perf_counter() - t
     try:
         articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
+        # The statements regex pass needs only the cleaned bodies: start it now in one low-priority
+        # worker that uses the core the next stages leave idle (dedup and actor resolution are
+        # single-threaded). After the dates pass, whose own workers would only compete with it.
+        if "statements" not in params.skip_stages:
+            t = time.perf_counter()
+            try:
+                prefetch = statements.StatementPass(articles, background=True)
+            except Exception:  # the stage itself runs (and reports) without it
+                prefetch = None
+            seconds["statements"] = time.perf_counter() - t
         near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
         story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
         # the scored pairs are the evidence the Duplicates page shows next to each cluster
