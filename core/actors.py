@@ -302,17 +302,30 @@ class _RegistryIndex:
     max_tokens: int
     rows: dict[str, dict[str, Any]]
     country_side: dict[str, str]
+    memo: dict[str, str | None] = field(default_factory=dict)  # span text -> actor_id (lookup cache)
 
 
 _CONNECTOR_WORDS = frozenset(_CONNECTOR.strip("(?:)").split("|"))
 
 
+# Spans repeat across a corpus ("The", "Reuters", "U.S. President"): their token layout is cached.
+_SPAN_TOKENS_MAX = 1 << 17
+_span_tokens: dict[str, list[tuple[str, int, int, str, bool]]] = {}
+
+
 def _tokenize(span_text: str, offset: int) -> list[_Tok]:
-    toks = []
-    for m in TOKEN_RE.finditer(span_text):
-        t = m.group()
-        toks.append(_Tok(t, offset + m.start(), offset + m.end(), fold(t), t not in _CONNECTOR_WORDS))
-    return [t for t in toks if t.key or t.text == "&"]
+    layout = _span_tokens.get(span_text)
+    if layout is None:
+        layout = []
+        for m in TOKEN_RE.finditer(span_text):
+            t = m.group()
+            key = fold(t)
+            if key or t == "&":
+                layout.append((t, m.start(), m.end(), key, t not in _CONNECTOR_WORDS))
+        if len(_span_tokens) >= _SPAN_TOKENS_MAX:
+            _span_tokens.clear()
+        _span_tokens[span_text] = layout
+    return [_Tok(t, offset + a, offset + b, key, cap) for t, a, b, key, cap in layout]
 
 
 def _is_acronym(text: str) -> bool:
@@ -374,9 +387,20 @@ def _ngram_key(toks: list[_Tok]) -> str:
 
 
 def _lookup_registry(ctx: _Context, toks: list[_Tok]) -> str | None:
-    if ctx.registry is None:
+    reg = ctx.registry
+    if reg is None:
         return None
-    return ctx.registry.by_key.get(" ".join(name_tokens(" ".join(t.text for t in toks))))
+    text = " ".join([t.text for t in toks])
+    memo = reg.memo
+    if text in memo:
+        return memo[text]
+    if len(memo) >= _REGISTRY_MEMO_MAX:
+        memo.clear()
+    found = memo[text] = reg.by_key.get(" ".join(name_tokens(text)))
+    return found
+
+
+_REGISTRY_MEMO_MAX = 1 << 18
 
 
 def _lookup_place(ctx: _Context, toks: list[_Tok]) -> Place | None:
@@ -1603,9 +1627,9 @@ def _resolve_short_forms(
 
     # Full person names of one article, first spelling per actor; cached until the article's own
     # short forms are resolved (which can change what it holds).
-    names_of: dict[str, dict[str, tuple[str, ...]]] = {}
+    names_of: dict[str, dict[str, _FullName]] = {}
 
-    def article_names(a: str) -> dict[str, tuple[str, ...]]:
+    def article_names(a: str) -> dict[str, _FullName]:
         out = names_of.get(a)
         if out is not None:
             return out
@@ -1618,15 +1642,15 @@ def _resolve_short_forms(
                 continue
             toks = m.tokens if m.kind == "discovered" else _actor_tokens(act)
             if len(toks) >= 2:
-                out[m.actor_id] = toks
+                out[m.actor_id] = (toks, skeleton(toks[-1])[:1])
         names_of[a] = out
         return out
 
-    def full_names(aids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        out: dict[str, tuple[str, ...]] = {}
+    def full_names(aids: Iterable[str]) -> dict[str, _FullName]:
+        out: dict[str, _FullName] = {}
         for a in aids:
-            for actor_id, toks in article_names(a).items():
-                out.setdefault(actor_id, toks)
+            for actor_id, name in article_names(a).items():
+                out.setdefault(actor_id, name)
         return out
 
     resolved: dict[tuple[str, str], list[str]] = defaultdict(list)  # (actor, surface) -> articles
@@ -1712,12 +1736,15 @@ def _resolve_org_short_forms(
         })  # fmt: skip
 
 
-def _pick_full(m: _Mention, fulls: dict[str, tuple[str, ...]]) -> tuple[str, float] | None:
+_FullName = tuple[tuple[str, ...], str]  # identity tokens, first letter (class) of the last token's skeleton
+
+
+def _pick_full(m: _Mention, fulls: dict[str, _FullName]) -> tuple[str, float] | None:
     found: dict[str, float] = {}
     head = skeleton(m.tokens[-1])[:1]
-    for aid, toks in fulls.items():
+    for aid, (toks, toks_head) in fulls.items():
         # Cheap filter first: a family-name match keeps the first letter (class) of the last token.
-        if aid == m.actor_id or skeleton(toks[-1])[:1] != head:
+        if toks_head != head or aid == m.actor_id:
             continue
         s = short_form_score(m.tokens, toks)
         if s:
