@@ -31,6 +31,7 @@ from typing import Any
 import polars as pl
 
 from core import __version__, schema
+from core.stagecache import StageCache, frame_digest
 
 MANIFEST = "manifest.json"
 BUNDLE_FORMAT = 1
@@ -122,6 +123,10 @@ def gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
+def _actor_tables(result: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    return result.actors, result.mentions, result.merges
+
+
 def release_memory() -> None:
     """Collect garbage and hand freed heap pages back to the OS (glibc `malloc_trim`; a no-op elsewhere).
 
@@ -137,8 +142,13 @@ def build_corpus(
     inputs: Sequence[str | Path],
     params: BuildParams | None = None,
     progress: ProgressFn | None = None,
+    cache: StageCache | None = None,
 ) -> Corpus:
-    """Run every stage over `inputs` in memory; returns the Corpus (raise BuildError if nothing usable)."""
+    """Run every stage over `inputs` in memory; returns the Corpus (raise BuildError if nothing usable).
+
+    With a `cache` (core.stagecache), dedup, actors and statements reuse results an interrupted build
+    of the same inputs saved, and save theirs (the manifest's stage entry says "resumed").
+    """
     from core import actors, clean, conflicts, dates, dedup, ingest, outlets, statements
 
     params = params or BuildParams()
@@ -197,6 +207,19 @@ def build_corpus(
         progress(stage, 1.0, "done")
         return out
 
+    def cached(stage: str, parts: list[str], names: tuple[str, ...], compute: Callable[[], tuple]) -> tuple:
+        """compute(), or the tables an earlier build saved under the same inputs (see core.stagecache)."""
+        if cache is None:
+            return compute()
+        key = cache.key(stage, *parts)
+        found = cache.load(stage, key)
+        if found is not None and set(found) == set(names):
+            stages[stage] = {"status": "ok", "resumed": True}
+            return tuple(found[n] for n in names)
+        out = compute()
+        cache.save(stage, key, dict(zip(names, out, strict=True)))
+        return out
+
     # Loaded once here: outlet inference (clean stage) and actors both use it.
     registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
     articles = run("clean", lambda: outlets.infer_outlets(articles, registry), lambda: articles)
@@ -218,8 +241,13 @@ def build_corpus(
         # the scored pairs are the evidence the Duplicates page shows next to each cluster
         clusters, cluster_pairs = run(
             "dedup",
-            lambda: dedup.cluster_articles_with_pairs(
-                articles, near_threshold=near_threshold, story_threshold=story_threshold
+            lambda: cached(
+                "dedup",
+                [frame_digest(articles), f"{near_threshold}/{story_threshold}"],
+                ("clusters", "cluster_pairs"),
+                lambda: dedup.cluster_articles_with_pairs(
+                    articles, near_threshold=near_threshold, story_threshold=story_threshold
+                ),
             ),
             lambda: (schema.empty("clusters"), schema.empty("cluster_pairs")),
         )
@@ -230,16 +258,30 @@ def build_corpus(
         # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
         actor_result = run(
             "actors",
-            lambda: actors.extract_actors(articles, registry, clusters),
+            lambda: actors.ActorResult(
+                *cached(
+                    "actors",
+                    [frame_digest(articles), frame_digest(clusters), frame_digest(registry)],
+                    ("actors", "mentions", "actor_merges"),
+                    lambda: _actor_tables(actors.extract_actors(articles, registry, clusters)),
+                )
+            ),
             lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
         )
         if actor_result.mentions.height and events.height:
             events = run("dates", lambda: dates.attach_event_actors(events, actor_result.mentions), lambda: events)
         statements_df = run(
             "statements",
-            lambda: statements.extract_statements(
-                articles, actor_result.actors, actor_result.mentions, clusters, prepared=prefetch
-            ),
+            lambda: cached(
+                "statements",
+                [frame_digest(f) for f in (articles, actor_result.actors, actor_result.mentions, clusters)],
+                ("statements",),
+                lambda: (
+                    statements.extract_statements(
+                        articles, actor_result.actors, actor_result.mentions, clusters, prepared=prefetch
+                    ),
+                ),
+            )[0],
             lambda: schema.empty("statements"),
         )
         conflicts_df = run(
@@ -476,9 +518,12 @@ def build_bundle(
             if progress is not None:
                 progress("ingest", 1.0, "inputs unchanged: existing bundle reused")
             return existing
-    corpus = build_corpus(inputs, params=params, progress=progress)
+    # Stage results of an interrupted build of the same inputs: resumed, then removed once saved.
+    cache = StageCache(out.parent / f".{out.name}.stage-cache", key)
+    corpus = build_corpus(inputs, params=params, progress=progress, cache=cache)
     corpus.manifest["build_key"] = key
     save_bundle(corpus, out_dir)
+    cache.clear()
     return corpus
 
 

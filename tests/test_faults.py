@@ -239,3 +239,62 @@ def test_unchanged_build_is_reused_and_a_changed_input_rebuilds(tmp_path, built)
     repaired = build_bundle([src], out, params=BuildParams(skip_stages=("conflicts",)))
     assert not repaired.manifest.get("reused")
     assert load_bundle(out, verify="hash")["articles"].height == 3
+
+
+class _Crash(BaseException):
+    """Stands for the process dying mid-build (not an Exception: no stage may catch it)."""
+
+
+def test_interrupted_build_resumes_its_finished_stages(tmp_path, monkeypatch):
+    from core import actors, bundle, conflicts, dedup, statements
+    from tests.conftest import SAMPLE_DIR
+
+    src = tmp_path / "in"
+    shutil.copytree(SAMPLE_DIR, src)
+    out = tmp_path / "b"
+    reference = bundle.build_corpus([src])  # no cache: the plain build
+
+    def crash(*args, **kwargs):
+        raise _Crash
+
+    monkeypatch.setattr(conflicts, "find_conflicting_statements", crash)
+    with pytest.raises(_Crash):
+        build_bundle([src], out)
+    assert not out.exists()  # nothing half-written at --out
+    cache_dir = tmp_path / ".b.stage-cache"
+    saved = sorted(p.name.split("-")[0] for p in cache_dir.iterdir() if not p.name.startswith("."))
+    assert saved == ["actors", "dedup", "statements"]
+    monkeypatch.undo()
+
+    calls: list[str] = []
+    for mod, name in (
+        (dedup, "cluster_articles_with_pairs"),
+        (actors, "extract_actors"),
+        (statements, "extract_statements"),
+    ):
+        real = getattr(mod, name)
+        monkeypatch.setattr(mod, name, lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k))
+    resumed = build_bundle([src], out)
+    assert calls == []  # the three expensive stages came from the cache
+    stages = resumed.manifest["stages"]
+    assert all(stages[s].get("resumed") for s in ("dedup", "actors", "statements"))
+    assert stages["conflicts"] == {"status": "ok"}
+    for name in ("clusters", "mentions", "actors", "statements", "conflicts", "events"):
+        assert resumed[name].equals(reference[name]), name
+    assert not cache_dir.exists()  # removed once the bundle is saved
+    # a damaged cache entry is not trusted: the stage is recomputed
+    monkeypatch.setattr(conflicts, "find_conflicting_statements", crash)
+    shutil.rmtree(out)
+    with pytest.raises(_Crash):
+        build_bundle([src], out)
+    monkeypatch.undo()
+    for entry in cache_dir.iterdir():
+        if entry.name.startswith("actors-"):
+            _truncate(entry / "mentions.parquet")
+    calls.clear()
+    for mod, name in ((actors, "extract_actors"),):
+        real = getattr(mod, name)
+        monkeypatch.setattr(mod, name, lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k))
+    again = build_bundle([src], out)
+    assert calls == ["extract_actors"]
+    assert again["mentions"].equals(reference["mentions"])
