@@ -2582,20 +2582,10 @@ def _sourcing(phrase: str, kind: str) -> str:
     return "named" if speaker_type(phrase, kind) == "person" else "organization"
 
 
+# The contract columns, then this module's extra columns (speaker_surface ... cue_lemma, side_how).
 _ROW_SCHEMA = {
     **schema.TABLES["statements"],
-    "speaker_surface": pl.String,
-    "surface_start": pl.Int32,
-    "surface_end": pl.Int32,
-    "antecedent_start": pl.Int32,
-    "antecedent_end": pl.Int32,
-    "speaker_role": pl.String,
-    "resolved_from": pl.String,
-    "cue_start": pl.Int32,
-    "cue_end": pl.Int32,
-    "sentence_start": pl.Int32,
-    "sentence_end": pl.Int32,
-    "cue_lemma": pl.String,
+    **{k: v for k, v in _BODY_COLUMNS.items() if k not in schema.TABLES["statements"]},
     "side_how": pl.String,
 }
 
