@@ -80,9 +80,10 @@ def iter_chunks(
     size = CHUNK_ITEMS if chunk is None else max(1, chunk)
     bounds = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     results: Iterator[list[R]] | None = None
-    if worker_count(len(items), min_items, max_workers) > 1:
+    workers = worker_count(len(items), min_items, max_workers)
+    if workers > 1:
         pool = ProcessPoolExecutor(
-            worker_count(len(items), min_items, max_workers),
+            workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_worker_init,
         )
