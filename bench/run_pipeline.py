@@ -66,6 +66,8 @@ class MemorySampler(threading.Thread):
         self._n = 0
         self.started = time.perf_counter()
         self.timeline: list[tuple[float, str]] = []  # (seconds since start, stage entered)
+        # machine-wide CPU seconds (busy, of which nice) at each stage change: how well the cores were used
+        self._cpu_marks: list[tuple[float, float, float]] = [(0.0, *self.cpu_now())]
         self._stop_event = threading.Event()
 
     def rss(self) -> int:
@@ -82,6 +84,32 @@ class MemorySampler(threading.Thread):
             with contextlib.suppress(psutil.Error, AttributeError):
                 total += proc.memory_full_info().pss
         return total
+
+    @staticmethod
+    def cpu_now() -> tuple[float, float]:
+        """Machine-wide busy CPU seconds (all but idle and iowait) and the nice part of them."""
+        t = psutil.cpu_times()
+        busy = sum(getattr(t, f) for f in ("user", "nice", "system", "irq", "softirq") if hasattr(t, f))
+        return busy, getattr(t, "nice", 0.0)
+
+    def cpu_use(self) -> list[dict]:
+        """Per timeline segment: wall seconds, busy share of all cores, share spent in niced processes
+        (the background statements worker runs at nice 19)."""
+        cores = psutil.cpu_count() or 1
+        stages = ["startup"] + [s for _, s in self.timeline]
+        out = []
+        for (t0, b0, n0), (t1, b1, n1), stage in zip(self._cpu_marks, self._cpu_marks[1:], stages, strict=False):
+            wall = max(t1 - t0, 1e-9)
+            out.append(
+                {
+                    "stage": stage,
+                    "from_s": round(t0, 1),
+                    "wall_s": round(wall, 1),
+                    "busy": round((b1 - b0) / (wall * cores), 2),
+                    "nice": round((n1 - n0) / (wall * cores), 2),
+                }
+            )
+        return out
 
     def run(self) -> None:
         while not self._stop_event.is_set():
@@ -103,6 +131,7 @@ class MemorySampler(threading.Thread):
             self.sample()  # close the previous stage with a sample of its own
             now = time.perf_counter()
             self.timeline.append((round(now - self.started, 1), stage))
+            self._cpu_marks.append((now - self.started, *self.cpu_now()))
             # A line per stage change on stderr: a long background run shows how far it got.
             print(
                 f"[{now - self.started:8.1f} s] {stage} (rss {self.rss() / GIB:.2f} GiB)", file=sys.stderr, flush=True
@@ -111,6 +140,7 @@ class MemorySampler(threading.Thread):
 
     def stop(self) -> None:
         self.sample()
+        self._cpu_marks.append((time.perf_counter() - self.started, *self.cpu_now()))
         self._stop_event.set()
         self.join()
 
@@ -289,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         ru_maxrss_children_gib=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2, 2),
         stage_seconds=manifest.get("seconds", {}),
         stage_timeline=sampler.timeline,
+        stage_cpu_use=sampler.cpu_use(),
         stage_peak_rss_gib={k: round(v / GIB, 2) for k, v in sampler.peaks.items()},
         stage_peak_pss_gib={k: round(v / GIB, 2) for k, v in sampler.pss_peaks.items()},
         stage_status={

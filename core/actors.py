@@ -222,11 +222,12 @@ TOKEN_RE = regex.compile(rf"{_CAP_TOKEN}|{_CONNECTOR}(?![\p{{L}}])")
 _SENTENCE_START_RE = regex.compile(
     r"(?:^|[.!?:;\"\u201c\u201d\u2018(\[\n\u2026\u2014]|\s[-\u2013])[\s'\"\u201c\u2018(\[]*$"
 )
-_WORD_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t,]*$")
+# \Z, not $: "$" also matches before a final newline, so a cue ending the line before would count.
+_WORD_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t,]*\Z")
 _WORDS_AFTER_RE = regex.compile(
     r"^[ \t\"\u201d\u2019')]*(,?)[ \t]*(?:(?:the|a|an|his|her|its|their)[ \t]+)?([\p{Ll}][\p{L}'\u2019-]*)"
 )
-_TWO_WORDS_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t]+(?:in|of|for|with)[ \t]+$")
+_TWO_WORDS_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t]+(?:in|of|for|with)[ \t]+\Z")
 _POSSESSIVE_AFTER_RE = regex.compile(r"^['\u2019]s?[ \t]+(\p{Ll}+)(?:[ \t]+(\p{Ll}+))?")
 _STATEMENT_AFTER_RE = regex.compile(r"^[ \t]+(?:said|says)[ \t]+in[ \t]+a[ \t]+statement")
 _LINE_RE = regex.compile(r"[^\n]+")
@@ -380,6 +381,8 @@ class _Context:
     places: dict[str, Place] = field(default_factory=dict)
     demonyms: dict[str, str] = field(default_factory=dict)
     given: frozenset[str] = frozenset()
+    # normal-case line text -> its mentions (offsets in the line); see _extract_line
+    line_memo: dict[str, tuple[_LineMention, ...]] = field(default_factory=dict)
 
 
 def _ngram_key(toks: list[_Tok]) -> str:
@@ -897,6 +900,35 @@ def _extract_normal(ctx: _Context, out: list[_Mention], aid: str, fld: str, text
             _process_segment(ctx, out, aid, fld, text, seg, sentence_start and k == 0 and seg[0].start == toks[0].start)
 
 
+# (start, end, surface, tokens, kind, ref, type_hint, country, role, method): a mention without its article
+_LineMention = tuple[int, int, str, tuple[str, ...], str, str | None, str | None, str | None, str | None, str]
+# Lines remembered per worker process (~150 bytes of text each plus their mentions).
+LINE_MEMO_MAX = 200_000
+
+
+def _extract_line(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: str, lo: int, hi: int) -> None:
+    """_extract_normal over the line text[lo:hi], remembered by the line's text.
+
+    A normal-case line's mentions depend on nothing outside it: the context cues (_context_type) stop
+    at a newline and sentence starts are judged inside the line. So a paragraph that recurs (a wire
+    story's copies and rewrites, an outlet's standing lines) is read once per worker process.
+    """
+    line = text[lo:hi]
+    memo = ctx.line_memo
+    found = memo.get(line)
+    if found is None:
+        part: list[_Mention] = []
+        _extract_normal(ctx, part, aid, fld, line, 0, len(line))
+        found = tuple(
+            (m.start, m.end, m.surface, m.tokens, m.kind, m.ref, m.type_hint, m.country, m.role, m.method) for m in part
+        )
+        if len(memo) >= LINE_MEMO_MAX:
+            memo.clear()
+        memo[line] = found
+    for start, end, surface, toks, kind, ref, typ, country, role, method in found:
+        out.append(_Mention(aid, fld, lo + start, lo + end, surface, toks, kind, ref, typ, country, role, method))
+
+
 def _headline_tokens(span: str, offset: int) -> list[_Tok]:
     toks = []
     for t in _tokenize(span, offset):
@@ -1001,7 +1033,7 @@ def _extract_field(
         if style != "normal":
             _extract_headline(ctx, out, aid, fld, text, 0, len(text), known, style)
         else:
-            _extract_normal(ctx, out, aid, fld, text, 0, len(text))
+            _extract_line(ctx, out, aid, fld, text, 0, len(text))
         return deferred
     for m in _LINE_RE.finditer(text):
         line = m.group()
@@ -1016,7 +1048,7 @@ def _extract_field(
             # Subheadings, "See also" teasers, all-caps headlines inside the text.
             deferred.append((m.start(), m.end(), fld, style))
         else:
-            _extract_normal(ctx, out, aid, fld, text, m.start(), m.end())
+            _extract_line(ctx, out, aid, fld, text, m.start(), m.end())
     return deferred
 
 

@@ -681,3 +681,71 @@ def test_extraction_same_serial_parallel_and_for_exact_copies(monkeypatch, paral
     # Each article's mentions are those of a run on that article alone (extraction is per article).
     assert a1.equals(alone)
     assert by_art[("a2",)].height > 0
+
+
+# Lines chosen so the same paragraph meets different neighbours: cue words at the end of the line
+# before ("shares in"), a sentence start, titles and demonyms, registry names and unknown ones.
+_MEMO_LINES = [
+    "Shares in",
+    "Northwind Traders rose 4 percent after the carmaker said in a statement it would cut jobs.",
+    "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday.",
+    "Adeyemi said the talks with the Iraqi Foreign Ministry would resume.",
+    "The State Department spokesman, Matthew Miller, told reporters in Washington that Baghdad agreed.",
+    "SEE ALSO: Talks In Geneva",
+    "Lebanese Hezbollah fighters fired rockets toward Haifa, Israeli officials said.",
+    "Reporting by Ahmed Rasheed; Editing by Lena Vogt",
+    "Analysts at Goldman Sachs said",
+    "Vogt, the chief executive, declined to comment.",
+]
+
+
+def _memo_corpus(lines: list[str], n: int, per_article: int, seed: int) -> pl.DataFrame:
+    import random
+
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        picked = rng.sample(lines, min(per_article, len(lines)))
+        rows.append((f"m{i}", picked[0][:60], "\n".join(picked[1:])))
+    return articles(*rows)
+
+
+def _check_line_memo(monkeypatch, frame: pl.DataFrame, registry) -> None:
+    import core.actors as actors_mod
+
+    monkeypatch.setattr(actors_mod, "PARALLEL_MIN_ARTICLES", 10**9)  # one process: one memo, counted here
+    normal = actors_mod._extract_normal
+    calls = {"n": 0}
+
+    def counted(*args):
+        calls["n"] += 1
+        return normal(*args)
+
+    monkeypatch.setattr(actors_mod, "_extract_normal", counted)
+    remembered = extract_actors(frame, registry)
+    lines_read = calls["n"]
+    # Reference: every line read anew (the memo bypassed).
+    monkeypatch.setattr(actors_mod, "_extract_line", counted)
+    calls["n"] = 0
+    plain = extract_actors(frame, registry)
+    assert lines_read < calls["n"], "the memo was never used: the test proves nothing"
+    assert remembered.mentions.height > 0
+    assert remembered.mentions.equals(plain.mentions)
+    assert remembered.actors.equals(plain.actors)
+    assert remembered.merges.equals(plain.merges)
+
+
+def test_line_memo_gives_the_mentions_of_reading_every_line(monkeypatch):
+    """A repeated paragraph is read once; its mentions are the same as reading it in place."""
+    _check_line_memo(monkeypatch, _memo_corpus(_MEMO_LINES, 60, 6, seed=3), load_registry(REGISTRY))
+
+
+@pytest.mark.realdata
+def test_line_memo_on_real_paragraphs(monkeypatch):
+    """Real BBC paragraphs recombined into articles (each meets other neighbours): same mentions."""
+    folder = shared_data("bbc_news") / "bbc"
+    paragraphs: list[str] = []
+    for f in sorted(folder.glob("politics/*.txt"))[:40]:
+        paragraphs += [p.strip() for p in f.read_text(encoding="latin-1").split("\n") if p.strip()]
+    assert len(paragraphs) > 200
+    _check_line_memo(monkeypatch, _memo_corpus(paragraphs[:300], 150, 8, seed=11), load_registry(REGISTRY))
