@@ -225,7 +225,11 @@ def build_corpus(
     articles = run("clean", lambda: outlets.infer_outlets(articles, registry), lambda: articles)
     prefetch = None
     try:
-        articles = run("dates", lambda: dates.add_publication_dates(articles), lambda: articles)
+        # Publication dates and events in one pass (one date detection per text); events are
+        # re-read after dedup only for the articles whose anchor the clusters move.
+        articles, events = run(
+            "dates", lambda: dates.dates_and_events(articles), lambda: (articles, schema.empty("events"))
+        )
         # The statements regex pass needs only the cleaned bodies: start it now in one low-priority
         # worker that uses the core the next stages leave idle (dedup and actor resolution are
         # single-threaded). After the dates pass, whose own workers would only compete with it.
@@ -252,9 +256,15 @@ def build_corpus(
             lambda: (schema.empty("clusters"), schema.empty("cluster_pairs")),
         )
         if clusters.height and stages.get("dates", {}).get("status") == "ok":
-            articles = run("dates", lambda: dates.refine_with_clusters(articles, clusters), lambda: articles)
-        # Events after cluster refinement: relative dates resolve against the best publication date known.
-        events = run("dates", lambda: dates.extract_events(articles), lambda: schema.empty("events"))
+            dated = articles
+            articles = run("dates", lambda: dates.refine_with_clusters(dated, clusters), lambda: dated)
+            # Relative dates resolve against the best publication date known: after the refinement.
+            events = run(
+                "dates",
+                lambda: dates.refresh_events(events, dated, articles),
+                lambda: schema.empty("events"),
+            )
+            del dated
         # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
         actor_result = run(
             "actors",

@@ -30,7 +30,7 @@ import calendar
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -820,8 +820,14 @@ def find_dates(text: str | None, anchor: Anchor = NO_ANCHOR) -> list[DateMention
     """
     if not text:
         return []
+    return _mentions_of(text, _detect(text), anchor)
+
+
+def _mentions_of(text: str, matches: Iterable[re.Match[str]], anchor: Anchor) -> list[DateMention]:
+    """find_dates' mentions from detector matches already found in `text` (_detect): the detection,
+    which costs most, is done once for the anchorless and the anchored reading of one text."""
     out: list[DateMention] = []
-    for m in _detect(text):
+    for m in matches:
         kind = m.lastgroup
         if kind is None:
             continue
@@ -924,17 +930,25 @@ def latest_stated_date(text: str | None) -> dt.date | None:
     """
     if not text:
         return None
+    return _latest_of(text, find_dates(text), lambda: sentence_bounds(text))
+
+
+def _latest_of(
+    text: str, mentions: list[DateMention], get_bounds: Callable[[], list[tuple[int, int]]]
+) -> dt.date | None:
+    """latest_stated_date from the anchorless mentions of `text`; `get_bounds()` gives its
+    sentence_bounds (asked only when a mention qualifies)."""
     best: dt.date | None = None
     bounds: list[tuple[int, int]] | None = None
     starts: list[int] = []
-    for mention in find_dates(text):
+    for mention in mentions:
         r = mention.resolved
         if r.method not in ("absolute", "dateparser") or r.date_start is None:
             continue
         if r.precision not in ("day", "month") and not (r.value and _BOUND_RANGE_VALUE.fullmatch(r.value)):
             continue  # years, decades, seasons, quarters: too coarse, and often targets ("the 2030 goals")
         if bounds is None:
-            bounds = sentence_bounds(text)
+            bounds = get_bounds()
             starts = [b[0] for b in bounds]
         s, e = _sentence_of(bounds, starts, mention.start, mention.end)
         if not _is_past_context(text, mention.start, text[s:e]):
@@ -953,14 +967,22 @@ def _publication_evidence(
 ) -> tuple[dt.date | None, str, dt.date | None, str]:
     """(published, published_how, not_before, not_before_how) of one article (see add_publication_dates)."""
     body, title, caps, pub, pub_how = item
+    texts = {"title": title, "caption": _captions_text(caps), "body": body}
+    return _evidence(body, pub, pub_how, lambda f: latest_stated_date(texts[f]))
+
+
+def _evidence(
+    body: str | None, pub: dt.date | None, pub_how: str | None, latest: Callable[[str], dt.date | None]
+) -> tuple[dt.date | None, str, dt.date | None, str]:
+    """_publication_evidence, with `latest(field)` giving latest_stated_date of the title/caption/body."""
     if pub is not None:
         out_pub: dt.date | None = pub
         out_how = pub_how or "metadata"
     else:
         out_pub = find_dateline_date(body)
         out_how = "dateline" if out_pub else ""
-    caption_date = latest_stated_date(_captions_text(caps))
-    text_date = max((d for d in (latest_stated_date(title), latest_stated_date(body)) if d is not None), default=None)
+    caption_date = latest("caption")
+    text_date = max((d for d in (latest("title"), latest("body")) if d is not None), default=None)
     bound, bound_how = None, ""
     if caption_date is not None and (text_date is None or caption_date >= text_date):
         bound, bound_how = caption_date, "caption date"
@@ -1132,33 +1154,142 @@ def _article_events(item: tuple[Any, ...]) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
     for field, text in _iter_fields(title, caps, body):
         mentions = find_dates(text, anchor)
-        if not mentions:
-            continue
-        bounds = sentence_bounds(text)
-        starts = [b[0] for b in bounds]
-        for mention in mentions:
-            s, e = _sentence_of(bounds, starts, mention.start, mention.end)
-            r = mention.resolved
-            rows.append(
-                (
-                    event_id(aid or "", field, mention.start, mention.end),
-                    aid,
-                    field,
-                    mention.expression,
-                    mention.start,
-                    mention.end,
-                    r.date_start,
-                    r.date_end,
-                    r.precision,
-                    text[s:e].strip(),
-                    "" if r.method in ("absolute", "dateparser") else anchor.label,
-                    r.method,
-                    r.value,
-                    s,
-                    e,
-                )
-            )
+        if mentions:
+            rows += _event_rows(aid, field, text, mentions, sentence_bounds(text), anchor)
     return rows
+
+
+def _event_rows(
+    aid: str | None,
+    field: str,
+    text: str,
+    mentions: list[DateMention],
+    bounds: list[tuple[int, int]],
+    anchor: Anchor,
+) -> list[tuple[Any, ...]]:
+    starts = [b[0] for b in bounds]
+    rows: list[tuple[Any, ...]] = []
+    for mention in mentions:
+        s, e = _sentence_of(bounds, starts, mention.start, mention.end)
+        r = mention.resolved
+        rows.append(
+            (
+                event_id(aid or "", field, mention.start, mention.end),
+                aid,
+                field,
+                mention.expression,
+                mention.start,
+                mention.end,
+                r.date_start,
+                r.date_end,
+                r.precision,
+                text[s:e].strip(),
+                "" if r.method in ("absolute", "dateparser") else anchor.label,
+                r.method,
+                r.value,
+                s,
+                e,
+            )
+        )
+    return rows
+
+
+def _dated_article(item: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
+    """(publication evidence, event rows) of one article: (id, title, captions, body, published, how).
+
+    Each field's date expressions are detected once and read twice: without an anchor (the stated
+    dates that bound publication) and against the article's anchor (its events).
+    """
+    aid, title, caps, body, pub, pub_how = item
+    fields = list(_iter_fields(title, caps, body))
+    texts = dict(fields)
+    matches = {f: list(_detect(t)) for f, t in fields}
+    bounds: dict[str, list[tuple[int, int]]] = {}
+
+    def bounds_of(f: str) -> list[tuple[int, int]]:
+        if f not in bounds:
+            bounds[f] = sentence_bounds(texts[f])
+        return bounds[f]
+
+    def latest(f: str) -> dt.date | None:
+        if f not in texts:
+            return None
+        return _latest_of(texts[f], _mentions_of(texts[f], matches[f], NO_ANCHOR), lambda: bounds_of(f))
+
+    evidence = _evidence(body, pub, pub_how, latest)
+    anchor = article_anchor(*evidence)
+    rows: list[tuple[Any, ...]] = []
+    for f, text in fields:
+        mentions = _mentions_of(text, matches[f], anchor)
+        if mentions:
+            rows += _event_rows(aid, f, text, mentions, bounds_of(f), anchor)
+    return evidence, rows
+
+
+_PUBLISHED_COLUMNS = ("published", "published_how", "published_not_before", "published_not_before_how")
+
+
+def dates_and_events(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """add_publication_dates and extract_events in one pass: (articles with dates, events).
+
+    The same tables as the two calls in turn, at the cost of one detection per field instead of two.
+    After `refine_with_clusters`, `refresh_events` re-reads only the articles whose anchor moved.
+    """
+    if articles.height == 0 or "article_id" not in articles.columns:
+        return add_publication_dates(articles), extract_events(articles)
+    cols = articles.columns
+    n = articles.height
+
+    def col(name: str) -> list:
+        return articles.get_column(name).to_list() if name in cols else [None] * n
+
+    published = articles.get_column("published").cast(pl.Date).to_list() if "published" in cols else [None] * n
+    items = list(
+        zip(col("article_id"), col("title"), col("captions"), col("body"), published, col("published_how"), strict=True)
+    )
+    evidence: list[tuple[Any, ...]] = []
+    parts: list[pl.DataFrame] = []
+    for chunk in parallel.iter_chunks(_dated_article, items):
+        evidence += [ev for ev, _ in chunk]
+        flat = [r for _, rows in chunk for r in rows]
+        if flat:
+            parts.append(pl.DataFrame(flat, schema=_EVENT_ROW_SCHEMA, orient="row"))
+    del items
+    dated = articles.with_columns(
+        pl.Series("published", [e[0] for e in evidence], dtype=pl.Date),
+        pl.Series("published_how", [e[1] for e in evidence], dtype=pl.String),
+        pl.Series("published_not_before", [e[2] for e in evidence], dtype=pl.Date),
+        pl.Series("published_not_before_how", [e[3] for e in evidence], dtype=pl.String),
+    )
+    return dated, _events_frame(parts)
+
+
+def refresh_events(events: pl.DataFrame, before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """The events of `after` (articles after refine_with_clusters), given the `events` extracted from
+    `before`: articles whose publication fields changed are extracted again, the rest kept.
+    Same rows, in the same order, as extract_events(after)."""
+    if after.height == 0 or not set(_PUBLISHED_COLUMNS) <= set(after.columns):
+        return extract_events(after)
+    if not set(_PUBLISHED_COLUMNS) <= set(before.columns):
+        return extract_events(after)
+    old = before.select("article_id", *[pl.col(c).alias(f"_old_{c}") for c in _PUBLISHED_COLUMNS])
+    moved = (
+        after.select("article_id", *_PUBLISHED_COLUMNS)
+        .join(old, on="article_id", how="left")
+        .filter(pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"_old_{c}")) for c in _PUBLISHED_COLUMNS]))
+        .get_column("article_id")
+    )
+    if moved.len() == 0:
+        return events
+    fresh = extract_events(after.filter(pl.col("article_id").is_in(moved.implode())))
+    kept = events.filter(~pl.col("article_id").is_in(moved.implode()))
+    position = after.select("article_id", pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
+    return (
+        pl.concat([kept, fresh], how="vertical_relaxed")
+        .join(position, on="article_id", how="left", maintain_order="left")
+        .sort("_pos", maintain_order=True)
+        .drop("_pos")
+    )
 
 
 def extract_events(articles: pl.DataFrame) -> pl.DataFrame:
@@ -1196,6 +1327,10 @@ def extract_events(articles: pl.DataFrame) -> pl.DataFrame:
         if flat:
             parts.append(pl.DataFrame(flat, schema=_EVENT_ROW_SCHEMA, orient="row"))
     del items
+    return _events_frame(parts)
+
+
+def _events_frame(parts: list[pl.DataFrame]) -> pl.DataFrame:
     frame = pl.concat(parts) if parts else pl.DataFrame(schema=_EVENT_ROW_SCHEMA)
     frame = frame.with_columns(pl.Series("actor_ids", [[]] * frame.height, dtype=pl.List(pl.String)))
     return schema.conform("events", frame)

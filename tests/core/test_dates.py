@@ -295,6 +295,80 @@ def test_refine_with_clusters_story_level_takes_loosest_bound():
     assert row["published_not_before"] == D(2024, 6, 2)
 
 
+def _two_pass(arts: pl.DataFrame, clusters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    refined = dates.refine_with_clusters(dates.add_publication_dates(arts), clusters)
+    return refined, dates.extract_events(refined)
+
+
+def _one_pass(arts: pl.DataFrame, clusters: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    dated, events = dates.dates_and_events(arts)
+    refined = dates.refine_with_clusters(dated, clusters)
+    return refined, dates.refresh_events(events, dated, refined)
+
+
+def test_one_pass_dates_and_events_equal_the_two_passes():
+    """dates_and_events + refresh_events give the tables of add_publication_dates, refine, extract_events,
+    including the relative dates of an article whose anchor the clusters move."""
+    arts = articles_frame(
+        [
+            {"article_id": "orig", "title": "Talks on July 31, 2024", "body": "On July 31, 2024 the envoy met."},
+            # undated: its anchor comes from the near copy, so "on Thursday" resolves only after refinement
+            {"article_id": "copy", "body": "The envoy met on Thursday and will return next week."},
+            {"article_id": "dated", "body": "Last Monday the ministry spoke.", "published": D(2024, 6, 5),
+             "published_how": "metadata"},
+            {"article_id": "caps", "body": "Talks resumed on Friday.", "captions": ["Baghdad, 2 August 2024"]},
+            {"article_id": "plain", "body": "Nothing dated here."},
+        ]
+    )  # fmt: skip
+    clusters = pl.DataFrame({"article_id": ["orig", "copy"], "level": ["near", "near"], "cluster_id": ["n1", "n1"]})
+    refined, events = _two_pass(arts, clusters)
+    got_refined, got_events = _one_pass(arts, clusters)
+    assert got_refined.equals(refined)
+    assert got_events.equals(events)
+    # the moved anchor really changed a relative date: without the refresh it would stay unresolved
+    thursday = events.filter((pl.col("article_id") == "copy") & (pl.col("expression").str.contains("Thursday")))
+    assert thursday.height == 1 and thursday["date_start"][0] is not None
+    _, early = dates.dates_and_events(arts)
+    stale = early.filter((pl.col("article_id") == "copy") & (pl.col("expression").str.contains("Thursday")))
+    assert stale["date_start"][0] is None
+    # nothing moved: the events come back as they were
+    dated, early = dates.dates_and_events(arts)
+    assert dates.refresh_events(early, dated, dated) is early
+
+
+@pytest.mark.realdata
+def test_one_pass_dates_and_events_on_real_articles():
+    """Reuters stories (datelines, relative dates), half without a date, paired into near clusters."""
+    import sys
+
+    from tests.conftest import REPO
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from eval_actors import read_reuters
+
+    stories = read_reuters(shared_data("reuters21578"), 600)
+    rows = []
+    for i, st in enumerate(stories):
+        row = {"article_id": f"r{i}", "title": st.get("title") or "", "body": st["body"]}
+        if i % 2 == 0:
+            row.update(published=D(1987, 3, 2 + i % 20), published_how="metadata")
+        rows.append(row)
+    arts = articles_frame(rows)
+    ids = arts["article_id"].to_list()
+    clusters = pl.DataFrame(
+        {"article_id": ids, "level": ["near"] * len(ids), "cluster_id": [f"n{i // 2}" for i in range(len(ids))]}
+    )
+    refined, events = _two_pass(arts, clusters)
+    got_refined, got_events = _one_pass(arts, clusters)
+    assert events.height > 500
+    moved = refined.join(dates.add_publication_dates(arts), on="article_id").filter(
+        pl.col("published_not_before").ne_missing(pl.col("published_not_before_right"))
+    )
+    assert moved.height > 0  # some anchors really moved through the clusters
+    assert got_refined.equals(refined)
+    assert got_events.equals(events)
+
+
 def test_extract_events_offsets_fields_and_ids():
     arts = dates.add_publication_dates(
         articles_frame(
