@@ -1336,6 +1336,10 @@ def _events_frame(parts: list[pl.DataFrame]) -> pl.DataFrame:
     return schema.conform("events", frame)
 
 
+# Events joined to their mentions at a time in attach_event_actors (bounds the join's peak memory).
+ATTACH_SLICE_EVENTS = 50_000
+
+
 def attach_event_actors(events: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """Fill events.actor_ids with the actors mentioned inside each event's sentence (same article and field).
 
@@ -1345,25 +1349,28 @@ def attach_event_actors(events: pl.DataFrame, mentions: pl.DataFrame) -> pl.Data
     need = {"sentence_start", "sentence_end"}
     if events.height == 0 or mentions.height == 0 or not need <= set(events.columns):
         return events
-    found = (
-        events.select("event_id", "article_id", "field", "sentence_start", "sentence_end")
-        .join(
-            mentions.select(
-                "article_id", "field", "actor_id", pl.col("start").alias("_ms"), pl.col("end").alias("_me")
-            ),
-            on=["article_id", "field"],
+    spans = mentions.select("article_id", "field", "actor_id", pl.col("start").alias("_ms"), pl.col("end").alias("_me"))
+    keys = events.select("event_id", "article_id", "field", "sentence_start", "sentence_end")
+    parts: list[pl.DataFrame] = []
+    # A slice of events at a time: the (event x mention of its article and field) join is ~13 rows an
+    # event, which at 100k articles would hold ~4 GiB at once.
+    for lo in range(0, keys.height, ATTACH_SLICE_EVENTS):
+        part = keys.slice(lo, ATTACH_SLICE_EVENTS)
+        ids = part.get_column("article_id").unique().implode()
+        parts.append(
+            part.join(spans.filter(pl.col("article_id").is_in(ids)), on=["article_id", "field"])
+            .filter(
+                (pl.col("_ms") >= pl.col("sentence_start"))
+                & (pl.col("_me") <= pl.col("sentence_end"))
+                & pl.col("actor_id").is_not_null()
+            )
+            .sort("event_id", "_ms")
+            .group_by("event_id", maintain_order=True)
+            .agg(pl.col("actor_id").unique(maintain_order=True).alias("_actors"))
         )
-        .filter(
-            (pl.col("_ms") >= pl.col("sentence_start"))
-            & (pl.col("_me") <= pl.col("sentence_end"))
-            & pl.col("actor_id").is_not_null()
-        )
-        .sort("event_id", "_ms")
-        .group_by("event_id", maintain_order=True)
-        .agg(pl.col("actor_id").unique(maintain_order=True).alias("_actors"))
-    )
+    found = pl.concat(parts)
     return (
-        events.join(found, on="event_id", how="left")
+        events.join(found, on="event_id", how="left", maintain_order="left")
         .with_columns(pl.col("_actors").fill_null(pl.lit([], dtype=pl.List(pl.String))).alias("actor_ids"))
         .drop("_actors")
         .select(events.columns)

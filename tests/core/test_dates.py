@@ -406,24 +406,33 @@ def test_extract_events_handles_empty_and_null():
     schema.validate("events", ev)
 
 
-def test_attach_event_actors_uses_sentence_bounds():
+@pytest.mark.parametrize("slice_events", [10**9, 1])  # one join, and one event at a time
+def test_attach_event_actors_uses_sentence_bounds(monkeypatch, slice_events):
+    monkeypatch.setattr(dates, "ATTACH_SLICE_EVENTS", slice_events)
+    body = "Smith met Jones on Friday. Brown left in 2006."
     arts = dates.add_publication_dates(
-        articles_frame([{"article_id": "a", "body": "Smith met Jones on Friday. Brown left in 2006."}])
+        articles_frame([{"article_id": "a", "body": body}, {"article_id": "b", "body": body}])
     )
     ev = dates.extract_events(arts)
     mentions = pl.DataFrame(
         {
-            "article_id": ["a", "a", "a", "a"],
-            "actor_id": ["smith", "jones", "smith", "brown"],
-            "field": ["body", "body", "body", "body"],
-            "start": [0, 10, 0, 27],
-            "end": [5, 15, 5, 32],
+            "article_id": ["a", "a", "a", "a", "b"],
+            "actor_id": ["smith", "jones", "smith", "brown", "jones"],
+            "field": ["body", "body", "body", "body", "body"],
+            "start": [0, 10, 0, 27, 10],
+            "end": [5, 15, 5, 32, 15],
         }
     )
     out = dates.attach_event_actors(ev, mentions)
-    got = {r["expression"]: r["actor_ids"] for r in out.to_dicts()}
-    assert got == {"Friday": ["smith", "jones"], "2006": ["brown"]}
+    got = {(r["article_id"], r["expression"]): r["actor_ids"] for r in out.to_dicts()}
+    assert got == {
+        ("a", "Friday"): ["smith", "jones"],
+        ("a", "2006"): ["brown"],
+        ("b", "Friday"): ["jones"],
+        ("b", "2006"): [],
+    }
     assert out.columns == ev.columns
+    assert out.select("event_id").equals(ev.select("event_id"))  # the events keep their order
 
 
 @pytest.mark.parametrize(
