@@ -223,11 +223,13 @@ _SENTENCE_START_RE = regex.compile(
     r"(?:^|[.!?:;\"\u201c\u201d\u2018(\[\n\u2026\u2014]|\s[-\u2013])[\s'\"\u201c\u2018(\[]*$"
 )
 # \Z, not $: "$" also matches before a final newline, so a cue ending the line before would count.
-_WORD_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t,]*\Z")
+# (?r): searched from the end, the match anchored there is found at once (a forward search tries
+# every start in the window: 30x slower); the group still takes the whole word.
+_WORD_BEFORE_RE = regex.compile(r"(?r)([\p{L}']+)[ \t,]*\Z")
 _WORDS_AFTER_RE = regex.compile(
     r"^[ \t\"\u201d\u2019')]*(,?)[ \t]*(?:(?:the|a|an|his|her|its|their)[ \t]+)?([\p{Ll}][\p{L}'\u2019-]*)"
 )
-_TWO_WORDS_BEFORE_RE = regex.compile(r"([\p{L}']+)[ \t]+(?:in|of|for|with)[ \t]+\Z")
+_TWO_WORDS_BEFORE_RE = regex.compile(r"(?r)([\p{L}']+)[ \t]+(?:in|of|for|with)[ \t]+\Z")
 _POSSESSIVE_AFTER_RE = regex.compile(r"^['\u2019]s?[ \t]+(\p{Ll}+)(?:[ \t]+(\p{Ll}+))?")
 _STATEMENT_AFTER_RE = regex.compile(r"^[ \t]+(?:said|says)[ \t]+in[ \t]+a[ \t]+statement")
 _LINE_RE = regex.compile(r"[^\n]+")
