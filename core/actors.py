@@ -57,6 +57,7 @@ from core.lexicon import (
     PLACE_LEADS,
 )
 from core.names import (
+    ARTICLE_PARTICLES,
     NAME_PARTICLES,
     SINGLE_TOKEN_MATCH_MIN,
     fold,
@@ -306,6 +307,7 @@ class _RegistryIndex:
     rows: dict[str, dict[str, Any]]
     country_side: dict[str, str]
     memo: dict[str, str | None] = field(default_factory=dict)  # span text -> actor_id (lookup cache)
+    last_tokens: frozenset[str] = frozenset()  # the last token of every key
 
 
 _CONNECTOR_WORDS = frozenset(_CONNECTOR.strip("(?:)").split("|"))
@@ -394,6 +396,13 @@ def _ngram_key(toks: list[_Tok]) -> str:
 def _lookup_registry(ctx: _Context, toks: list[_Tok]) -> str | None:
     reg = ctx.registry
     if reg is None:
+        return None
+    # The key is the window's folded tokens without article particles (fold works character by
+    # character), so its last token is the last part of the last token's key unless that is a
+    # particle: a window whose last word ends no registry name is answered without the key.
+    k = toks[-1].key
+    last = k[k.rfind(" ") + 1 :]
+    if last and last not in ARTICLE_PARTICLES and last not in reg.last_tokens:
         return None
     text = " ".join([t.text for t in toks])
     memo = reg.memo
@@ -1136,7 +1145,7 @@ def _build_registry_index(registry: pl.DataFrame | None) -> _RegistryIndex | Non
         # The registry's own row for a country says its side better than a vote of the people in it.
         if row.get("type") == "place" and row.get("side") and row.get("country") == row["name"]:
             country_side[row["name"]] = row["side"]
-    return _RegistryIndex(by_key, max_tokens, rows, country_side)
+    return _RegistryIndex(by_key, max_tokens, rows, country_side, last_tokens=frozenset(k.split()[-1] for k in by_key))
 
 
 def _registry_place_ids(ctx: _Context) -> dict[str, str]:
