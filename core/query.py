@@ -474,6 +474,21 @@ def top_groups(rows: pl.DataFrame, n: int, column: str = "group") -> pl.DataFram
     return rows.join(ranks, on=column, how="inner", nulls_equal=True).sort(order).drop("_rank")
 
 
+def spread_rows(rows: pl.DataFrame, limit: int, column: str = "group") -> pl.DataFrame:
+    """At most `limit` of `rows`, shared evenly among the values of `column`, each value's share taken
+    as every k-th of its rows in their order: a capped chart still shows every group over its whole
+    span (a plain head(limit) would draw only the biggest group's earliest points). Order kept."""
+    if rows.height <= limit:
+        return rows
+    groups = rows.get_column(column).n_unique()
+    per = max(1, limit // max(1, groups))
+    return (
+        rows.with_columns(_i=pl.int_range(pl.len()).over(column), _n=pl.len().over(column))
+        .filter(pl.col("_i") % ((pl.col("_n") + per - 1) // per) == 0)
+        .drop("_i", "_n")
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Actors page (fallbacks for core.actors helpers, plus joins for display)
 # ---------------------------------------------------------------------------------------------

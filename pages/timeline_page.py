@@ -87,11 +87,12 @@ st.caption(
 if per_period.height == 0 and rows.height == 0:
     st.info("Nothing to draw: no dated article or event passes the filters.")
 else:
-    drawn = query.top_groups(rows, charts.MAX_CATEGORIES).head(MAX_EVENT_POINTS)
+    drawn = query.spread_rows(query.top_groups(rows, charts.MAX_CATEGORIES), MAX_EVENT_POINTS)
     if drawn.height < rows.height:
         st.caption(
             f"The chart draws {drawn.height:,} of {rows.height:,} event rows (the {charts.MAX_CATEGORIES} {colour_by}s"
-            f" with most events, at most {MAX_EVENT_POINTS:,} points); the events table below goes further."
+            f" with most events, at most {MAX_EVENT_POINTS:,} points shared among them and spread over each"
+            " one's dates); the events table below goes further."
         )
     fig = charts.timeline_figure(per_period, drawn, colour_by, period)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -314,6 +314,27 @@ def test_top_groups(groups, n, expected_order):
         d = out.filter(pl.col("group") == g)["date_start"].to_list()
         assert d == sorted(d)
     assert out.columns == rows.columns
+
+
+def test_spread_rows_shares_the_cap_among_groups_and_over_time():
+    # one big group of 1,000 rows over 1,000 days, two small ones: a head(100) would keep only "big"
+    days = [date(2020, 1, 1) + timedelta(days=i) for i in range(1000)]
+    rows = pl.DataFrame(
+        {
+            "group": ["big"] * 1000 + ["a"] * 10 + [None] * 5,
+            "date_start": days + days[:10] + days[:5],
+        },
+        schema={"group": pl.String, "date_start": pl.Date},
+    )
+    out = query.spread_rows(query.top_groups(rows, 3), 100)
+    assert out.height <= 100
+    counts = dict(out.group_by("group").len().iter_rows())
+    assert counts["a"] == 10 and counts[None] == 5  # small groups whole (their share is 33)
+    big = out.filter(pl.col("group") == "big")["date_start"]
+    assert 20 <= big.len() <= 33
+    assert big.min() == days[0] and big.max() >= days[900]  # spread over the whole span, in order
+    assert big.to_list() == sorted(big.to_list())
+    assert query.spread_rows(rows, 10_000).equals(rows)  # under the cap: unchanged
 
 
 # ---------------------------------------------------------------------------------------------
