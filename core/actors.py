@@ -930,9 +930,7 @@ def _extract_line(ctx: _Context, out: list[_Mention], aid: str, fld: str, text: 
     if found is None:
         part: list[_Mention] = []
         _extract_normal(ctx, part, aid, fld, line, 0, len(line))
-        found = tuple(
-            (m.start, m.end, m.surface, m.tokens, m.kind, m.ref, m.type_hint, m.country, m.role, m.method) for m in part
-        )
+        found = tuple(_mention_tuple(m)[2:-1] for m in part)  # without article, field and actor_id
         if len(memo) >= LINE_MEMO_MAX:
             memo.clear()
         memo[line] = found

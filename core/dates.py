@@ -993,6 +993,9 @@ def _evidence(
     return out_pub, out_how, bound, bound_how
 
 
+_PUBLISHED_COLUMNS = ("published", "published_how", "published_not_before", "published_not_before_how")
+
+
 def add_publication_dates(articles: pl.DataFrame) -> pl.DataFrame:
     """Fill published / published_how / published_not_before / published_not_before_how; other columns kept.
 
@@ -1018,15 +1021,16 @@ def add_publication_dates(articles: pl.DataFrame) -> pl.DataFrame:
     results = parallel.map_items(
         _publication_evidence, list(zip(bodies, titles, captions, published, how, strict=True))
     )
-    out_pub = [r[0] for r in results]
-    out_how = [r[1] for r in results]
-    out_nb = [r[2] for r in results]
-    out_nb_how = [r[3] for r in results]
+    return _with_evidence(articles, results)
+
+
+def _with_evidence(articles: pl.DataFrame, evidence: list[tuple[Any, ...]]) -> pl.DataFrame:
+    """`articles` with the four publication columns set from per-article evidence tuples."""
     return articles.with_columns(
-        pl.Series("published", out_pub, dtype=pl.Date),
-        pl.Series("published_how", out_how, dtype=pl.String),
-        pl.Series("published_not_before", out_nb, dtype=pl.Date),
-        pl.Series("published_not_before_how", out_nb_how, dtype=pl.String),
+        pl.Series(name, [e[i] for e in evidence], dtype=dtype)
+        for i, (name, dtype) in enumerate(
+            zip(_PUBLISHED_COLUMNS, (pl.Date, pl.String, pl.Date, pl.String), strict=True)
+        )
     )
 
 
@@ -1226,9 +1230,6 @@ def _dated_article(item: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[tuple[A
     return evidence, rows
 
 
-_PUBLISHED_COLUMNS = ("published", "published_how", "published_not_before", "published_not_before_how")
-
-
 def dates_and_events(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """add_publication_dates and extract_events in one pass: (articles with dates, events).
 
@@ -1255,22 +1256,14 @@ def dates_and_events(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
         if flat:
             parts.append(pl.DataFrame(flat, schema=_EVENT_ROW_SCHEMA, orient="row"))
     del items
-    dated = articles.with_columns(
-        pl.Series("published", [e[0] for e in evidence], dtype=pl.Date),
-        pl.Series("published_how", [e[1] for e in evidence], dtype=pl.String),
-        pl.Series("published_not_before", [e[2] for e in evidence], dtype=pl.Date),
-        pl.Series("published_not_before_how", [e[3] for e in evidence], dtype=pl.String),
-    )
-    return dated, _events_frame(parts)
+    return _with_evidence(articles, evidence), _events_frame(parts)
 
 
 def refresh_events(events: pl.DataFrame, before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
     """The events of `after` (articles after refine_with_clusters), given the `events` extracted from
     `before`: articles whose publication fields changed are extracted again, the rest kept.
     Same rows, in the same order, as extract_events(after)."""
-    if after.height == 0 or not set(_PUBLISHED_COLUMNS) <= set(after.columns):
-        return extract_events(after)
-    if not set(_PUBLISHED_COLUMNS) <= set(before.columns):
+    if after.height == 0 or not set(_PUBLISHED_COLUMNS) <= set(after.columns) & set(before.columns):
         return extract_events(after)
     old = before.select("article_id", *[pl.col(c).alias(f"_old_{c}") for c in _PUBLISHED_COLUMNS])
     moved = (

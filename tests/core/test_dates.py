@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from core import dates, schema
-from tests.conftest import SAMPLE_DIR, shared_data
+from tests.conftest import REPO, SAMPLE_DIR, shared_data
 
 D = dt.date
 PUB = dates.Anchor(D(2024, 8, 16), True, "published 2024-08-16 (test)")  # a Friday
@@ -340,8 +340,6 @@ def test_one_pass_dates_and_events_equal_the_two_passes():
 def test_one_pass_dates_and_events_on_real_articles():
     """Reuters stories (datelines, relative dates), half without a date, paired into near clusters."""
     import sys
-
-    from tests.conftest import REPO
 
     sys.path.insert(0, str(REPO / "bench"))
     from eval_actors import read_reuters
