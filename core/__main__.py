@@ -1,4 +1,4 @@
-"""Command line: `python -m core build INPUT... --out DIR`, `python -m core export DIR TABLE --format csv`."""
+"""Command line: `python -m core build INPUT... --out DIR`, `export DIR TABLE --format csv`, `stages`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 from core import __version__, schema
 from core.bundle import BuildError, BuildParams, BundleError, build_bundle, build_summary, load_bundle
+from core.engines import ENGINES, get_engine
+from core.pipeline import stage_table
 from core.export import table_to_csv_bytes
 
 
@@ -49,6 +51,15 @@ class StageBars:
         self.stream.flush()
 
 
+def print_stages() -> None:
+    """The stage list (core.pipeline.STAGES) as a table: name, step, kind, reads -> writes, what it does."""
+    for i, row in enumerate(stage_table(), start=1):
+        print(f"{i:2d}. {row['name']:<15} [{row['step']}] {row['kind']}")
+        print(f"    reads:  {row['reads']}")
+        print(f"    writes: {row['writes']}")
+        print(f"    {row['doc']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description="News-corpus bundle builder")
     parser.add_argument("--version", action="version", version=__version__)
@@ -63,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--story-threshold", type=float, default=None)
     b.add_argument("--skip", action="append", default=[], help="skip a stage (repeatable)")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
+    b.add_argument("--engine", choices=ENGINES, default="local", help="how article work runs (default: local)")
+
+    sub.add_parser("stages", help="print the build's stages in run order: what each reads and writes")
 
     e = sub.add_parser("export", help="write one bundle table as CSV (the dashboard's download bytes)")
     e.add_argument("bundle")
@@ -90,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         bars = StageBars() if not args.quiet else None
         try:
-            corpus = build_bundle(args.inputs, args.out, params=params, progress=bars)
+            corpus = build_bundle(args.inputs, args.out, params=params, progress=bars, engine=get_engine(args.engine))
         except (BuildError, BundleError, OSError) as exc:  # nothing usable, or the bundle cannot be written
             if bars:
                 bars.close()
@@ -100,6 +114,10 @@ def main(argv: list[str] | None = None) -> int:
             bars.close()
         print(build_summary(corpus))
         print(f"bundle written to {corpus.path}")
+        return 0
+
+    if args.command == "stages":
+        print_stages()
         return 0
 
     if args.command == "export":

@@ -1,89 +1,49 @@
-"""Build, save and load the corpus bundle (a folder of Parquet tables + manifest.json).
+"""Save, load and verify the corpus bundle (a folder of Parquet tables + manifest.json).
 
-The build runs the stages in order (ingest -> clean -> dates -> dedup -> actors -> statements ->
-conflicts; dedup before actors so short names resolve within a story cluster). Ingest and clean are the foundation: if they yield nothing the build fails. Any later
-stage that raises is recorded in the manifest (`stages[name].status == "error"`) and leaves its
-tables empty, so one broken heuristic degrades one page, not the whole corpus.
-
+The build itself is `core.pipeline.build` (the stages as data); `build_bundle` runs it and saves.
 Writes are atomic: the bundle is written into a temporary sibling folder and renamed into place,
 so a killed build leaves the previous bundle intact.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import gc
 import hashlib
 import json
 import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
-import traceback
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from core import __version__, schema
-from core.stagecache import StageCache, frame_digest
+from core.pipeline import (
+    BUNDLE_FORMAT,
+    DEFAULT_REGISTRY,
+    REPO_ROOT,
+    BuildError,
+    BuildParams,
+    Corpus,
+    ProgressFn,
+    build,
+)
+from core.engines.local import LocalEngine
+from core.stagecache import StageCache
+
+__all__ = ["BuildError", "BuildParams", "BundleError", "Corpus", "DEFAULT_REGISTRY", "MANIFEST", "SAMPLE_DIR"]
 
 MANIFEST = "manifest.json"
-BUNDLE_FORMAT = 1
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_REGISTRY = REPO_ROOT / "data" / "actor_registry.csv"
 SAMPLE_DIR = REPO_ROOT / "data" / "sample"
-
-# (stage, fraction 0-1, message) -> None. The CLI draws bars from it; the app a st.progress.
-ProgressFn = Callable[[str, float, str], None]
-
-STAGES = ("ingest", "clean", "dates", "dedup", "actors", "statements", "conflicts")
-
-
-class BuildError(RuntimeError):
-    """Nothing usable could be built; the message says why."""
 
 
 class BundleError(RuntimeError):
     """A bundle on disk is missing, partial or corrupt; the message says which file and why."""
-
-
-@dataclass(frozen=True)
-class BuildParams:
-    """Everything that changes a build's output (recorded in the manifest)."""
-
-    registry: str | None = str(DEFAULT_REGISTRY)  # actor registry CSV; None = empty registry
-    near_threshold: float | None = None  # None = dedup's documented default
-    story_threshold: float | None = None
-    skip_stages: tuple[str, ...] = ()  # e.g. ("statements", "conflicts") for a quick build
-
-
-@dataclass
-class Corpus:
-    """A loaded bundle: every table as a Polars frame, plus the manifest."""
-
-    tables: dict[str, pl.DataFrame]
-    manifest: dict[str, Any] = field(default_factory=dict)
-    path: Path | None = None
-
-    def __getitem__(self, name: str) -> pl.DataFrame:
-        return self.tables[name]
-
-    def stage_ok(self, stage: str) -> bool:
-        return self.manifest.get("stages", {}).get(stage, {}).get("status", "ok") == "ok"
-
-    def stage_error(self, stage: str) -> str | None:
-        info = self.manifest.get("stages", {}).get(stage, {})
-        return info.get("error") if info.get("status") == "error" else None
-
-
-def _noop_progress(stage: str, fraction: float, message: str) -> None:
-    return None
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
@@ -92,244 +52,6 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()
-
-
-_gc_pause_lock = threading.Lock()
-_gc_pauses = 0  # builds (threads) inside gc_paused() now
-_gc_was_enabled = True
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside: for a build stage.
-
-    The per-article passes create millions of long-lived objects with no cycles among them, and each
-    full collection would walk them all (actors at 30k articles: 72 -> 64 s without). The pause is
-    counted, so two builds in one server (two sessions) end it only when both are done; collection
-    is switched back on as it was; release_memory() collects after each stage.
-    """
-    global _gc_pauses, _gc_was_enabled
-    with _gc_pause_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_pause_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-def _actor_tables(result: Any) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    return result.actors, result.mentions, result.merges
-
-
-def release_memory() -> None:
-    """Collect garbage and hand freed heap pages back to the OS (glibc `malloc_trim`; a no-op elsewhere).
-
-    Between stages of a large build: the per-article stages free millions of small Python objects,
-    and without a trim glibc keeps those pages, so the next stage's peak would start from the last one's.
-    """
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
-def build_corpus(
-    inputs: Sequence[str | Path],
-    params: BuildParams | None = None,
-    progress: ProgressFn | None = None,
-    cache: StageCache | None = None,
-) -> Corpus:
-    """Run every stage over `inputs` in memory; returns the Corpus (raise BuildError if nothing usable).
-
-    With a `cache` (core.stagecache), dedup, actors and statements reuse results an interrupted build
-    of the same inputs saved, and save theirs (the manifest's stage entry says "resumed").
-    """
-    from core import actors, clean, conflicts, dates, dedup, ingest, outlets, statements
-
-    params = params or BuildParams()
-    progress = progress or _noop_progress
-    seconds: dict[str, float] = {}
-    stages: dict[str, dict[str, Any]] = {}
-    tables: dict[str, pl.DataFrame] = {}
-
-    t0 = time.perf_counter()
-    progress("ingest", 0.0, "reading files")
-    ingested = ingest.read_inputs(inputs, progress=progress)
-    seconds["ingest"] = time.perf_counter() - t0
-    stages["ingest"] = {"status": "ok"}
-
-    t0 = time.perf_counter()
-    progress("clean", 0.0, "splitting and cleaning articles")
-    with gc_paused():
-        cleaned = clean.clean_documents(ingested.documents, progress=progress)
-    seconds["clean"] = time.perf_counter() - t0
-    stages["clean"] = {"status": "ok"}
-
-    articles = cleaned.articles
-    report = ingest.finalize_report(ingested.report, articles)
-    tables["ingest_report"] = report
-    tables["ledger"] = cleaned.ledger
-    input_records = ingested.inputs
-    # The raw texts are in the ledger now: drop the documents (at 100k, ~1 GiB of Python strings).
-    del ingested, cleaned
-    release_memory()
-    if articles.height == 0:
-        problems = report.filter(pl.col("status") != "ok")
-        detail = "; ".join(f"{r['source_file']}: {r['reason']}" for r in problems.head(10).iter_rows(named=True))
-        raise BuildError(
-            f"no articles could be read from {len(list(inputs))} input(s)" + (f" ({detail})" if detail else "")
-        )
-
-    def run(stage: str, fn: Callable[[], Any], fallback: Callable[[], Any]) -> Any:
-        if stage in params.skip_stages:
-            stages[stage] = {"status": "skipped"}
-            return fallback()
-        t = time.perf_counter()
-        progress(stage, 0.0, f"running {stage}")
-        try:
-            with gc_paused():
-                out = fn()
-            stages.setdefault(stage, {"status": "ok"})
-        except Exception as exc:  # one failing heuristic must not take the corpus down
-            stages[stage] = {
-                "status": "error",
-                "error": f"{type(exc).__name__}: {exc}",
-                "traceback": traceback.format_exc(limit=8),
-            }
-            out = fallback()
-        release_memory()
-        seconds[stage] = seconds.get(stage, 0.0) + time.perf_counter() - t
-        progress(stage, 1.0, "done")
-        return out
-
-    def cached(stage: str, parts: list[str], names: tuple[str, ...], compute: Callable[[], tuple]) -> tuple:
-        """compute(), or the tables an earlier build saved under the same inputs (see core.stagecache)."""
-        if cache is None:
-            return compute()
-        key = cache.key(stage, *parts)
-        found = cache.load(stage, key)
-        if found is not None and set(found) == set(names):
-            stages[stage] = {"status": "ok", "resumed": True}
-            return tuple(found[n] for n in names)
-        out = compute()
-        cache.save(stage, key, dict(zip(names, out, strict=True)))
-        return out
-
-    # Loaded once here: outlet inference (clean stage) and actors both use it.
-    registry = run("actors", lambda: actors.load_registry(params.registry) if params.registry else None, lambda: None)
-    articles = run("clean", lambda: outlets.infer_outlets(articles, registry), lambda: articles)
-    prefetch = None
-    try:
-        # Publication dates and events in one pass (one date detection per text); events are
-        # re-read after dedup only for the articles whose anchor the clusters move.
-        articles, events = run(
-            "dates", lambda: dates.dates_and_events(articles), lambda: (articles, schema.empty("events"))
-        )
-        # The statements regex pass needs only the cleaned bodies: start it now in one low-priority
-        # worker that uses the core the next stages leave idle (dedup and actor resolution are
-        # single-threaded). After the dates pass, whose own workers would only compete with it.
-        if "statements" not in params.skip_stages:
-            t = time.perf_counter()
-            try:
-                prefetch = statements.StatementPass(articles, background=True)
-            except Exception:  # the stage itself runs (and reports) without it
-                prefetch = None
-            seconds["statements"] = time.perf_counter() - t
-        near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
-        story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
-        # the scored pairs are the evidence the Duplicates page shows next to each cluster
-        clusters, cluster_pairs = run(
-            "dedup",
-            lambda: cached(
-                "dedup",
-                [frame_digest(articles), f"{near_threshold}/{story_threshold}"],
-                ("clusters", "cluster_pairs"),
-                lambda: dedup.cluster_articles_with_pairs(
-                    articles, near_threshold=near_threshold, story_threshold=story_threshold
-                ),
-            ),
-            lambda: (schema.empty("clusters"), schema.empty("cluster_pairs")),
-        )
-        if clusters.height and stages.get("dates", {}).get("status") == "ok":
-            dated = articles
-            articles = run("dates", lambda: dates.refine_with_clusters(dated, clusters), lambda: dated)
-            # Relative dates resolve against the best publication date known: after the refinement.
-            events = run(
-                "dates",
-                lambda: dates.refresh_events(events, dated, articles),
-                lambda: schema.empty("events"),
-            )
-            del dated
-        # Actors after dedup: a short form ("Harris") may be resolved by a full name met in the same story cluster.
-        actor_result = run(
-            "actors",
-            lambda: actors.ActorResult(
-                *cached(
-                    "actors",
-                    [frame_digest(articles), frame_digest(clusters), frame_digest(registry)],
-                    ("actors", "mentions", "actor_merges"),
-                    lambda: _actor_tables(actors.extract_actors(articles, registry, clusters)),
-                )
-            ),
-            lambda: actors.ActorResult(schema.empty("actors"), schema.empty("mentions"), schema.empty("actor_merges")),
-        )
-        if actor_result.mentions.height and events.height:
-            events = run("dates", lambda: dates.attach_event_actors(events, actor_result.mentions), lambda: events)
-        statements_df = run(
-            "statements",
-            lambda: cached(
-                "statements",
-                [frame_digest(f) for f in (articles, actor_result.actors, actor_result.mentions, clusters)],
-                ("statements",),
-                lambda: (
-                    statements.extract_statements(
-                        articles, actor_result.actors, actor_result.mentions, clusters, prepared=prefetch
-                    ),
-                ),
-            )[0],
-            lambda: schema.empty("statements"),
-        )
-        conflicts_df = run(
-            "conflicts",
-            lambda: conflicts.find_conflicting_statements(statements_df, articles, clusters),
-            lambda: schema.empty("conflicts"),
-        )
-    finally:
-        if prefetch is not None:
-            prefetch.close()
-
-    tables.update(
-        articles=articles,
-        clusters=clusters,
-        cluster_pairs=cluster_pairs,
-        actors=actor_result.actors,
-        mentions=actor_result.mentions,
-        actor_merges=actor_result.merges,
-        events=events,
-        statements=statements_df,
-        conflicts=conflicts_df,
-    )
-    for name in schema.TABLE_NAMES:
-        tables[name] = schema.conform(name, tables.get(name, schema.empty(name)))
-
-    manifest = {
-        "tool": "newsdash",
-        "tool_version": __version__,
-        "bundle_format": BUNDLE_FORMAT,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "params": asdict(params),
-        "input_args": [str(Path(p).resolve()) for p in inputs],  # what a rebuild reads again
-        "inputs": input_records,
-        "row_counts": {name: tables[name].height for name in schema.TABLE_NAMES},
-        "seconds": {k: round(v, 3) for k, v in seconds.items()},
-        "stages": stages,
-    }
-    return Corpus(tables=tables, manifest=manifest)
 
 
 def _exchange_paths(a: Path, b: Path) -> bool:
@@ -489,10 +211,13 @@ def build_key(inputs: Sequence[str | Path], params: BuildParams) -> str:
     """
     h = hashlib.sha256(f"{__version__}\0{BUNDLE_FORMAT}\0{json.dumps(asdict(params), sort_keys=True)}\n".encode())
     # The stage code is part of the key: a tuned heuristic must never be answered by a stale bundle.
-    code = sorted(Path(__file__).resolve().parent.glob("*.py"))
+    core_dir = Path(__file__).resolve().parent
+    code = sorted(core_dir.rglob("*.py")) + sorted((REPO_ROOT / "data" / "lexicons").glob("*.*"))
     extra = [Path(params.registry)] if params.registry and Path(params.registry).is_file() else []
     for path in [*code, *extra]:
-        h.update(f"{path.name}\0{sha256_file(path)}\n".encode())
+        h.update(
+            f"{path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path.name}\0{sha256_file(path)}\n".encode()
+        )
     for raw in inputs:
         root = Path(raw)
         h.update(f"input\0{root.name}\n".encode())
@@ -508,8 +233,9 @@ def build_bundle(
     params: BuildParams | None = None,
     progress: ProgressFn | None = None,
     reuse: bool = True,
+    engine: LocalEngine | None = None,
 ) -> Corpus:
-    """build_corpus + save_bundle: the CLI's `build`; returns the corpus written (or reused).
+    """core.pipeline.build + save_bundle: the CLI's `build`; returns the corpus written (or reused).
 
     With `reuse`, a loadable bundle at `out_dir` whose manifest carries the same `build_key` (same
     input bytes, params, registry and code) is returned as is (manifest["reused"] = True) instead
@@ -530,7 +256,7 @@ def build_bundle(
             return existing
     # Stage results of an interrupted build of the same inputs: resumed, then removed once saved.
     cache = StageCache(out.parent / f".{out.name}.stage-cache", key)
-    corpus = build_corpus(inputs, params=params, progress=progress, cache=cache)
+    corpus = build(inputs, params=params, progress=progress, cache=cache, engine=engine)
     corpus.manifest["build_key"] = key
     save_bundle(corpus, out_dir)
     cache.clear()
