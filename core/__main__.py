@@ -10,8 +10,8 @@ from pathlib import Path
 from core import __version__, schema
 from core.bundle import BuildError, BuildParams, BundleError, build_bundle, build_summary, load_bundle
 from core.engines import ENGINES, get_engine
-from core.pipeline import stage_table
 from core.export import table_to_csv_bytes
+from core.pipeline import stage_markdown, stage_table
 
 
 class StageBars:
@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--quiet", action="store_true", help="no progress bars")
     b.add_argument("--engine", choices=ENGINES, default="local", help="how article work runs (default: local)")
 
-    sub.add_parser("stages", help="print the build's stages in run order: what each reads and writes")
+    sg = sub.add_parser("stages", help="print the build's stages in run order: what each reads and writes")
+    sg.add_argument("--markdown", action="store_true", help="as the Markdown table of docs/architecture.md")
 
     e = sub.add_parser("export", help="write one bundle table as CSV (the dashboard's download bytes)")
     e.add_argument("bundle")
@@ -117,7 +118,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     if args.command == "stages":
-        print_stages()
+        if args.markdown:
+            print(stage_markdown(), end="")
+        else:
+            print_stages()
         return 0
 
     if args.command == "export":

@@ -298,6 +298,14 @@ def stage_table() -> list[dict[str, str]]:
     return rows
 
 
+def stage_markdown() -> str:
+    """The stage list as a Markdown table (docs/architecture.md holds it between markers; a test compares)."""
+    out = ["| # | stage | step | work | reads | writes | what it does |", "|---|---|---|---|---|---|---|"]
+    for i, r in enumerate(stage_table(), start=1):
+        out.append(f"| {i} | `{r['name']}` | {r['step']} | {r['kind']} | {r['reads']} | {r['writes']} | {r['doc']} |")
+    return "\n".join(out) + "\n"
+
+
 # --- running the list ------------------------------------------------------------------------------
 
 _gc_pause_lock = threading.Lock()
