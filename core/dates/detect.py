@@ -19,6 +19,7 @@ from core.dates.patterns import (
     _YEAR_RE,
     LOOKBACK_CHARS,
     LOOKBACK_WORDS,
+    _alternation,
 )
 from core.dates.resolve import _PARSERS, DATELINE_WINDOW_CHARS, Anchor, DateMention, _parse_baremonth, _year
 
@@ -26,9 +27,7 @@ NO_ANCHOR = Anchor(None, False, "none")
 # Kinds whose resolution depends on tense (the latest such day before the anchor, or the next one after).
 _DIRECTIONAL = frozenset({"monthday", "modmonth", "weekday", "rangedays"})
 # Tense markers for that choice (narrower than FUTURE_CONTEXT: "due to" and "next" are often causal/other).
-FUTURE_TENSE = re.compile(
-    r"\b(?:will|shall|scheduled|is expected to|are expected to|plans? to|upcoming)\b|['’]ll\b", re.I
-)
+FUTURE_TENSE = re.compile(rf"\b(?:{_alternation('dates_future_tense')})\b|['’]ll\b", re.I)
 SENTENCE_WINDOW_CHARS = 250
 
 

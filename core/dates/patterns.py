@@ -9,18 +9,22 @@ from __future__ import annotations
 import re
 
 from core.dates.textlayer import _MON, _WEEKDAY
+from core.text.lexicons import word_list
+
+
+def _alternation(name: str) -> str:
+    """The entries of data/lexicons/NAME.txt (regex fragments) as one alternation, in file order."""
+    return "|".join(word_list(name))
+
 
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b"
 _YEAR = r"(?<![\d$€£#.,])(?:1[89]\d\d|20\d\d)\b(?![,.]\d|-\d|%)"
 # Between day and year: ", " or " " and, tolerating machine-translated punctuation, ". " or '. "'.
 _DAYSEP = r"(?:\s*,\s*[\"“”]?\s*|\s*\.\s+[\"“”]?\s*|\s+)"
 _MOD = r"(?i:early|mid|late|(?:the\s+)?(?:end|beginning|start|middle)\s+of)[- ]?\s*"
-_CUE = r"\b(?i:in|since|until|till|by|during|from|through|before|after|of|for|around|as\s+of)\s+"
+_CUE = rf"\b(?i:{_alternation('dates_cue_words')})\s+"
 # A bare year also follows a determiner or possessive: "the 1996 Olympic bombing", "its 1990 invasion".
-_YEAR_CUE = (
-    r"(?:\b(?i:in|since|until|till|by|during|from|through|before|after|of|for|around|as\s+of|into|due|both"
-    r"|the|an?|its|his|her|their|our|that|this|whose|fiscal)\s+|(?<=['’]s\s))"
-)
+_YEAR_CUE = rf"(?:\b(?i:{_alternation('dates_cue_words')}|{_alternation('dates_year_cue_words')})\s+|(?<=['’]s\s))"
 _LIST_SEP = r"(?:\s*,\s*|\s+(?:and|or)\s+|\s*,\s*(?:and|or)\s+)"
 # Every date expression contains one of these core tokens. Scanning for them first and trying the full
 # detector only at the trigger and the few words before it is ~10x faster than `_DETECTOR.finditer`
@@ -36,14 +40,10 @@ LOOKBACK_CHARS = 24
 LOOKBACK_WORDS = 3
 _WORD_START = re.compile(r"(?<![\w'’-])[\w]")
 # Words that can open an expression before its trigger; other words are not tried as starts.
-_PREFIX_WORD = re.compile(
-    r"(?i:in|since|until|till|by|during|from|through|before|after|of|for|around|as|between|the|early|mid|late|end"
-    r"|beginning|start|middle|last|next|this|earlier|later|first|second|third|fourth|1st|2nd|3rd|4th|an?|one|two"
-    r"|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[A-Z][a-z]+day)\b|\d"
-)
+_PREFIX_WORD = re.compile(rf"(?i:{_alternation('dates_prefix_words')})\b|\d")
 _NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3})"
 # A bare month after a cue must not be a name followed by its verb ("for May to resign", "until May said").
-_NOT_NAME = r"(?!\s+(?:to|has|had|is|was|said|says|told|would|will|could|and\s+[A-Z][a-z]+\s+[a-z]+ed)\b)(?!['’]s)"
+_NOT_NAME = rf"(?!\s+(?:{_alternation('dates_not_name_words')})\b)(?!['’]s)"
 _NO_NUMBER = r"(?!,?\s+(?:of\s+)?\d)"
 _MONTHSPEC = rf"(?:(?:{_DAY}\s+{_MON})|(?:{_MON}(?:\s+{_DAY})?))(?:,?\s+{_YEAR})?"
 _YEARSPEC = _YEAR

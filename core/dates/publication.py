@@ -12,15 +12,14 @@ import polars as pl
 
 from core import schema
 from core.dates.detect import find_dateline_date, find_dates
+from core.dates.patterns import _alternation
 from core.dates.resolve import DateMention
 from core.dates.textlayer import _sentence_of, sentence_bounds
 
 # A sentence containing one of these speaks of the future: its dates are no lower bound for publication.
-FUTURE_CONTEXT = re.compile(
-    r"\b(?:will|shall|scheduled|expected to|set to|due to|plans? to|planned|upcoming|deadline|next)\b", re.I
-)
+FUTURE_CONTEXT = re.compile(rf"\b(?:{_alternation('dates_future_context')})\b", re.I)
 # A date right after one of these is a limit, not a past event ("by March 2025", "until 2030").
-LIMIT_BEFORE = re.compile(r"\b(?:by|until|till|through|before|to|deadline of|due|from)\s+(?:the\s+)?$", re.I)
+LIMIT_BEFORE = re.compile(rf"\b(?:{_alternation('dates_limit_words')})\s+(?:the\s+)?$", re.I)
 
 
 def _is_past_context(text: str, start: int, sentence: str) -> bool:
