@@ -9,7 +9,8 @@ from typing import Any
 import polars as pl
 
 from core import schema
-from core.clean.textlayer import _CLOSED_LINE
+from core.clean.textlayer import _CLOSED_LINE, RE_DATELIKE
+from core.text.lexicons import word_list
 
 # --- thresholds (named here, documented in docs/decisions.md) ----------------------------------
 TITLE_MAX_CHARS = 250  # a longer line is never a title
@@ -43,11 +44,15 @@ STRAY_HEADLINE_MAX_OVERLAP = 0.25  # a first headline sharing fewer of its words
 
 FATES = schema.LEDGER_FATES
 
-# Vectorised unit patterns (Rust regex syntax, case-insensitive where marked).
-_CREDIT_WORDS = (
-    r"photo|photos|photograph|image|picture|file|archive|archives|handout|media|website|courtesy|pool|credit|"
-    r"via|getty|afp|ap|reuters|epa|efe|xinhua|anadolu|sipa|shutterstock|dpa|ansa|upi|tass|wana"
-)
+
+def _alternation(name: str) -> str:
+    """The entries of data/lexicons/NAME.txt (regex fragments) as one alternation, in file order."""
+    return "|".join(word_list(name))
+
+
+# Vectorised unit patterns (Rust regex syntax, case-insensitive where marked); the word lists are in
+# data/lexicons/clean_*.txt.
+_CREDIT_WORDS = _alternation("clean_credit_words")
 RE_CREDIT = (
     r"(?i)(?:\([^()]*\b(?:" + _CREDIT_WORDS + r")\b[^()]*\)[.\s]*$)"  # "... (AFP)", "(AP Photo/X, File)"
     r"|(?:\b(?:REUTERS|Reuters|AFP|AP|EPA|Getty Images)\s*/\s*\p{Lu})"  # "REUTERS/Name"
@@ -55,31 +60,10 @@ RE_CREDIT = (
     r"|(?:^file\s*(?:photo)?\s*[-–—:]\s)"  # "FILE - ..."
     r"|(?:\b(?:photo|image|picture)\s*(?:credit|courtesy)?\s*:\s*\S+\s*$)"
 )
-RE_LINK_LIST = (
-    r"(?i)^\s*(?:see also|read more|read also|also read|more on this|related(?:\s+(?:articles?|stories|news|content|links?|coverage))?\s*:|"
-    r"related\s*$|recommended(?:\s+for\s+you)?\s*:?\s*$|you (?:may|might) also like|more from\b|more stories|further reading|"
-    r"trending\s*(?:now)?\s*:|most read|top stories\s*:?\s*$)"
-)
-RE_COMMENT_FORM = (
-    r"(?i)^\s*(?:leave a (?:reply|comment)|post a comment|add a comment|\d+\s+comments?\s*$|comments?\s*\(\d+\)|"
-    r"your email address will not be published|required fields are marked|save my name, email|"
-    r"you must be logged in to post|cancel reply|be the first to comment)"
-)
-RE_SHARE = (
-    r"(?i)^\s*(?:share(?:\s+(?:this|on|via)\b.*)?|follow us\b.*|subscribe\b.*|sign up\b.*|click here\b.*|"
-    r"advertisement|sponsored(?: content)?|print|email|tweet|whatsapp|facebook|twitter|linkedin|telegram|"
-    r"copy link|skip to (?:main )?content|back to top|all rights reserved.*|©.*|copyright\b.*)\s*$"
-)
-RE_META = (
-    r"(?i)^\s*(?:by\s+(?-i:\p{Lu})\S*(?:\s+\S+){0,5}\s*$|written by|reporting by|editing by|posted\b|published\b|updated\b|last updated\b|"
-    r"\d+\s+min(?:ute)?s?\s+read)"
-)
-# A date/time line: a short line holding a year or a clock time next to a month name or numeric date.
-RE_DATELIKE = (
-    r"(?i)^.{0,40}(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b"
-    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d{2}\b"
-    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}\b|\b\d{1,2}:\d{2}\b).{0,40}$"
-)
+RE_LINK_LIST = rf"(?i)^\s*(?:{_alternation('clean_link_list')})"
+RE_COMMENT_FORM = rf"(?i)^\s*(?:{_alternation('clean_comment_form')})"
+RE_SHARE = rf"(?i)^\s*(?:{_alternation('clean_share_furniture')})\s*$"
+RE_META = rf"(?i)^\s*(?:{_alternation('clean_meta_lines')})"
 RE_SENTENCE_END = r"[.!?…]['\"”’»)\]]*\s*$"
 RE_NUMBER_ONLY = r"^[\s\d.,:;/%+\-–—#()]*\d[\s\d.,:;/%+\-–—#()]*$"
 RE_NO_LETTERS = r"^[^\p{L}\p{N}]*$"

@@ -33,3 +33,12 @@ def normalise_line(text: str) -> str:
     for a, b in (("\u2018", "'"), ("\u2019", "'"), ("\u201c", '"'), ("\u201d", '"')):
         t = t.replace(a, b)
     return " ".join(t.split())
+
+
+# text-layer: month names (abbreviated) in a date/time line
+# A date/time line: a short line holding a year or a clock time next to a month name or numeric date.
+RE_DATELIKE = (
+    r"(?i)^.{0,40}(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d{2}\b"
+    r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}\b|\b\d{1,2}:\d{2}\b).{0,40}$"
+)
