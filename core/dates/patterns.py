@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from core.dates.textlayer import _MON, _WEEKDAY
-from core.text.lexicons import word_list
+from core.text.lexicons import table, word_list
 
 
 def _alternation(name: str) -> str:
@@ -41,7 +41,7 @@ LOOKBACK_WORDS = 3
 _WORD_START = re.compile(r"(?<![\w'’-])[\w]")
 # Words that can open an expression before its trigger; other words are not tried as starts.
 _PREFIX_WORD = re.compile(rf"(?i:{_alternation('dates_prefix_words')})\b|\d")
-_NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,3})"
+_NUM = rf"(?:{'|'.join(row['word'] for row in table('dates_number_words'))}|\d{{1,3}})"
 # A bare month after a cue must not be a name followed by its verb ("for May to resign", "until May said").
 _NOT_NAME = rf"(?!\s+(?:{_alternation('dates_not_name_words')})\b)(?!['’]s)"
 _NO_NUMBER = r"(?!,?\s+(?:of\s+)?\d)"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from core.dates.patterns import _BRANCHES, _DAY_RE, _MOD_RE, _MON_RE, _WEEKDAY_RE, _YEAR_RE
 from core.dates.textlayer import MONTH_NUMBER, WEEKDAY_NUMBER
+from core.text.lexicons import table
 
 # ---------------------------------------------------------------------------------------------------
 # Named constants (thresholds and vocabularies live here, in the module that owns them)
@@ -28,22 +29,8 @@ MONTH_PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 YEAR_PART_MONTHS = {"early": (1, 4), "mid": (5, 8), "late": (9, 12)}
 # Meteorological seasons, northern hemisphere (winter starts in December of the named year).
 SEASON_MONTHS = {"spring": (3, 5, "SP"), "summer": (6, 8, "SU"), "autumn": (9, 11, "FA"), "winter": (12, 14, "WI")}
-NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+# Number words of relative dates ("two weeks ago"), from data/lexicons/dates_number_words.csv.
+NUMBER_WORDS = {row["word"]: int(row["value"]) for row in table("dates_number_words")}
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 
 

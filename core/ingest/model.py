@@ -10,6 +10,8 @@ from typing import Any
 
 import polars as pl
 
+from core.text.lexicons import word_list
+
 ProgressFn = Callable[[str, float, str], None]
 
 TEXT_EXTENSIONS = (".txt", ".text")
@@ -36,7 +38,8 @@ UTF16_NUL_SHARE = 0.6
 # The ingest progress callback fires at most this many times (plus the final call).
 MAX_PROGRESS_CALLS = 50
 
-_TAG_LINE = re.compile(r"^\s*</?(?:p|div|span|a|table|tr|td|ul|li|h[1-6]|article|section|meta|script|br)\b", re.I)
+# Tags that open a line of markup (data/lexicons/ingest_html_tags.txt).
+_TAG_LINE = re.compile(rf"^\s*</?(?:{'|'.join(word_list('ingest_html_tags'))})\b", re.I)
 
 
 @dataclass(frozen=True)
