@@ -11,14 +11,16 @@ and, after `refine_with_clusters` moved some anchors:
     merge_refreshed_events(events, after, out)    -> events, on the driver
 
 The article work is a module-level pure function over any slice of its batch: the outputs of slices,
-concatenated in batch order (`+`), are the output of the whole batch. `dates_and_events`,
-`refresh_events` and `extract_events` are the serial compositions of the three steps.
+concatenated in batch order (`+`), are the output of the whole batch. The finishes read their outputs
+once, in order, so an engine may hand them a list or an iterator over chunks as they arrive (Python
+objects then stay bounded, as in the old chunked pass). `dates_and_events`, `refresh_events` and
+`extract_events` are the serial compositions of the three steps.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import polars as pl
@@ -114,10 +116,27 @@ def _dated_article(item: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[tuple[A
     return evidence, rows
 
 
-def apply_date_work(articles: pl.DataFrame, outputs: Sequence[tuple[Any, ...]]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(articles with the four publication columns, events) from date_work's outputs in article order."""
-    evidence = [ev for ev, _ in outputs]
-    return _with_evidence(articles, evidence), _events_frame([rows for _, rows in outputs])
+def apply_date_work(articles: pl.DataFrame, outputs: Iterable[tuple[Any, ...]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(articles with the four publication columns, events) from date_work's outputs in article order.
+
+    `outputs` is read once, in order: a list, or an iterator over the outputs as they arrive (the event
+    rows are turned into frames FRAME_ARTICLES articles at a time, so Python objects stay bounded).
+    """
+    evidence: list[tuple[Any, ...]] = []
+
+    def rows() -> Iterator[list[tuple[Any, ...]]]:
+        for ev, article_rows in outputs:
+            evidence.append(ev)
+            yield article_rows
+
+    events = _events_frame(rows())
+    return _with_evidence(articles, evidence), events
+
+
+def _serially(work: Callable[[pl.DataFrame], list[Any]], batch: pl.DataFrame) -> Iterator[Any]:
+    """`work` over `batch`, FRAME_ARTICLES rows at a time, its outputs in order (the serial engine)."""
+    for lo in range(0, batch.height, FRAME_ARTICLES):
+        yield from work(batch.slice(lo, FRAME_ARTICLES))
 
 
 def dates_and_events(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -128,7 +147,7 @@ def dates_and_events(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     """
     if articles.height == 0 or "article_id" not in articles.columns:
         return add_publication_dates(articles), extract_events(articles)
-    return apply_date_work(articles, date_work(date_batch(articles)))
+    return apply_date_work(articles, _serially(date_work, date_batch(articles)))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -163,16 +182,23 @@ def moved_articles(before: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
 
 
 def merge_refreshed_events(
-    events: pl.DataFrame, after: pl.DataFrame, outputs: Sequence[tuple[Any, ...]]
+    events: pl.DataFrame, after: pl.DataFrame, outputs: Iterable[tuple[Any, ...]]
 ) -> pl.DataFrame:
-    """`events` with the rows of every re-read article (event_work's outputs) replaced, in `after`'s order."""
+    """`events` with the rows of every re-read article (event_work's outputs, read once in order)
+    replaced, in `after`'s article order; `events` itself when nothing was re-read."""
     if after.height == 0:
         return schema.empty("events")
-    if not outputs:
+    moved: list[str] = []
+
+    def rows() -> Iterator[list[tuple[Any, ...]]]:
+        for aid, article_rows in outputs:
+            moved.append(aid)
+            yield article_rows
+
+    fresh = _events_frame(rows())
+    if not moved:
         return events
-    moved = pl.Series("article_id", [aid for aid, _ in outputs], dtype=pl.String)
-    fresh = _events_frame([rows for _, rows in outputs])
-    kept = events.filter(~pl.col("article_id").is_in(moved.implode()))
+    kept = events.filter(~pl.col("article_id").is_in(pl.Series(moved, dtype=pl.String).implode()))
     position = after.select("article_id", pl.int_range(pl.len(), dtype=pl.Int64).alias("_pos"))
     return (
         pl.concat([kept, fresh], how="vertical_relaxed")
@@ -186,7 +212,7 @@ def refresh_events(events: pl.DataFrame, before: pl.DataFrame, after: pl.DataFra
     """The events of `after` (articles after refine_with_clusters), given the `events` extracted from
     `before`: articles whose publication fields changed are extracted again, the rest kept.
     Same rows, in the same order, as extract_events(after)."""
-    return merge_refreshed_events(events, after, event_work(moved_articles(before, after)))
+    return merge_refreshed_events(events, after, _serially(event_work, moved_articles(before, after)))
 
 
 def extract_events(articles: pl.DataFrame) -> pl.DataFrame:
@@ -199,16 +225,20 @@ def extract_events(articles: pl.DataFrame) -> pl.DataFrame:
     """
     if articles.height == 0:
         return schema.empty("events")
-    return _events_frame([rows for _, rows in event_work(event_batch(articles))])
+    return _events_frame(rows for _, rows in _serially(event_work, event_batch(articles)))
 
 
-def _events_frame(per_article: Sequence[list[tuple[Any, ...]]]) -> pl.DataFrame:
-    """The events frame (schema "events", empty actor_ids) of per-article event rows, in order."""
+def _events_frame(per_article: Iterable[list[tuple[Any, ...]]]) -> pl.DataFrame:
+    """The events frame (schema "events", empty actor_ids) of per-article event rows, read once in order."""
     parts: list[pl.DataFrame] = []
-    for lo in range(0, len(per_article), FRAME_ARTICLES):
-        flat = [r for rows in per_article[lo : lo + FRAME_ARTICLES] for r in rows]
-        if flat:
+    flat: list[tuple[Any, ...]] = []
+    for n, rows in enumerate(per_article, start=1):
+        flat += rows
+        if n % FRAME_ARTICLES == 0 and flat:
             parts.append(pl.DataFrame(flat, schema=_EVENT_ROW_SCHEMA, orient="row"))
+            flat = []
+    if flat:
+        parts.append(pl.DataFrame(flat, schema=_EVENT_ROW_SCHEMA, orient="row"))
     frame = pl.concat(parts) if parts else pl.DataFrame(schema=_EVENT_ROW_SCHEMA)
     frame = frame.with_columns(pl.Series("actor_ids", [[]] * frame.height, dtype=pl.List(pl.String)))
     return schema.conform("events", frame)
