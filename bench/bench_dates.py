@@ -1,4 +1,4 @@
-"""Benchmark and quality report for core/dates.py.
+"""Benchmark and quality report for core/dates/ (articles_per_period moved to core/query/).
 
     python bench/bench_dates.py                 # speed over 10,000 BBC + Reuters articles, TempEval-3 quality
     python bench/bench_dates.py --n 20000       # more articles (texts are reused round-robin)
@@ -180,12 +180,12 @@ def main() -> None:
         t1 = time.perf_counter()
         events = dates.extract_events(dated)
         t2 = time.perf_counter()
-        dates.articles_per_period(dated, every="1w")
+        _, one_pass = dates.dates_and_events(articles)
         t3 = time.perf_counter()
         print(f"articles: {articles.height:,} ({chars / 1e6:.1f} M body characters)")
         print(f"add_publication_dates: {t1 - t0:.2f} s")
         print(f"extract_events:        {t2 - t1:.2f} s ({events.height:,} events)")
-        print(f"articles_per_period:   {t3 - t2:.3f} s")
+        print(f"dates_and_events:      {t3 - t2:.2f} s ({one_pass.height:,} events, one pass)")
         print(f"total:                 {t3 - t0:.2f} s")
         print(
             "with published:",

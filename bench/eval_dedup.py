@@ -199,6 +199,9 @@ def _reuters_articles() -> pl.DataFrame:
 
 
 def eval_reuters() -> None:
+    # the pages' helper: it moved from core.dedup to core.query.duplicates (the build does not use it)
+    from core.query.duplicates import shared_passages
+
     arts = _reuters_articles()
     (clusters, pairs), secs = _timed(dedup.cluster_articles_with_pairs, arts)
     print(
@@ -227,7 +230,7 @@ def eval_reuters() -> None:
         for aid in (a, b):
             text = " ".join((body[aid] or title[aid]).split())
             print(f"    {aid}: [{title[aid][:70]}] {text[:220]}")
-        shared = dedup.shared_passages(body[a] or "", body[b] or "")
+        shared = shared_passages(body[a] or "", body[b] or "")
         covered = sum(e - s for s, e, _, _ in shared)
         print(f"    shared passages: {len(shared)} covering {covered / max(len(body[a] or ''), 1):.0%} of {a}")
 

@@ -1,4 +1,4 @@
-"""Tests for core/dates.py: date detection and normalisation, publication dates, events, timeline helpers."""
+"""Tests for core/dates/: date detection and normalisation, publication dates, events, the engine seam."""
 
 from __future__ import annotations
 
@@ -367,6 +367,62 @@ def test_one_pass_dates_and_events_on_real_articles():
     assert got_events.equals(events)
 
 
+def _seam_articles() -> pl.DataFrame:
+    return articles_frame(
+        [
+            {"article_id": "orig", "title": "Talks on July 31, 2024", "body": "On July 31, 2024 the envoy met."},
+            {"article_id": "copy", "body": "The envoy met on Thursday and will return next week."},
+            {"article_id": "dated", "body": "Last Monday the ministry spoke.", "published": D(2024, 6, 5),
+             "published_how": "metadata"},
+            {"article_id": "caps", "body": "Talks resumed on Friday.", "captions": ["Baghdad, 2 August 2024"]},
+            {"article_id": "plain", "body": "Nothing dated here."},
+            {"article_id": "more", "title": "Vote in late March", "body": "Yesterday, 3 April 2024, it passed."},
+        ]
+    )  # fmt: skip
+
+
+def _in_slices(work, batch: pl.DataFrame, n: int = 3) -> list:
+    size = -(-batch.height // n)
+    out: list = []
+    for lo in range(0, batch.height, size):
+        out += work(batch.slice(lo, size))
+    return out
+
+
+def test_date_work_over_slices_equals_one_call_and_dates_and_events():
+    """The engine seam: date_work over any slicing of the batch, finished by apply_date_work, is dates_and_events."""
+    arts = _seam_articles()
+    batch = dates.date_batch(arts)
+    whole = dates.date_work(batch)
+    assert _in_slices(dates.date_work, batch) == whole
+    assert _in_slices(dates.date_work, batch, n=batch.height) == whole
+    got_articles, got_events = dates.apply_date_work(arts, whole)
+    want_articles, want_events = dates.dates_and_events(arts)
+    assert got_articles.equals(want_articles)
+    assert got_events.equals(want_events)
+    assert got_events.height > 0
+
+
+def test_event_work_over_slices_equals_refresh_events():
+    """moved_articles -> event_work (any slicing) -> merge_refreshed_events is refresh_events."""
+    arts = _seam_articles()
+    clusters = pl.DataFrame(
+        {"article_id": ["orig", "copy", "more", "plain"], "level": ["near"] * 4, "cluster_id": ["n1", "n1", "n2", "n2"]}
+    )
+    dated, events = dates.dates_and_events(arts)
+    refined = dates.refine_with_clusters(dated, clusters)
+    moved = dates.moved_articles(dated, refined)
+    assert set(moved["article_id"]) == {"copy", "plain"}
+    outputs = dates.event_work(moved)
+    assert _in_slices(dates.event_work, moved, n=2) == outputs
+    merged = dates.merge_refreshed_events(events, refined, outputs)
+    assert merged.equals(dates.refresh_events(events, dated, refined))
+    assert merged.equals(dates.extract_events(refined))
+    # the whole batch, sliced, is extract_events
+    full = _in_slices(dates.event_work, dates.event_batch(refined))
+    assert dates.merge_refreshed_events(schema.empty("events"), refined, full).equals(dates.extract_events(refined))
+
+
 def test_extract_events_offsets_fields_and_ids():
     arts = dates.add_publication_dates(
         articles_frame(
@@ -406,7 +462,7 @@ def test_extract_events_handles_empty_and_null():
 
 @pytest.mark.parametrize("slice_events", [10**9, 1])  # one join, and one event at a time
 def test_attach_event_actors_uses_sentence_bounds(monkeypatch, slice_events):
-    monkeypatch.setattr(dates, "ATTACH_SLICE_EVENTS", slice_events)
+    monkeypatch.setattr(dates.events, "ATTACH_SLICE_EVENTS", slice_events)
     body = "Smith met Jones on Friday. Brown left in 2006."
     arts = dates.add_publication_dates(
         articles_frame([{"article_id": "a", "body": body}, {"article_id": "b", "body": body}])
@@ -431,30 +487,6 @@ def test_attach_event_actors_uses_sentence_bounds(monkeypatch, slice_events):
     }
     assert out.columns == ev.columns
     assert out.select("event_id").equals(ev.select("event_id"))  # the events keep their order
-
-
-@pytest.mark.parametrize(
-    ("every", "by", "expected"),
-    [
-        # daily, published and lower-bound dates kept apart by date_basis
-        ("1d", None, [(D(2024, 8, 14), "not before", 1), (D(2024, 8, 15), "published", 2)]),
-        # weekly buckets start on Monday
-        ("1w", None, [(D(2024, 8, 12), "not before", 1), (D(2024, 8, 12), "published", 2)]),
-        # per outlet
-        ("1d", "outlet", [(D(2024, 8, 14), "B", "not before", 1), (D(2024, 8, 15), "A", "published", 2)]),
-    ],
-)
-def test_articles_per_period(every, by, expected):
-    arts = pl.DataFrame(
-        {
-            "published": [D(2024, 8, 15), D(2024, 8, 15), None, None],
-            "published_not_before": [None, None, D(2024, 8, 14), None],
-            "outlet": ["A", "A", "B", "C"],
-        }
-    )
-    out = dates.articles_per_period(arts, every=every, by=by)
-    assert [tuple(r) for r in out.iter_rows()] == expected
-    assert out.get_column("n_articles").sum() == 3  # the undated article is left out
 
 
 # ---------------------------------------------------------------------------------------------------

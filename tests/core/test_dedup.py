@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import itertools
 import random
 import re
 import unicodedata
@@ -344,90 +343,6 @@ def test_property_short_texts_join_near_only_at_their_true_jaccard(a, b, thresho
         assert _reference_jaccard(text_a, text_b) >= threshold - 1e-9
 
 
-# --------------------------------------------------------------------------- helpers for the UI
-
-COMPARE_CASES = [
-    # identical sentence, edited sentence, sentence only in a, sentence only in b
-    (
-        "Alpha beta gamma delta. The council met on Tuesday to vote. Only here in A.",
-        "Alpha beta gamma delta. The council met on Tuesday for a vote. Only here in B, quite different!",
-        ["shared", "changed", "only_a", "only_b"],
-    ),
-    # nothing in common
-    ("One two three.", "Four five six.", ["only_a", "only_b"]),
-    # empty side
-    ("", "Just b.", ["only_b"]),
-]
-
-
-@pytest.mark.parametrize(("a", "b", "kinds"), COMPARE_CASES)
-def test_compare_texts_marks_shared_changed_and_one_sided_passages(a, b, kinds):
-    rows = dedup.compare_texts(a, b)
-    assert [r[0] for r in rows] == kinds
-    # every sentence of both sides appears exactly once
-    assert "".join(r[1] for r in rows).replace(" ", "") == "".join(dedup.split_passages(a)).replace(" ", "")
-    assert "".join(r[2] for r in rows).replace(" ", "") == "".join(dedup.split_passages(b)).replace(" ", "")
-
-
-SHARED_CASES = [
-    # a quote restyled (curly quotes, capital letter) inside other text is one shared passage
-    (
-        'He said "the talks were constructive and will continue next week in the capital". Then more.',
-        "Before. He said \u201cThe talks were constructive and will continue next week in the capital.\u201d",
-        8,
-        ["he said the talks were constructive and will continue next week in the capital"],
-    ),
-    # two passages in swapped order are both found (a moved paragraph is still shared)
-    (
-        "one two three four five six seven eight. alpha beta gamma delta epsilon zeta eta theta.",
-        "alpha beta gamma delta epsilon zeta eta theta. one two three four five six seven eight.",
-        8,
-        ["one two three four five six seven eight", "alpha beta gamma delta epsilon zeta eta theta"],
-    ),
-    # a run shorter than min_words is not a passage
-    ("one two three four five six seven x", "one two three four five six seven y", 8, []),
-    # ... but is with a lower min_words
-    (
-        "one two three four five six seven x",
-        "one two three four five six seven y",
-        7,
-        ["one two three four five six seven"],
-    ),
-    # empty and None-like inputs give nothing
-    ("", "one two three four five six seven eight", 8, []),
-]
-
-
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", text).casefold()))
-
-
-@pytest.mark.parametrize(("a", "b", "min_words", "expected"), SHARED_CASES)
-def test_shared_passages_finds_word_for_word_runs(a, b, min_words, expected):
-    spans = dedup.shared_passages(a, b, min_words=min_words)
-    assert [_words(a[s:e]) for s, e, _, _ in spans] == expected
-    assert [_words(b[s:e]) for _, _, s, e in spans] == expected
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    a=st.lists(
-        st.sampled_from(["the", "vote", "Council", "bridge", "tax", "said,", "7", "\u201cno\u201d"]), max_size=60
-    ),
-    b=st.lists(st.sampled_from(["the", "vote", "council", "bridge", "tax", "said", "7", '"no"']), max_size=60),
-    k=st.integers(1, 6),
-)
-def test_property_shared_passages_are_equal_disjoint_runs(a, b, k):
-    text_a, text_b = " ".join(a), " ".join(b)
-    spans = dedup.shared_passages(text_a, text_b, min_words=k)
-    for sa, ea, sb, eb in spans:
-        # against the slow reference: the two spans hold the same words, at least k of them
-        assert _words(text_a[sa:ea]) == _words(text_b[sb:eb])
-        assert len(_words(text_a[sa:ea]).split()) >= k
-    for spans_sorted in (sorted(s[:2] for s in spans), sorted(s[2:] for s in spans)):
-        assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(spans_sorted))  # no overlap
-
-
 def test_cluster_pairs_are_evidence_inside_one_cluster():
     arts = _articles(
         [
@@ -443,27 +358,6 @@ def test_cluster_pairs_are_evidence_inside_one_cluster():
     for level, a, b, sim in pairs.select("level", "article_a", "article_b", "similarity").iter_rows():
         assert _same(clusters, level, a, b), (level, a, b)
         assert 0.0 <= sim <= 1.0
-
-
-def test_independent_story_count_and_collapse_copies():
-    arts = _articles(
-        [
-            {"article_id": "a", "body": COUNCIL},
-            {"article_id": "b", "body": COUNCIL},
-            {"article_id": "c", "body": COUNCIL_REWRITE},
-            {"article_id": "d", "body": TRANSIT},
-            {"article_id": "e", "body": FOOTBALL},
-        ]
-    )
-    clusters = dedup.cluster_articles(arts)
-    assert dedup.independent_story_count(clusters, ["a", "b", "c"], level="exact") == 2
-    assert dedup.independent_story_count(clusters, ["a", "b", "c", "d"], level="story") == 2
-    assert dedup.independent_story_count(clusters, ["zz"], level="story") == 1  # unknown id counts as its own
-    assert dedup.independent_story_count(clusters, []) == 0
-    collapsed = dedup.collapse_copies(arts, clusters, "exact")
-    assert collapsed.height == 4
-    assert collapsed.filter(pl.col("article_id").is_in(["a", "b"]))["cluster_size"].to_list() == [2]
-    assert dedup.cluster_members(clusters, "exact", "exact-a") == ["a", "b"]
 
 
 # --------------------------------------------------------------------------- the sample corpus (gold)
