@@ -230,16 +230,6 @@ def build_corpus(
         articles, events = run(
             "dates", lambda: dates.dates_and_events(articles), lambda: (articles, schema.empty("events"))
         )
-        # The statements regex pass needs only the cleaned bodies: start it now in one low-priority
-        # worker that uses the core the next stages leave idle (dedup and actor resolution are
-        # single-threaded). After the dates pass, whose own workers would only compete with it.
-        if "statements" not in params.skip_stages:
-            t = time.perf_counter()
-            try:
-                prefetch = statements.StatementPass(articles, background=True)
-            except Exception:  # the stage itself runs (and reports) without it
-                prefetch = None
-            seconds["statements"] = time.perf_counter() - t
         near_threshold = dedup.NEAR_THRESHOLD if params.near_threshold is None else params.near_threshold
         story_threshold = dedup.STORY_THRESHOLD if params.story_threshold is None else params.story_threshold
         # the scored pairs are the evidence the Duplicates page shows next to each cluster
@@ -287,9 +277,7 @@ def build_corpus(
                 [frame_digest(f) for f in (articles, actor_result.actors, actor_result.mentions, clusters)],
                 ("statements",),
                 lambda: (
-                    statements.extract_statements(
-                        articles, actor_result.actors, actor_result.mentions, clusters, prepared=prefetch
-                    ),
+                    statements.extract_statements(articles, actor_result.actors, actor_result.mentions, clusters),
                 ),
             )[0],
             lambda: schema.empty("statements"),
