@@ -8,13 +8,13 @@ import re
 import polars as pl
 
 from core.conflicts.terms import (
-    _WORD_RX,
     NEGATION_PATTERN,
     REBUTTAL_RX,
-    _country_tokens,
-    _stem,
+    WORD_RX,
     content_terms,
+    country_tokens,
     negated_terms,
+    term_stem,
 )
 from core.statements import DENIAL_CUES
 
@@ -47,7 +47,7 @@ def statement_features(statements: pl.DataFrame, articles: pl.DataFrame | None) 
             "rebuts"
         ),
     )
-    ctok = _country_tokens()
+    ctok = country_tokens()
     targets = []
     for ctx, side in zip(st.get_column("context").to_list(), st.get_column("side").to_list(), strict=True):
         t = {ctok[w.lower()] for w in re.findall(r"[A-Z][A-Za-z.]+", ctx or "") if w.lower() in ctok}
@@ -108,9 +108,9 @@ def term_weights(feat: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
         if ctx:
             for w in content_terms(ctx):
                 tf[w] = tf.get(w, 0.0) + CONTEXT_WEIGHT
-        for m in _WORD_RX.finditer(text or ""):
+        for m in WORD_RX.finditer(text or ""):
             low = m.group(0).lower()
-            surface.setdefault(_stem(low), low)
+            surface.setdefault(term_stem(low), low)
         for t, v in tf.items():
             rows_sid.append(sid)
             rows_term.append(t)

@@ -8,7 +8,7 @@ import polars as pl
 
 from core import schema
 from core.conflicts.features import statement_features, term_weights
-from core.conflicts.terms import REBUTTAL_RX, _country_tokens, _first_match, _negation_phrase
+from core.conflicts.terms import REBUTTAL_RX, _first_match, _negation_phrase, country_tokens
 
 # --- thresholds (named, owned here) ------------------------------------------------------------
 TOPICAL_FULL = 0.30  # a TF-IDF dot product at or above this counts as fully on the same matter
@@ -221,7 +221,7 @@ def _with_contradiction(pairs: pl.DataFrame) -> pl.DataFrame:
         & _SAME_ARTICLE
         & gap_a.is_between(1, REBUTTAL_WINDOW_CHARS)
     )
-    country = list(set(_country_tokens().values()))
+    country = list(set(country_tokens().values()))
     affirmed = (
         pl.when(pl.col("negated"))
         .then(pl.col("negated_terms").list.set_intersection(pl.col("own_terms_b")).list.set_difference(pl.lit(country)))
@@ -323,7 +323,7 @@ def _conflict_row(r: dict, surface: dict[str, str]) -> dict:
     if not a_first:
         A, B = B, A
     topic_terms = [
-        surface.get(t, t) if t not in _country_tokens().values() else t.upper() if len(t) <= 3 else t.title()
+        surface.get(t, t) if t not in country_tokens().values() else t.upper() if len(t) <= 3 else t.title()
         for t in r["shared_terms"]
     ]
     topic = ", ".join(topic_terms[:3])

@@ -20,7 +20,7 @@ NEGATION_PATTERN = _whole_words("conflicts_negation")
 NEGATION_RX = re.compile(NEGATION_PATTERN, re.IGNORECASE)
 DENIAL_RX = re.compile(_whole_words("conflicts_denial"), re.IGNORECASE)
 REBUTTAL_RX = re.compile(_whole_words("conflicts_rebuttal"), re.IGNORECASE)
-_WORD_RX = re.compile(r"[A-Za-z][A-Za-z’'-]+")
+WORD_RX = re.compile(r"[A-Za-z][A-Za-z’'-]+")
 # text-layer: stopwords of the conflicts stage (function words carry no topic). Hand list (no NLTK
 # download at run time, see docs/decisions.md); matched lower-case, whole word.
 STOPWORDS = frozenset(
@@ -42,7 +42,7 @@ STOPWORDS = frozenset(
 STEM_PREFIX = 5  # truncation stemming: discuss/discussed/discussions -> "discu", withdraw/withdrawal -> "withd"
 
 
-def _stem(word: str) -> str:
+def term_stem(word: str) -> str:
     """Truncation stem (first STEM_PREFIX letters, possessive dropped): crude but consistent across inflections."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
@@ -51,7 +51,7 @@ def _stem(word: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _country_tokens() -> dict[str, str]:
+def country_tokens() -> dict[str, str]:
     """Lower-case single-word country cue -> side label token ("iraqi" -> "iraq", "washington" -> "usa")."""
     out: dict[str, str] = {}
     for form, country in country_cue_table().items():
@@ -63,9 +63,9 @@ def _country_tokens() -> dict[str, str]:
 
 def content_terms(text: str) -> list[str]:
     """Content-word stems of `text`: stopwords dropped, country cues folded to their side ("iraqi" -> "iraq")."""
-    ctok = _country_tokens()
+    ctok = country_tokens()
     out = []
-    for m in _WORD_RX.finditer(text or ""):
+    for m in WORD_RX.finditer(text or ""):
         w = m.group(0)
         low = w.lower().strip("'’")
         if low in ctok and (w[0].isupper() or low in {"us", "uk"} and w.isupper()):
@@ -73,7 +73,7 @@ def content_terms(text: str) -> list[str]:
             continue
         if low in STOPWORDS or len(low) < 3:
             continue
-        out.append(_stem(low))
+        out.append(term_stem(low))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from core.statements.cues import (
     ACCORDING,
@@ -20,13 +21,22 @@ from core.statements.cues import (
     cue_lemma,
 )
 from core.statements.spans import Speaker
-from core.statements.speakers import _speaker_after_cue, _speaker_from_prefix, _speaker_kind, _starts_like_np
+from core.statements.speakers import speaker_after_cue, speaker_from_prefix, speaker_kind, starts_like_np
 from core.statements.textlayer import trim, without_abbreviation_periods
 
 _RIGHT_AFTER_QUOTE = re.compile(r"[\s,]*")
 
 
-def _after_quote_attribution(text: str, q_end: int, sent_end: int) -> tuple[Speaker, str, int, int] | None:
+class Attribution(NamedTuple):
+    """A quote's attribution: its speaker (None: the sentence's, filled in later), the cue and the cue's span."""
+
+    speaker: Speaker | None
+    cue: str
+    cue_start: int
+    cue_end: int
+
+
+def after_quote_attribution(text: str, q_end: int, sent_end: int) -> Attribution | None:
     """'“...,” he said' / '“...,” said the ministry' right after a quote; returns speaker, cue, cue span."""
     m = _RIGHT_AFTER_QUOTE.match(text, q_end, sent_end)
     p = m.end() if m else q_end
@@ -39,8 +49,8 @@ def _after_quote_attribution(text: str, q_end: int, sent_end: int) -> tuple[Spea
     # cue first: ', said the statement' / ', says Mr X.'
     cm = rx.match(text, p, sent_end)
     if cm:
-        sp = _speaker_after_cue(text, cm.end(), sent_end)
-        return (sp, cm.group(0), cm.start(), cm.end()) if sp is not None else None
+        sp = speaker_after_cue(text, cm.end(), sent_end)
+        return Attribution(sp, cm.group(0), cm.start(), cm.end()) if sp is not None else None
     # speaker first: ', he noted' / ', the Treasury Department said'
     window_end = min(sent_end, p + 160)
     for cm in rx.finditer(text, p, window_end):
@@ -53,21 +63,21 @@ def _after_quote_attribution(text: str, q_end: int, sent_end: int) -> tuple[Spea
             return None
         if cm.group(0).lower().endswith("ing"):
             return None
-        sp = _speaker_from_prefix(text, p, cm.start())
-        if sp is None or sp.start != trim(text, p, cm.start())[0] or not _starts_like_np(sp.text):
+        sp = speaker_from_prefix(text, p, cm.start())
+        if sp is None or sp.start != trim(text, p, cm.start())[0] or not starts_like_np(sp.text):
             return None
-        return sp, cm.group(0), cm.start(), cm.end()
+        return Attribution(sp, cm.group(0), cm.start(), cm.end())
     return None
 
 
-def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple[Speaker | None, str, int, int] | None:
+def before_quote_attribution(text: str, sent_start: int, q_start: int) -> Attribution | None:
     """'X said: “...”' / 'X told Reuters, “...”' / 'X said in a statement that “...”' before a quote.
 
     A participle cue ("..., adding that “...”") returns speaker None: the sentence's speaker is filled in later.
     """
     rx, _ = cue_index()
     prefix_s = max(sent_start, q_start - 300)
-    cues = [c for c in rx.finditer(text, prefix_s, q_start) if _cue_usable(text, c.start(), c.end(), sent_start)]
+    cues = [c for c in rx.finditer(text, prefix_s, q_start) if cue_usable(text, c.start(), c.end(), sent_start)]
     if not cues:
         # the last 'according to' before the quote is the one that introduces it
         am = next(iter(reversed(list(ACCORDING.finditer(text, prefix_s, q_start)))), None)
@@ -81,7 +91,7 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
                 and text[q_start - 2 : q_start].strip() in {",", ""}
             ):
                 ph = text[s0:s1]
-                return Speaker(ph, s0, s1, kind=_speaker_kind(ph)), am.group(0), am.start(), am.end()
+                return Attribution(Speaker(ph, s0, s1, kind=speaker_kind(ph)), am.group(0), am.start(), am.end())
         return None
     cm = cues[-1]
     gap = text[cm.end() : q_start]
@@ -100,11 +110,11 @@ def _before_quote_attribution(text: str, sent_start: int, q_start: int) -> tuple
     if form.endswith("ing"):
         if form not in PARTICIPLE_CUES or not re.search(r",\s*$", text[sent_start : cm.start()]):
             return None
-        return None, cm.group(0), cm.start(), cm.end()
-    sp = _speaker_from_prefix(text, sent_start, cm.start())
+        return Attribution(None, cm.group(0), cm.start(), cm.end())
+    sp = speaker_from_prefix(text, sent_start, cm.start())
     if sp is None:
         return None
-    return sp, cm.group(0), cm.start(), cm.end()
+    return Attribution(sp, cm.group(0), cm.start(), cm.end())
 
 
 # The addressee of "told" when the content follows without "that": pronoun, audience noun, or a name.
@@ -130,7 +140,7 @@ def _starts_like_clause(s: str) -> bool:
     return _CLAUSE_OPENER.match(s) is not None
 
 
-def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> int | None:
+def content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> int | None:
     """Offset where reported content starts after a cue (skips object, adverbials, 'that', ':'), or None."""
     p = cue_end
     window = text[p:sent_end]
@@ -185,7 +195,7 @@ def _content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> in
     return p + (c.end() if c else 0)
 
 
-def _cue_usable(text: str, cs: int, ce: int, ss: int) -> bool:
+def cue_usable(text: str, cs: int, ce: int, ss: int) -> bool:
     """False for noun uses ("in remarks to"), passives ("was confirmed", "claimed by") and infinitives."""
     prev = text[max(ss, cs - 20) : cs].split()
     pw = prev[-1].lower() if prev else ""

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.statements.attribution import (
-    _after_quote_attribution,
-    _before_quote_attribution,
-    _content_after_cue,
-    _cue_usable,
+    after_quote_attribution,
+    before_quote_attribution,
+    content_after_cue,
+    cue_usable,
 )
 from core.statements.cues import (
     EVIDENCE_CUES,
@@ -30,20 +30,20 @@ from core.statements.cues import (
     cue_lemma,
 )
 from core.statements.patterns import (
-    _according_to,
-    _headline_statement,
-    _inverted_statement,
-    _noun_cue_statement,
-    _quoted_as_saying,
+    according_to,
+    headline_statement,
+    inverted_statement,
+    noun_cue_statement,
+    quoted_as_saying,
 )
 from core.statements.quotes import QUOTE_CHARS, find_quotes
-from core.statements.spans import Found, Speaker, _inside, _line_end, _strip_final_punct
+from core.statements.spans import Found, Speaker, inside_quote, line_end, strip_final_punct
 from core.statements.speakers import (
-    _first_clause_end,
-    _is_evidence,
-    _speaker_from_prefix,
-    _subject_of_coordinated_verb,
+    first_clause_end,
+    is_evidence,
+    speaker_from_prefix,
     speaker_type,
+    subject_of_coordinated_verb,
 )
 from core.statements.textlayer import SENT_FINAL, paragraph_spans, split_sentences, trim
 
@@ -67,7 +67,7 @@ def extract_article(text: str) -> list[Found]:
     _reported_speech(text, sents, quotes, stmts, sent_of)
     # headline style "Name: claim" on a line of its own
     for ps, pe in paragraphs:
-        hl = _headline_statement(text, ps, pe)
+        hl = headline_statement(text, ps, pe)
         if hl is not None and not any(st.start < hl.end and hl.start < st.end for st in stmts):
             stmts.append(hl)
     # participle cues before a quote ("..., adding that “...”") take the sentence's speaker
@@ -77,8 +77,8 @@ def extract_article(text: str) -> list[Found]:
             st.speaker = (
                 others[0].speaker
                 if others
-                else _speaker_from_prefix(
-                    text, st.sentence_start, _first_clause_end(text, st.sentence_start, st.cue_start)
+                else speaker_from_prefix(
+                    text, st.sentence_start, first_clause_end(text, st.sentence_start, st.cue_start)
                 )
             )
     stmts = [st for st in stmts if st.speaker is not None]
@@ -98,24 +98,35 @@ def _direct_quotes(text: str, quotes: list[tuple[int, int]], sent_of: SentenceOf
         n_words = len(inner.split())
         ss, se = sent_of(qs)
         _, se_end = sent_of(max(qs, qe - 1))
-        after_end = se_end if se_end > qe else _line_end(text, qe)
-        before = _before_quote_attribution(text, ss, qs)
-        after = _after_quote_attribution(text, qe, after_end)
+        after_end = se_end if se_end > qe else line_end(text, qe)
+        before = before_quote_attribution(text, ss, qs)
+        after = after_quote_attribution(text, qe, after_end)
         att = None
         if (
             before is not None
-            and (after is None or len(text[before[3] : qs].split()) <= 2)
-            and (n_words >= MIN_QUOTE_WORDS or re.match(r"^\s*[:,]?\s*(?:that\s+)?$", text[before[3] : qs]))
+            and (after is None or len(text[before.cue_end : qs].split()) <= 2)
+            and (n_words >= MIN_QUOTE_WORDS or re.match(r"^\s*[:,]?\s*(?:that\s+)?$", text[before.cue_end : qs]))
         ):
             att = before
         if att is None:
             att = after
         if att is None:
             continue
-        q_sp, cue, cs, ce = att
-        if cue_lemma(cue) in EVIDENCE_CUES and not _is_evidence(q_sp):
+        if cue_lemma(att.cue) in EVIDENCE_CUES and not is_evidence(att.speaker):
             continue  # "the popular show “…”", "found “…” in the files": not a body of evidence speaking
-        stmts.append(Found(qs, qe, "direct", cue, cs, ce, q_sp, sentence_start=ss, sentence_end=max(se, se_end)))
+        stmts.append(
+            Found(
+                qs,
+                qe,
+                "direct",
+                att.cue,
+                att.cue_start,
+                att.cue_end,
+                att.speaker,
+                sentence_start=ss,
+                sentence_end=max(se, se_end),
+            )
+        )
         quote_taken.add(qi)
     return stmts, quote_taken
 
@@ -153,7 +164,7 @@ def _reported_speech(
         sent_stmts: list[Found] = list(by_sentence.get(ss, ()))
         _reported_in_sentence(text, ss, se, quotes, stmts, sent_stmts, skip)
         if not sent_stmts:
-            acc = _according_to(text, ss, se) or _noun_cue_statement(text, ss, se)
+            acc = according_to(text, ss, se) or noun_cue_statement(text, ss, se)
             if acc is not None:
                 stmts.append(acc)
 
@@ -169,7 +180,7 @@ def _reported_in_sentence(
 ) -> None:
     """Append the reported statements of sentence text[ss:se] to `stmts` and `sent_stmts`."""
     rx, _ = cue_index()
-    qas = _quoted_as_saying(text, ss, se)
+    qas = quoted_as_saying(text, ss, se)
     if qas is not None:
         stmts.append(qas)
         sent_stmts.append(qas)
@@ -181,7 +192,7 @@ def _reported_in_sentence(
             continue
         if qas is not None and qas.cue_start <= cs < qas.start:
             continue
-        if not _cue_usable(text, cs, ce, ss):
+        if not cue_usable(text, cs, ce, ss):
             continue
         if form.endswith("ing") and form not in PARTICIPLE_CUES:
             continue
@@ -206,9 +217,9 @@ def _cue_inside_content(
     ("X said A, adding that B") ends the earlier content at its comma (`current` is shortened)."""
     prefix = text[ss:cs]
     cm2 = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+([^,;“”\"]{1,80})$", prefix)
-    tail_participle = form.endswith("ing") and re.search(r",\s*$", prefix) is not None and not _inside(quotes, cs)
+    tail_participle = form.endswith("ing") and re.search(r",\s*$", prefix) is not None and not inside_quote(quotes, cs)
     if tail_participle:
-        current.end = _strip_final_punct(text, current.start, ss + len(prefix.rstrip().rstrip(",")))
+        current.end = strip_final_punct(text, current.start, ss + len(prefix.rstrip().rstrip(",")))
         return False
     if cm2 is None or form.endswith("ing"):
         return None
@@ -223,13 +234,13 @@ def _cue_speaker(text: str, ss: int, cs: int, form: str, sent_stmts: list[Found]
         # participle: "..., saying that ..." takes the clause subject
         if not re.search(r"(?:,\s*(?:by\s+)?|\bby\s+)$", prefix):
             return False, None
-        sp = sent_stmts[0].speaker if sent_stmts else _speaker_from_prefix(text, ss, _first_clause_end(text, ss, cs))
+        sp = sent_stmts[0].speaker if sent_stmts else speaker_from_prefix(text, ss, first_clause_end(text, ss, cs))
     else:
-        sp = _speaker_from_prefix(text, ss, cs)
+        sp = speaker_from_prefix(text, ss, cs)
         if sp is None and re.search(r"(?:,\s*and|\band)\s*$", prefix) and sent_stmts:
             sp = sent_stmts[-1].speaker  # "he pointed out, and explained that ..."
         elif sp is None and re.search(r"\band\s*$", prefix):
-            sp = _subject_of_coordinated_verb(text, ss, cs)  # "X met survivors and said ..."
+            sp = subject_of_coordinated_verb(text, ss, cs)  # "X met survivors and said ..."
     return True, sp
 
 
@@ -252,28 +263,28 @@ def _statement_at_cue(
     if not usable:
         return None
     if current is None and not form.endswith("ing") and lemma not in NAMING_CUES:
-        inv = _inverted_statement(text, ss, se, cs, ce, cm.group(0))
-        if inv is not None and (lemma not in EVIDENCE_CUES or _is_evidence(inv.speaker)):
+        inv = inverted_statement(text, ss, se, cs, ce, cm.group(0))
+        if inv is not None and (lemma not in EVIDENCE_CUES or is_evidence(inv.speaker)):
             return inv
     if sp is None:
         return None
-    c0 = _content_after_cue(text, ce, se, lemma)
+    c0 = content_after_cue(text, ce, se, lemma)
     if c0 is None:
         return None
-    if lemma in EVIDENCE_CUES and not (_is_evidence(sp) or re.search(r"\bthat\b", text[ce:c0])):
+    if lemma in EVIDENCE_CUES and not (is_evidence(sp) or re.search(r"\bthat\b", text[ce:c0])):
         return None  # "showed up", "found the body": not a finding unless "that" or a poll/record
     if lemma == "call" and re.match(r"(?:a|an)\s", sp.text):
         return None  # "a group called X": a name, not a speaker calling something
     c0, c1 = trim(text, c0, se)
-    c1 = _strip_final_punct(text, c0, c1)
-    if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and _inside(quotes, c0 + 1)):
+    c1 = strip_final_punct(text, c0, c1)
+    if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and inside_quote(quotes, c0 + 1)):
         return None  # a one-word quoted verdict is still content ("... saying they were “inaccurate.”")
     if sp.text.lower() in {"i", "we", "you"}:
         return None  # "I think", "you don't believe": the quoted speaker's own words, or the reader
     if coordinated and current is not None:
         cut = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+[^,;]*$", text[current.start : cs])
         if cut is not None:
-            current.end = _strip_final_punct(text, current.start, current.start + cut.start())
+            current.end = strip_final_punct(text, current.start, current.start + cut.start())
     if any(st.kind == "direct" and st.start <= c0 + 2 and st.end >= c1 - 2 for st in stmts):
         return None  # the content is a quote already attributed: nothing new
     return Found(c0, c1, "reported", cm.group(0), cs, ce, sp, sentence_start=ss, sentence_end=se)
@@ -369,7 +380,7 @@ def _first_person_continuations(text: str, stmts: list[Found], paras: list[tuple
                 last_fp = i
         if last_fp >= 0:
             a = tail_sents[0][0]
-            b = _strip_final_punct(text, a, tail_sents[last_fp][1])
+            b = strip_final_punct(text, a, tail_sents[last_fp][1])
             if len(text[a:b].split()) >= MIN_REPORTED_WORDS and text[a] not in '“"':
                 out.append(
                     Found(

@@ -19,13 +19,13 @@ from core.statements.cues import (
     TITLE_CASE_CUES,
     cue_lemma,
 )
-from core.statements.spans import Found, Speaker, _strip_final_punct
+from core.statements.spans import Found, Speaker, strip_final_punct
 from core.statements.speakers import (
-    _NON_SUBJECT_START,
-    _has_proper_name,
-    _speaker_after_cue,
-    _speaker_from_prefix,
-    _speaker_kind,
+    NON_SUBJECT_START,
+    has_proper_name,
+    speaker_after_cue,
+    speaker_from_prefix,
+    speaker_kind,
 )
 from core.statements.textlayer import MONTHS_AND_DAYS, country_and_capital_names, trim
 
@@ -34,7 +34,7 @@ MAX_HEADLINE_WORDS = 30  # a "Name: claim" line longer than this is body text wi
 _HEADLINE = re.compile(r"(?P<spk>[A-Z][\w’'.&-]*(?:\s+(?:of|the|and|&|[A-Z][\w’'.&-]*)){0,4})\s*:\s+(?P<con>\S[^\n]*)")
 
 
-def _headline_statement(text: str, ps: int, pe: int) -> Found | None:
+def headline_statement(text: str, ps: int, pe: int) -> Found | None:
     """'Graham: Trump's rhetoric is destroying the party' on a line of its own, or None.
 
     The name must look like a proper name (not a label such as "Update:" or "Watch:", not a
@@ -59,11 +59,11 @@ def _headline_statement(text: str, ps: int, pe: int) -> Found | None:
         or phrase.isupper()
         and len(words) == 1
         and len(phrase) <= 3
-        or not _has_proper_name(phrase)
+        or not has_proper_name(phrase)
     ):
         return None
     c0, c1 = m.start("con"), pe
-    c1 = _strip_final_punct(text, c0, c1)
+    c1 = strip_final_punct(text, c0, c1)
     if len(text[c0:c1].split()) < 3:
         return None
     s0, s1 = m.start("spk"), m.end("spk")
@@ -74,7 +74,7 @@ def _headline_statement(text: str, ps: int, pe: int) -> Found | None:
         ":",
         m.end("spk"),
         m.end("spk") + 1,
-        Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
+        Speaker(phrase, s0, s1, kind=speaker_kind(phrase)),
         sentence_start=ps,
         sentence_end=pe,
     )
@@ -96,12 +96,12 @@ def _title_case_headline(text: str, ps: int, pe: int) -> Found | None:
         return None
     s0, s1 = trim(text, ps, ps + m.start())
     phrase = text[s0:s1]
-    if len(phrase.split()) > 6 or not _has_proper_name(phrase) or _NON_SUBJECT_START.match(phrase):
+    if len(phrase.split()) > 6 or not has_proper_name(phrase) or NON_SUBJECT_START.match(phrase):
         return None
     if phrase.split()[0].lower() in HEADLINE_LABELS:
         return None
     c0 = ps + m.end()
-    c1 = _strip_final_punct(text, c0, pe)
+    c1 = strip_final_punct(text, c0, pe)
     if len(text[c0:c1].split()) < 3:
         return None
     return Found(
@@ -111,7 +111,7 @@ def _title_case_headline(text: str, ps: int, pe: int) -> Found | None:
         m.group("cue"),
         ps + m.start("cue"),
         ps + m.end("cue"),
-        Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
+        Speaker(phrase, s0, s1, kind=speaker_kind(phrase)),
         sentence_start=ps,
         sentence_end=pe,
     )
@@ -122,7 +122,7 @@ _NAME_THEN_APPOSITION = re.compile(
 )
 
 
-def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str) -> Found | None:
+def inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str) -> Found | None:
     """'CONTENT, the ministry said (on Thursday).' or 'CONTENT, said the ministry.' with the cue near the sentence end."""
     tail = text[ce:se]
     if (
@@ -136,7 +136,7 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
     if stripped.endswith(","):
         # ", said the ministry." - speaker after the cue
         comma = len(stripped) - 1
-        sp = _speaker_after_cue(text, ce, se)
+        sp = speaker_after_cue(text, ce, se)
         if sp is None:
             return None
         rest = text[sp.end : se].strip(" .")
@@ -150,7 +150,7 @@ def _inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str)
             return None
         comma = m.start()
         seg_s = ss + m.start(1)
-        sp = _speaker_from_prefix(text, seg_s, cs)
+        sp = speaker_from_prefix(text, seg_s, cs)
         if sp is None or sp.start != trim(text, seg_s, cs)[0] or CLAUSE_BOUNDARY.search(text[seg_s:cs]):
             return None
         rest = tail.strip(" .")
@@ -177,7 +177,7 @@ _INVERTED_ADDRESSEE = re.compile(
 )
 
 
-def _according_to(text: str, ss: int, se: int) -> Found | None:
+def according_to(text: str, ss: int, se: int) -> Found | None:
     m = ACCORDING.search(text, ss, se)
     if not m:
         return None
@@ -206,9 +206,9 @@ def _according_to(text: str, ss: int, se: int) -> Found | None:
         stop = re.search(r"[,;(]|\s(?:on|in|at|who|which|last|this)\b", text[s0:s1])
         if stop:
             s1 = s0 + stop.start()
-        s1 = _strip_final_punct(text, s0, s1)
+        s1 = strip_final_punct(text, s0, s1)
         c0, c1 = trim(text, ss, m.start())
-    c1 = _strip_final_punct(text, c0, c1)
+    c1 = strip_final_punct(text, c0, c1)
     if s1 <= s0 or len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 1:
         return None
     ph = text[s0:s1]
@@ -219,7 +219,7 @@ def _according_to(text: str, ss: int, se: int) -> Found | None:
         m.group(0),
         m.start(),
         m.end(),
-        Speaker(ph, s0, s1, kind=_speaker_kind(ph)),
+        Speaker(ph, s0, s1, kind=speaker_kind(ph)),
         sentence_start=ss,
         sentence_end=se,
     )
@@ -234,18 +234,18 @@ _NOUN_CUE = re.compile(
 )
 
 
-def _noun_cue_statement(text: str, ss: int, se: int) -> Found | None:
+def noun_cue_statement(text: str, ss: int, se: int) -> Found | None:
     """ "X's claim that CONTENT", "X's view is that CONTENT": content to the next comma or the
     sentence end; X must be a capitalised name (a possessive pronoun is left alone)."""
     m = _NOUN_CUE.search(text, ss, se)
     if m is None:
         return None
     phrase = m.group("spk")
-    if not _has_proper_name(phrase) or _NON_SUBJECT_START.match(phrase):
+    if not has_proper_name(phrase) or NON_SUBJECT_START.match(phrase):
         return None
     c0 = m.start("con")
     comma = re.search(r",\s", text[c0:se])
-    c1 = _strip_final_punct(text, c0, c0 + comma.start() if comma else se)
+    c1 = strip_final_punct(text, c0, c0 + comma.start() if comma else se)
     if len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 1:
         return None
     s0, s1 = m.start("spk"), m.end("spk")
@@ -256,7 +256,7 @@ def _noun_cue_statement(text: str, ss: int, se: int) -> Found | None:
         m.group("cue"),
         m.start("cue"),
         m.end("cue"),
-        Speaker(phrase, s0, s1, kind=_speaker_kind(phrase)),
+        Speaker(phrase, s0, s1, kind=speaker_kind(phrase)),
         sentence_start=ss,
         sentence_end=se,
     )
@@ -273,7 +273,7 @@ _PASSIVE_BY = re.compile(
 )
 
 
-def _quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
+def quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
     sent = text[ss:se]
     m = None
     # substring checks first: the lazy speaker groups are costly to try at every capital letter
@@ -285,7 +285,7 @@ def _quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
         return None
     s0, s1 = m.start("spk"), m.end("spk")
     c0, c1 = trim(text, m.end(), se)
-    c1 = _strip_final_punct(text, c0, c1)
+    c1 = strip_final_punct(text, c0, c1)
     if c1 - c0 < 3:
         return None
     ph = text[s0:s1]
@@ -302,7 +302,7 @@ def _quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
         cue,
         m.start(),
         m.end(),
-        Speaker(ph, s0, s1, kind=_speaker_kind(ph)),
+        Speaker(ph, s0, s1, kind=speaker_kind(ph)),
         sentence_start=ss,
         sentence_end=se,
     )

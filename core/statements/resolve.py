@@ -17,7 +17,7 @@ from core.statements.cues import (
     TITLE_WORDS,
 )
 from core.statements.spans import Found, Speaker
-from core.statements.speakers import _speaker_kind, speaker_type
+from core.statements.speakers import speaker_kind, speaker_type
 from core.statements.textlayer import (
     MONTHS,
     POSSESSIVE,
@@ -122,7 +122,7 @@ def resolve_speakers(text: str, stmts: list[Found]) -> None:
         if low in PERSON_PRONOUNS or low in ORG_PRONOUNS:
             pick = _pronoun_antecedent(low, lo, pos, resolved_speakers, names)
             if pick is not None:
-                st.resolved = Speaker(pick.text, pick.start, pick.end, kind=_speaker_kind(pick.text))
+                st.resolved = Speaker(pick.text, pick.start, pick.end, kind=speaker_kind(pick.text))
                 st.resolved_from = (
                     f"pronoun '{sp.text}' -> nearest preceding {'speaker' if pick.is_speaker else 'name'}"
                 )
@@ -139,7 +139,7 @@ def resolve_speakers(text: str, stmts: list[Found]) -> None:
             pool.sort(key=lambda c: c.start)
             if pool:
                 pick = pool[-1]
-                st.resolved = Speaker(pick.text, pick.start, pick.end, kind=_speaker_kind(pick.text))
+                st.resolved = Speaker(pick.text, pick.start, pick.end, kind=speaker_kind(pick.text))
                 st.resolved_from = f"role noun '{sp.text}' -> nearest preceding mention with '{head}'"
         eff = st.resolved or sp
         resolved_speakers.append(

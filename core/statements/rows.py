@@ -21,7 +21,7 @@ from core.statements.extract import extract_article
 from core.statements.quotes import normalise_quote_marks, widen_to_double_marks
 from core.statements.resolve import resolve_speakers
 from core.statements.sides import attach_actors_and_sides, mark_copies
-from core.statements.speakers import _has_proper_name, _speaker_kind, speaker_type
+from core.statements.speakers import has_proper_name, speaker_kind, speaker_type
 
 
 def statement_id(article_id: str, start: int, end: int) -> str:
@@ -77,7 +77,7 @@ def _body_rows(body: str) -> list[tuple[Any, ...]]:
         st.start, st.end = widen_to_double_marks(text, st.start, st.end)
         surface_s = sp.start if sp is not None else -1
         surface_e = sp.end if sp is not None else -1
-        kind = eff.kind or _speaker_kind(eff.text)
+        kind = eff.kind or speaker_kind(eff.text)
         rows.append(
             (
                 eff.text,
@@ -118,7 +118,7 @@ def extract_statement_rows(article_id: str, body: str) -> list[dict]:
 
 
 def _sourcing(phrase: str, kind: str) -> str:
-    if kind == "anonymous" or (ANONYMOUS.search(phrase) and not _has_proper_name(phrase)):
+    if kind == "anonymous" or (ANONYMOUS.search(phrase) and not has_proper_name(phrase)):
         return "anonymous"
     return "named" if speaker_type(phrase, kind) == "person" else "organization"
 

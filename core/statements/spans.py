@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -31,19 +31,18 @@ class Found:
     resolved_from: str = ""
     sentence_start: int = 0
     sentence_end: int = 0
-    extra_spans: list[tuple[int, int]] = field(default_factory=list)
 
 
-def _line_end(text: str, pos: int) -> int:
+def line_end(text: str, pos: int) -> int:
     e = text.find("\n", pos)
     return len(text) if e < 0 else e
 
 
-def _inside(quotes: list[tuple[int, int]], pos: int) -> bool:
+def inside_quote(quotes: list[tuple[int, int]], pos: int) -> bool:
     return any(a < pos < b for a, b in quotes)
 
 
-def _strip_final_punct(text: str, s: int, e: int) -> int:
+def strip_final_punct(text: str, s: int, e: int) -> int:
     while e > s and text[e - 1] in ".,;: ":
         e -= 1
     return e

@@ -24,7 +24,7 @@ from core.statements.cues import (
     PRONOUN_CONTRACTION,
     TITLE_WORDS,
 )
-from core.statements.spans import Speaker, _strip_final_punct
+from core.statements.spans import Speaker, strip_final_punct
 from core.statements.textlayer import (
     WORD,
     country_cue_table,
@@ -34,7 +34,7 @@ from core.statements.textlayer import (
     without_abbreviation_periods,
 )
 
-_NON_SUBJECT_START = re.compile(
+NON_SUBJECT_START = re.compile(
     r"^(?:to|of|for|with|by|from|not|no|only|that|which|who|whom|whose|if|whether|how|what|why|than|so|"
     r"such|there|here|it's|is|was|were|are|be|been|being|has|have|had|having|after|before|while|when|"
     r"and|or|but|nor|[a-z]+ing)\b",
@@ -51,7 +51,7 @@ def _looks_appositive(part: str) -> bool:
     return first[:1].islower() or first[:1].isdigit() or first.lower() in {"the", "a", "an", "who", "whose"}
 
 
-def _speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
+def speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
     """The subject NP of the clause text[s:e] that ends right before a cue (trailing aux/adverbs removed).
 
     Comma parts first: leading adverbials ("On Thursday, ", "Speaking in Ohio, ") are dropped and a
@@ -107,9 +107,9 @@ def _speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
         return None
     phrase_s, phrase_e = toks[0][0], toks[-1][1]
     phrase = text[phrase_s:phrase_e]
-    if _NON_SUBJECT_START.match(phrase) or not any(ch.isalpha() for ch in phrase) or not _plausible_speaker(phrase):
+    if NON_SUBJECT_START.match(phrase) or not any(ch.isalpha() for ch in phrase) or not _plausible_speaker(phrase):
         return None
-    return Speaker(phrase, phrase_s, phrase_e, role=role, kind=_speaker_kind(phrase))
+    return Speaker(phrase, phrase_s, phrase_e, role=role, kind=speaker_kind(phrase))
 
 
 def _plausible_speaker(phrase: str) -> bool:
@@ -143,7 +143,7 @@ def _split_commas(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=65536)
-def _speaker_kind(phrase: str) -> str:
+def speaker_kind(phrase: str) -> str:
     low = phrase.lower().strip()
     if low in PERSON_PRONOUNS or low in ORG_PRONOUNS:
         return "pronoun"
@@ -151,7 +151,7 @@ def _speaker_kind(phrase: str) -> str:
     has_cap = any(w[:1].isupper() for w in phrase.split()[1:]) or (
         phrase[:1].isupper() and words[0] not in {"the", "a", "an", "his", "her", "its", "their"}
     )
-    if ANONYMOUS.search(phrase) and not _has_proper_name(phrase):
+    if ANONYMOUS.search(phrase) and not has_proper_name(phrase):
         return "anonymous"
     if (
         words[0] in {"the", "his", "her", "its", "their"}
@@ -162,7 +162,7 @@ def _speaker_kind(phrase: str) -> str:
     return "name" if has_cap else "phrase"
 
 
-def _has_proper_name(phrase: str) -> bool:
+def has_proper_name(phrase: str) -> bool:
     """True when the phrase has a capitalised word that is not a demonym/country cue or a title."""
     table = country_cue_table()
     for i, w in enumerate(phrase.split()):
@@ -206,7 +206,7 @@ def speaker_type(phrase: str, kind: str) -> str:
     return "person" if any(w[:1].isupper() for w in phrase.split()) else "organization"
 
 
-def _starts_like_np(phrase: str) -> bool:
+def starts_like_np(phrase: str) -> bool:
     """A speaker phrase starts with a capital, a pronoun, a determiner or a plural noun ("officials")."""
     first = phrase.split()[0]
     low = first.lower()
@@ -226,14 +226,14 @@ _TAIL_STOP = re.compile(
 )
 
 
-def _speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
+def speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
     """The NP right after a cue ('said the ministry on Thursday.'), or None if it is not a bare NP."""
     sp = ce
     while sp < se and text[sp].isspace():
         sp += 1
     stop = _TAIL_STOP.search(without_abbreviation_periods(text[sp:se]))  # "said Paul R. Smith, ..."
     s0, s1 = trim(text, sp, sp + stop.start() if stop else se)
-    s1 = _strip_final_punct(text, s0, s1)
+    s1 = strip_final_punct(text, s0, s1)
     if s1 <= s0:
         return None
     phrase = text[s0:s1]
@@ -244,10 +244,10 @@ def _speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
         or words[0] in {"that", "to", "it", "there", "this"}
     ):
         return None
-    return Speaker(phrase, s0, s1, kind=_speaker_kind(phrase))
+    return Speaker(phrase, s0, s1, kind=speaker_kind(phrase))
 
 
-def _is_evidence(sp: Speaker | None) -> bool:
+def is_evidence(sp: Speaker | None) -> bool:
     """True when the speaker phrase's head (last word) is a body of evidence ("a new poll", "FEC records")."""
     if sp is None:
         return False
@@ -262,19 +262,19 @@ _FIRST_VERB = re.compile(
 )
 
 
-def _subject_of_coordinated_verb(text: str, ss: int, cs: int) -> Speaker | None:
+def subject_of_coordinated_verb(text: str, ss: int, cs: int) -> Speaker | None:
     """The sentence subject for 'SUBJ VERBED ... and said ...': the NP before the first finite verb,
     only when it starts the sentence and looks like a speaker."""
     m = _FIRST_VERB.search(text, ss, cs)
     if m is None:
         return None
-    sp = _speaker_from_prefix(text, ss, m.start())
+    sp = speaker_from_prefix(text, ss, m.start())
     if sp is None or sp.start != trim(text, ss, m.start())[0]:
         return None
     return sp
 
 
-def _first_clause_end(text: str, ss: int, cs: int) -> int:
+def first_clause_end(text: str, ss: int, cs: int) -> int:
     m = re.search(r"\s(?:met|visited|said|was|is|has|had|will|would|spoke|arrived|called|tried|urged)\b", text[ss:cs])
     if m is None:
         m2 = _FIRST_VERB.search(text, ss, cs)  # "a judge sided with X, saying ..."
