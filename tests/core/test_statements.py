@@ -761,3 +761,14 @@ def test_extract_statements_recall_patterns(body, speaker, cue, content):
 )
 def test_extract_statements_recall_patterns_skip_non_attributions(body):
     assert _one(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
+
+
+def test_statement_and_conflict_word_lists_open_with_a_header():
+    """Every word list of the statements and conflicts stages says what it is for and how it is matched."""
+    from core.text.lexicons import LEXICON_DIR
+
+    files = sorted(LEXICON_DIR.glob("statements_*")) + sorted(LEXICON_DIR.glob("conflicts_*"))
+    assert len(files) >= 20
+    for path in files:
+        head = path.read_text(encoding="utf-8").splitlines()[0]
+        assert head.startswith("# ") and "match" in path.read_text(encoding="utf-8").split("\n\n")[0].lower(), path.name
