@@ -1,4 +1,4 @@
-"""Conflicting statements: scoring, sides, copies, alignment for the Statements page, the sample gold."""
+"""Conflicting statements: scoring, sides, copies, the sample gold (the Statements page's alignment is tested with core.query)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from core import schema
-from core.conflicts import align_statements, content_terms, find_conflicting_statements, negation_cue_spans
+from core.conflicts import content_terms, find_conflicting_statements, negation_cue_spans
 from core.statements import extract_statements
 from tests.conftest import norm
 from tests.core.test_statements import gold_actor_layer, sample_articles_from_gold
@@ -116,34 +116,6 @@ def test_negation_cue_spans(text, marked):
 )
 def test_content_terms_fold_country_cues_and_inflections(text, term):
     assert term in content_terms(text)
-
-
-def test_align_statements_orders_conflicts_then_topics_then_single_side():
-    st = _st(
-        [
-            ("1", "a", "USA", "State Dept", DENY),
-            ("2", "a", "Iraq", "Ministry", AFFIRM),
-            ("3", "b", "USA", "Envoy", "The sanctions on the banks remain in force this year"),
-            ("4", "b", "Iraq", "Central bank", "The sanctions on the banks hurt trade this year"),
-            ("5", "c", "Iraq", "Army", OTHER),
-        ]
-    )
-    cf = find_conflicting_statements(st, None, None)
-    rows = align_statements(st, cf, "USA", "Iraq")
-    assert rows.get_column("is_conflict").to_list()[0] is True
-    assert rows.row(0, named=True)["a_statement_id"] == "1" and rows.row(0, named=True)["b_statement_id"] == "2"
-    aligned = rows.filter(
-        ~pl.col("is_conflict") & pl.col("a_statement_id").is_not_null() & pl.col("b_statement_id").is_not_null()
-    )
-    assert aligned.height == 1 and {
-        aligned.row(0, named=True)["a_statement_id"],
-        aligned.row(0, named=True)["b_statement_id"],
-    } == {"3", "4"}
-    single = rows.filter(pl.col("a_statement_id").is_null())
-    assert single.get_column("b_statement_id").to_list() == ["5"]
-    kw = align_statements(st, cf, "USA", "Iraq", keyword="sanctions")
-    assert set(kw.get_column("a_statement_id").drop_nulls().to_list()) == {"3"}
-    assert align_statements(st.head(0), cf, "USA", "Iraq").height == 0
 
 
 # --- the sample gold ----------------------------------------------------------------------------

@@ -100,9 +100,10 @@ def _alive(pid: int) -> bool:
 
 
 def test_build_with_every_pass_forked_equals_the_serial_build(monkeypatch, sample_corpus):
-    """Dates, events, actors and the (background-started) statements pass in worker processes, chunked
-    one article per task, must give the tables of the serial build of the sample."""
-    from core import actors, statements
+    """Dates, events and actors in worker processes, chunked one article per task, must give the tables
+    of the serial build of the sample (the statements pass runs at the engine seam: see
+    tests/core/test_statements.py::test_statement_rows_over_any_slicing_equal_one_call)."""
+    from core import actors
     from core.bundle import build_corpus
     from tests.conftest import SAMPLE_DIR
 
@@ -110,26 +111,7 @@ def test_build_with_every_pass_forked_equals_the_serial_build(monkeypatch, sampl
     monkeypatch.setattr(parallel, "CHUNK_ITEMS", 1)
     monkeypatch.setattr(actors, "PARALLEL_MIN_ARTICLES", 2)
     monkeypatch.setattr(actors, "PARALLEL_CHUNK_ARTICLES", 1)
-    monkeypatch.setattr(statements, "PARALLEL_MIN_ARTICLES", 2)
     forked = build_corpus([SAMPLE_DIR])
     for name in ("articles", "events", "mentions", "actors", "statements", "conflicts"):
         assert forked[name].height > 0, name
         assert forked[name].equals(sample_corpus[name]), name
-
-
-def test_statement_pass_started_on_other_bodies_is_not_used(monkeypatch, sample_corpus):
-    import polars as pl
-
-    from core import statements
-
-    monkeypatch.setattr(statements, "PARALLEL_MIN_ARTICLES", 2)
-    arts = sample_corpus["articles"]
-    changed = arts.with_columns(pl.col("body").str.replace_all("said", "whispered"))
-    stale = statements.StatementPass(changed, background=True)
-    assert stale.background is not None and stale.background.started
-    got = statements.extract_statements(arts, prepared=stale)
-    assert stale.background is None  # closed, not collected
-    fresh = statements.extract_statements(arts)
-    assert got.height > 0 and got.equals(fresh)
-    reused = statements.StatementPass(arts, background=True)
-    assert statements.extract_statements(arts, prepared=reused).equals(fresh)

@@ -11,12 +11,13 @@ from rapidfuzz import fuzz
 
 from core import schema
 from core.statements import (
+    assemble_statements,
     country_cues,
+    distinct_bodies,
     extract_statements,
     find_quotes,
-    most_quoted_sides,
     side_label,
-    statements_by_side,
+    statement_rows,
 )
 from tests.conftest import SAMPLE_DIR, norm, shared_data
 
@@ -412,20 +413,32 @@ def test_statement_ids_are_stable():
     assert _one(body).get_column("statement_id").to_list() == _one(body).get_column("statement_id").to_list()
 
 
-def test_statements_by_side_and_most_quoted_sides():
-    st = pl.DataFrame(
+def test_distinct_bodies_reads_an_exact_copy_once():
+    arts = pl.DataFrame(
         {
-            "statement_id": ["1", "2", "3", "4", "5"],
-            "article_id": ["a", "a", "b", "b", "c"],
-            "side": ["USA", "USA", "Iraq", None, "USA"],
-            "copy_of": [None, None, None, None, "1"],
+            "article_id": ["a", "b", "c", "d", None],
+            "body": ["Same body.", "Other body.", "Same body.", "", "Orphan body."],
         }
     )
-    by = statements_by_side(st)
-    assert by.filter(pl.col("side") == "USA").row(0, named=True)["n_statements"] == 2  # the copy counted once
-    assert by.filter(pl.col("side") == "USA").row(0, named=True)["n_articles"] == 1
-    assert most_quoted_sides(st, 2) == ["USA", "Iraq"]
-    assert most_quoted_sides(st.head(0), 2) == []
+    bodies = distinct_bodies(arts)
+    assert bodies.schema["body_idx"] == pl.Int64
+    assert bodies.get_column("body_idx").to_list() == [0, 1]  # first-seen order; empty and id-less skipped
+    assert bodies.get_column("body").to_list() == ["Same body.", "Other body."]
+
+
+def test_statement_rows_over_any_slicing_equal_one_call(sample_corpus):
+    """The article work over the batch in 3 slices, concatenated in order, equals one call; and the
+    composition distinct_bodies -> statement_rows -> assemble_statements is the stage's table."""
+    arts = sample_corpus["articles"]
+    bodies = distinct_bodies(arts)
+    whole = statement_rows(bodies)
+    k = -(-bodies.height // 3)
+    sliced = pl.concat([statement_rows(bodies.slice(i * k, k)) for i in range(3)], how="vertical_relaxed")
+    assert whole.height > 0 and sliced.equals(whole)
+    args = (arts, sample_corpus["actors"], sample_corpus["mentions"], sample_corpus["clusters"])
+    assert assemble_statements(sliced, *args).equals(extract_statements(*args))
+    empty = statement_rows(bodies.head(0))  # an empty slice: no rows, the same columns
+    assert empty.height == 0 and empty.schema == whole.schema
 
 
 # --- the sample corpus against the gold labels -------------------------------------------------
@@ -748,3 +761,14 @@ def test_extract_statements_recall_patterns(body, speaker, cue, content):
 )
 def test_extract_statements_recall_patterns_skip_non_attributions(body):
     assert _one(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
+
+
+def test_statement_and_conflict_word_lists_open_with_a_header():
+    """Every word list of the statements and conflicts stages says what it is for and how it is matched."""
+    from core.text.lexicons import LEXICON_DIR
+
+    files = sorted(LEXICON_DIR.glob("statements_*")) + sorted(LEXICON_DIR.glob("conflicts_*"))
+    assert len(files) >= 20
+    for path in files:
+        head = path.read_text(encoding="utf-8").splitlines()[0]
+        assert head.startswith("# ") and "match" in path.read_text(encoding="utf-8").split("\n\n")[0].lower(), path.name
