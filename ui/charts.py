@@ -9,6 +9,7 @@ still HTML-escaped because Plotly's hover labels accept a few tags (<b>, <br>, <
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import numpy as np
 import plotly.colors as pcolors
@@ -366,3 +367,16 @@ def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
     top = int(sizes.get_column("len").max() or 0) if sizes.height else 0
     fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if top <= 5 else {"tickformat": ",d"}))
     return fig
+
+
+def timeline_selection(points: list[dict]) -> tuple[list[tuple[date, str | None, str | None]], list[str]]:
+    """What was clicked in `timeline_figure`: the bars as (period_start, outlet, date basis), sorted, each once,
+    and the event ids, in click order (read back from the customdata the figure writes)."""
+    bar_keys = {
+        (p["customdata"][1], p["customdata"][2], p["customdata"][3] if len(p["customdata"]) > 3 else None)
+        for p in points
+        if p.get("customdata", [None])[0] == "bar"
+    }
+    bars = [(date.fromisoformat(day[:10]), outlet, basis) for day, outlet, basis in sorted(bar_keys, key=str)]
+    event_ids = [p["customdata"][1] for p in points if p.get("customdata", [None])[0] == "event"]
+    return bars, event_ids

@@ -135,3 +135,8 @@ def ingest_problems(ingest_report: pl.DataFrame) -> pl.DataFrame:
 def ingest_table(ingest_report: pl.DataFrame) -> pl.DataFrame:
     """The ingest report as shown: problems first, then by file."""
     return ingest_report.sort(pl.col("status") == "ok", "source_file")
+
+
+def article_titles(articles: pl.DataFrame, article_ids: list[str]) -> dict[str, str | None]:
+    """article_id -> title for the given ids (for pickers that open an article in the reader)."""
+    return dict(articles.filter(pl.col("article_id").is_in(article_ids)).select("article_id", "title").iter_rows())
