@@ -329,12 +329,20 @@ def marked_spans(text: str, cue: str | None = None) -> list[tuple[int, int, str]
         spans.update(
             (m.start(), m.end(), "cue") for m in re.finditer(r"\b" + re.escape(cue.strip()) + r"\b", text, re.I)
         )
-    # the stage marks negations and speech cues alike: keep red for what negates
-    relabelled = {
+    return sorted(set(split_negation_from_cues(text, sorted(spans))))
+
+
+def split_negation_from_cues(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Re-label marked spans (order kept): "negation" only where the span's words match NEGATION_PATTERNS; any
+    other span marked "negation" (a speech cue such as "suggest") becomes "cue".
+
+    core.conflicts.negation_cue_spans returns negations and speech cues together without a kind; this
+    keeps the red mark for what negates. Cost: a few regex searches per span.
+    """
+    return [
         (s, e, "negation" if kind == "negation" and any(p.search(text[s:e]) for p in NEGATION_PATTERNS) else "cue")
         for s, e, kind in spans
-    }
-    return sorted(relabelled)
+    ]
 
 
 def statements_in(statements: pl.DataFrame, article_ids: pl.Series) -> pl.DataFrame:
