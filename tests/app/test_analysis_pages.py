@@ -377,9 +377,7 @@ def test_statements_page_with_empty_stage(make_app, tmp_path, empty_tables, mess
 )
 def test_record_editor_edits(edits, expected):
     shown = pl.DataFrame({"actor_id": ["a1", "a2"], "variant": ["v1", "v2"], "status": ["auto", "auto"]})
-    got = query.record_editor_edits(
-        shown, edits, ("actor_id", "variant"), "status", {}, query.MERGE_STATUSES
-    )
+    got = query.record_editor_edits(shown, edits, ("actor_id", "variant"), "status", {}, query.MERGE_STATUSES)
     assert got == expected
 
 
