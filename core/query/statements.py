@@ -106,13 +106,30 @@ def align_statements(
 def align_by_matter(
     statements: pl.DataFrame, conflicts: pl.DataFrame, side_a: str, side_b: str, keyword: str | None = None
 ) -> pl.DataFrame:
-    """Rows for the two-column view (matter, a_*/b_* columns, score, reason, is_conflict): conflicts first (score desc), then other a/b pairs aligned by topic
-    (best TF-IDF overlap >= ALIGN_MIN_OVERLAP, is_conflict False), then points only one side made
-    (the other side's columns null). Copies are counted once; `keyword` filters text/speaker (case-insensitive).
+    """Rows for the two-column view (matter, a_*/b_* columns, score, reason, is_conflict): conflicts first (score
+    desc), then other a/b pairs aligned by topic (best TF-IDF overlap >= ALIGN_MIN_OVERLAP, is_conflict False),
+    then points only one side made (the other side's columns null). Copies are counted once; `keyword` filters
+    text/speaker (case-insensitive). Each statement is in one row at most.
     """
     empty = pl.DataFrame(schema=_ALIGN_SCHEMA)
     if statements is None or statements.height == 0:
         return empty
+    st = _statements_of_pair(statements, side_a, side_b, keyword)
+    if st.height == 0:
+        return empty
+    info = {
+        r["statement_id"]: r
+        for r in st.select("statement_id", "article_id", "speaker", "text", "cue", "side").iter_rows(named=True)
+    }
+    used: set[str] = set()
+    rows = _conflict_rows(conflicts, info, side_a, side_b, used)
+    rows += _topic_rows(st.filter(~pl.col("statement_id").is_in(list(used))), info, side_a, side_b, used)
+    rows += [_one_side_row(r, side_a) for sid, r in info.items() if sid not in used]
+    return pl.DataFrame(rows, schema=_ALIGN_SCHEMA) if rows else empty
+
+
+def _statements_of_pair(statements: pl.DataFrame, side_a: str, side_b: str, keyword: str | None) -> pl.DataFrame:
+    """First appearances (no copies) of the two sides' statements, kept by `keyword` in text or speaker."""
     st = statements
     if "copy_of" in st.columns:
         st = st.filter(pl.col("copy_of").is_null())
@@ -123,95 +140,86 @@ def align_by_matter(
             pl.col("text").str.to_lowercase().str.contains(kw, literal=True)
             | pl.col("speaker").str.to_lowercase().str.contains(kw, literal=True)
         )
-    if st.height == 0:
-        return empty
-    info = {
-        r["statement_id"]: r
-        for r in st.select("statement_id", "article_id", "speaker", "text", "cue", "side").iter_rows(named=True)
+    return st
+
+
+def _side_cols(prefix: str, r: dict | None) -> dict:
+    keys = ("statement_id", "article_id", "speaker", "text", "cue")
+    return {f"{prefix}_{k}": (r[k] if r else None) for k in keys}
+
+
+def _pair_row(matter: str, a: dict, b: dict, score: float | None, reason: str, is_conflict: bool) -> dict:
+    return {
+        "matter": matter,
+        **_side_cols("a", a),
+        **_side_cols("b", b),
+        "score": score,
+        "reason": reason,
+        "is_conflict": is_conflict,
     }
-    rows: list[dict] = []
-    used: set[str] = set()
 
-    def side_cols(prefix: str, r: dict | None) -> dict:
-        keys = ("statement_id", "article_id", "speaker", "text", "cue")
-        return {f"{prefix}_{k}": (r[k] if r else None) for k in keys}
 
-    if conflicts is not None and conflicts.height:
-        cf = conflicts.filter(
-            ((pl.col("side_a") == side_a) & (pl.col("side_b") == side_b))
-            | ((pl.col("side_a") == side_b) & (pl.col("side_b") == side_a))
-        ).sort("score", descending=True)
-        for r in cf.iter_rows(named=True):
-            a_id, b_id = (
-                (r["statement_a"], r["statement_b"]) if r["side_a"] == side_a else (r["statement_b"], r["statement_a"])
-            )
-            if a_id not in info or b_id not in info:
-                continue
-            rows.append(
-                {
-                    "matter": r["topic"],
-                    **side_cols("a", info[a_id]),
-                    **side_cols("b", info[b_id]),
-                    "score": r["score"],
-                    "reason": r["reason"],
-                    "is_conflict": True,
-                }
-            )
-            used.update((a_id, b_id))
-    # other pairs aligned by topic: each remaining a-statement with its best remaining b-statement
-    rest = st.filter(~pl.col("statement_id").is_in(list(used)))
-    a_rest = rest.filter(pl.col("side") == side_a)
-    b_rest = rest.filter(pl.col("side") == side_b)
-    if a_rest.height and b_rest.height:
-        feat = rest.with_columns(pl.lit("").alias("context"))
-        terms, surface = _term_weights(feat)
-        tw = terms.select("statement_id", "term", "w")
-        sides = rest.select("statement_id", "side")
-        tw = tw.join(sides, on="statement_id")
-        ta = tw.filter(pl.col("side") == side_a)
-        tb = tw.filter(pl.col("side") == side_b)
-        sims = (
-            ta.join(tb, on="term", suffix="_b")
-            .group_by("statement_id", "statement_id_b")
-            .agg(
-                (pl.col("w") * pl.col("w_b")).sum().alias("sim"),
-                pl.col("term").sort_by(pl.col("w") * pl.col("w_b"), descending=True).head(3).alias("terms"),
-            )
-            .filter(pl.col("sim") >= ALIGN_MIN_OVERLAP)
-            .sort("sim", descending=True)
+def _conflict_rows(
+    conflicts: pl.DataFrame | None, info: dict[str, dict], side_a: str, side_b: str, used: set[str]
+) -> list[dict]:
+    """The conflicts between the two sides whose statements are both in `info`, best score first (adds to `used`)."""
+    if conflicts is None or not conflicts.height:
+        return []
+    cf = conflicts.filter(
+        ((pl.col("side_a") == side_a) & (pl.col("side_b") == side_b))
+        | ((pl.col("side_a") == side_b) & (pl.col("side_b") == side_a))
+    ).sort("score", descending=True)
+    rows = []
+    for r in cf.iter_rows(named=True):
+        a_id, b_id = (
+            (r["statement_a"], r["statement_b"]) if r["side_a"] == side_a else (r["statement_b"], r["statement_a"])
         )
-        for r in sims.iter_rows(named=True):
-            a_id, b_id = r["statement_id"], r["statement_id_b"]
-            if a_id in used or b_id in used:
-                continue
-            matter = ", ".join(surface.get(t, t) for t in r["terms"])
-            rows.append(
-                {
-                    "matter": matter,
-                    **side_cols("a", info[a_id]),
-                    **side_cols("b", info[b_id]),
-                    "score": round(float(r["sim"]), 4),
-                    "reason": f"same topic ({matter}); no contradiction signal",
-                    "is_conflict": False,
-                }
-            )
-            used.update((a_id, b_id))
-    for sid, r in info.items():
-        if sid in used:
+        if a_id not in info or b_id not in info:
             continue
-        only = side_cols("a", r) if r["side"] == side_a else side_cols("b", r)
-        rows.append(
-            {
-                "matter": "",
-                **side_cols("a", None),
-                **side_cols("b", None),
-                **only,
-                "score": None,
-                "reason": f"only {r['side']} side",
-                "is_conflict": False,
-            }
+        rows.append(_pair_row(r["topic"], info[a_id], info[b_id], r["score"], r["reason"], True))
+        used.update((a_id, b_id))
+    return rows
+
+
+def _topic_rows(rest: pl.DataFrame, info: dict[str, dict], side_a: str, side_b: str, used: set[str]) -> list[dict]:
+    """Other pairs aligned by topic: each remaining a-statement with its best remaining b-statement (adds to `used`)."""
+    if not (rest.filter(pl.col("side") == side_a).height and rest.filter(pl.col("side") == side_b).height):
+        return []
+    terms, surface = _term_weights(rest.with_columns(pl.lit("").alias("context")))
+    tw = terms.select("statement_id", "term", "w").join(rest.select("statement_id", "side"), on="statement_id")
+    ta = tw.filter(pl.col("side") == side_a)
+    tb = tw.filter(pl.col("side") == side_b)
+    sims = (
+        ta.join(tb, on="term", suffix="_b")
+        .group_by("statement_id", "statement_id_b")
+        .agg(
+            (pl.col("w") * pl.col("w_b")).sum().alias("sim"),
+            pl.col("term")
+            .sort_by([pl.col("w") * pl.col("w_b"), pl.col("term")], descending=[True, False])
+            .head(3)
+            .alias("terms"),
         )
-    return pl.DataFrame(rows, schema=_ALIGN_SCHEMA) if rows else empty
+        .filter(pl.col("sim") >= ALIGN_MIN_OVERLAP)
+        # ties broken by id: the parallel group-by gives its groups in any order, and equal scores are common
+        .sort(["sim", "statement_id", "statement_id_b"], descending=[True, False, False])
+    )
+    rows = []
+    for r in sims.iter_rows(named=True):
+        a_id, b_id = r["statement_id"], r["statement_id_b"]
+        if a_id in used or b_id in used:
+            continue
+        matter = ", ".join(surface.get(t, t) for t in r["terms"])
+        reason = f"same topic ({matter}); no contradiction signal"
+        rows.append(_pair_row(matter, info[a_id], info[b_id], round(float(r["sim"]), 4), reason, False))
+        used.update((a_id, b_id))
+    return rows
+
+
+def _one_side_row(r: dict, side_a: str) -> dict:
+    """A point only one side made: its columns filled, the other side's null."""
+    row = _pair_row("", {}, {}, None, f"only {r['side']} side", False)
+    row.update(_side_cols("a", r) if r["side"] == side_a else _side_cols("b", r))
+    return row
 
 
 def reason_for(score: float | None) -> str:
