@@ -116,6 +116,27 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             f"Happened: dated events by {colour_by}",
         ),
     )
+    _add_article_bars(fig, per_period)
+    groups = _add_event_points(fig, events, colour_by)
+    if per_period.height == 0:
+        _note(fig, "No article with a date or a lower bound passes the filters", row=1)
+    if not groups:
+        _note(fig, "No dated event in these articles", row=2)
+    fig.update_layout(
+        barmode="stack",
+        height=620,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        clickmode="event+select",
+        legend={"groupclick": "toggleitem"},
+    )
+    fig.update_yaxes(title_text="articles", row=1, col=1)
+    fig.update_yaxes(automargin=True, row=2, col=1)
+    fig.update_xaxes(type="date")
+    return fig
+
+
+def _add_article_bars(fig: go.Figure, per_period: pl.DataFrame) -> None:
+    """timeline_figure's top row: stacked bars per outlet, a hatched trace per outlet for lower bounds."""
     outlets = per_period.get_column("outlet").unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
     for i, outlet in enumerate(outlets):
         colour = PALETTE[i % len(PALETTE)]
@@ -156,6 +177,10 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                 row=1,
                 col=1,
             )
+
+
+def _add_event_points(fig: go.Figure, events: pl.DataFrame, colour_by: str) -> list[str]:
+    """timeline_figure's bottom row: one point trace per group (ranges as a line behind); returns the groups drawn."""
     groups = events.get_column("group").unique(maintain_order=True).to_list()[:MAX_CATEGORIES] if events.height else []
     for i, grp in enumerate(groups):
         colour = PALETTE[i % len(PALETTE)]
@@ -201,21 +226,7 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             row=2,
             col=1,
         )
-    if per_period.height == 0:
-        _note(fig, "No article with a date or a lower bound passes the filters", row=1)
-    if not groups:
-        _note(fig, "No dated event in these articles", row=2)
-    fig.update_layout(
-        barmode="stack",
-        height=620,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        clickmode="event+select",
-        legend={"groupclick": "toggleitem"},
-    )
-    fig.update_yaxes(title_text="articles", row=1, col=1)
-    fig.update_yaxes(automargin=True, row=2, col=1)
-    fig.update_xaxes(type="date")
-    return fig
+    return groups
 
 
 def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
