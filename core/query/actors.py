@@ -205,7 +205,7 @@ def registry_table(actors: pl.DataFrame) -> pl.DataFrame:
 
 
 def merge_decisions_frame(decisions: Mapping[tuple[str, str], str]) -> pl.DataFrame:
-    """The analyst's merge decisions as a frame: actor_id, variant, status (core.actors.apply_merge_decisions input)."""
+    """The analyst's merge decisions as a frame: actor_id, variant, status (`apply_merge_decisions` input)."""
     return pl.DataFrame(
         {
             "actor_id": [k[0] for k in decisions],
@@ -255,7 +255,7 @@ def coded_cooccurrence(mentions: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]
 
     `ids` is the sorted distinct actor ids (String); `pairs` has `a` < `b` (UInt32 positions in
     `ids`, so code order is id order) and `n_articles` (Int64, >= 1), sorted by n_articles
-    descending, then a, b: the same pairs and order as core.actors.cooccurrence / core.query.cooccurrence.
+    descending, then a, b: the same pairs and order as `cooccurrence`.
     Decode with `decode_pairs`.
 
     Why: the string self-join and string sort of those functions take seconds at 10,000 articles

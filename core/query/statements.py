@@ -254,8 +254,8 @@ def to_align_columns(rows: pl.DataFrame, conflicts: pl.DataFrame | None = None) 
 
     row_kind: "conflict" (is_conflict), "same_matter" (both sides present, no contradiction signal),
     "only_a" / "only_b" (one side empty). conflict_id is looked up in `conflicts` by the statement pair
-    (either order). Rows come back ordered by ALIGN_ROW_KINDS, keeping the stage's order within a kind.
-    Raises KeyError when `rows` lacks the stage's columns.
+    (either order). Rows come back ordered by ALIGN_ROW_KINDS, keeping align_by_matter's order within a kind.
+    Raises KeyError when `rows` lacks align_by_matter's columns.
     """
     missing = [c for c in (*_STAGE_ALIGN_RENAMES, "is_conflict", "score", "reason") if c not in rows.columns]
     if missing:
