@@ -17,9 +17,8 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import query_analysis  # noqa: E402
+from core import query  # noqa: E402
 from core.bundle import load_bundle  # noqa: E402
-from ui import compat, statements_ui  # noqa: E402
 
 
 def scaled(frame: pl.DataFrame, repeat: int, id_cols: tuple[str, ...]) -> pl.DataFrame:
@@ -46,25 +45,23 @@ def main() -> None:
         print(f"{label:<34} {time.perf_counter() - t0:7.2f} s")
         return out
 
-    counts = timed("count_mentions_by_actor", lambda: compat.count_mentions_by_actor(mentions))
-    timed("cooccurrence", lambda: compat.cooccurrence(mentions))
+    counts = timed("count_mentions_by_actor", lambda: query.count_mentions_by_actor(mentions))
+    timed("cooccurrence", lambda: query.cooccurrence(mentions))
     top = counts["actor_id"][0]
-    timed("mentions_in_context (top actor)", lambda: compat.mentions_in_context(articles, mentions, top))
+    timed("mentions_in_context (top actor)", lambda: query.mentions_in_context(articles, mentions, top))
     merges = t["actor_merges"].head(10)
     decisions = {(a, v): "rejected" for a, v in merges.select("actor_id", "variant").iter_rows()}
-    apply = compat.stage_helper("actors", "apply_merge_decisions")
-    if apply is not None:
-        timed(
-            "apply_merge_decisions (10 rejected)",
-            lambda: apply(t["actors"], mentions, query_analysis.merge_decisions_frame(decisions)),
-        )
-    sides = compat.most_quoted_sides(statements, 2)
+    timed(
+        "apply_merge_decisions (10 rejected)",
+        lambda: query.apply_merge_decisions(t["actors"], mentions, query.merge_decisions_frame(decisions)),
+    )
+    sides = query.most_quoted_sides(statements, 2)
     if len(sides) == 2:
         aligned = timed(
-            f"aligned_rows {sides[0]} vs {sides[1]}",
-            lambda: statements_ui.aligned_rows(statements, conflicts, sides[0], sides[1], None),
+            f"align_statements {sides[0]} vs {sides[1]}",
+            lambda: query.align_statements(statements, conflicts, sides[0], sides[1], None),
         )
-        timed("pairs_with_verdicts", lambda: query_analysis.pairs_with_verdicts(aligned, {}))
+        timed("pairs_with_verdicts", lambda: query.pairs_with_verdicts(aligned, {}))
 
 
 if __name__ == "__main__":

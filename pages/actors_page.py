@@ -6,12 +6,10 @@ ui.actors_ui's shared caches (keyed on corpus, filters and rejected merges), and
 at most widgets.MAX_TABLE_ROWS rows with a CSV of all of them.
 """
 
-import polars as pl
 import streamlit as st
 
-from core import query, query_analysis
+from core import query
 from ui import actors_ui, charts, state, widgets
-from ui.pages import ARTICLES
 
 TOP_CHART_KEY = "actors_top_chart"
 CONTEXT_ACTOR_KEY = "actors_context_actor"
@@ -118,7 +116,7 @@ elif view == "outlets" and not _no_actor():
     by_outlet = actors_ui.mentions_by_outlet(data)
     st.plotly_chart(
         charts.heatmap_figure(
-            by_outlet.filter(pl.col("actor_id").is_in(top_ids.implode())),
+            query.rows_of_actors(by_outlet, top_ids),
             "outlet",
             "name",
             "n_articles",
@@ -141,7 +139,7 @@ elif view == "outlets" and not _no_actor():
     top_few = counts.head(8).get_column("actor_id")
     st.plotly_chart(
         charts.lines_over_time_figure(
-            over_time.filter(pl.col("actor_id").is_in(top_few.implode())),
+            query.rows_of_actors(over_time, top_few),
             "name",
             "n_articles",
             f"Articles per {period} mentioning the 8 most mentioned actors",
@@ -159,14 +157,13 @@ elif view == "cooc":
     min_articles = int(st.number_input("At least this many shared articles", 1, 1000, 1, key="actors_cooc_min"))
     ids, all_pairs = actors_ui.coded_pairs(data)
     # pairs are sorted by n_articles descending, so the ones kept by the threshold are a prefix
-    n_kept = int(all_pairs.get_column("n_articles").ge(min_articles).sum()) if all_pairs.height else 0
-    kept = all_pairs.head(n_kept)
+    kept = all_pairs.head(query.count_pairs_at_least(all_pairs, min_articles))
     if kept.height == 0:
         st.info("No two actors share an article under these filters.")
     else:
         top = counts.head(20).get_column("actor_id").to_list()
-        top_pairs = actors_ui.named_pairs(ids, query_analysis.pairs_among(ids, kept, top), data.actors)
-        sym = query_analysis.cooccurrence_matrix_rows(top_pairs, top)
+        top_pairs = actors_ui.named_pairs(ids, query.pairs_among(ids, kept, top), data.actors)
+        sym = query.cooccurrence_matrix_rows(top_pairs, top)
         if sym.height:
             st.plotly_chart(
                 charts.heatmap_figure(
@@ -174,38 +171,21 @@ elif view == "cooc":
                 ),
                 key="actors_cooc_chart",
             )
-        shown = actors_ui.named_pairs(ids, kept.head(widgets.MAX_TABLE_ROWS), data.actors).select(
-            "actor_a", "a_name", "actor_b", "b_name", "n_articles"
-        )
-        if kept.height > shown.height:
-            st.caption(
-                f"Showing the {shown.height:,} pairs sharing the most articles of {kept.height:,}: "
-                f"download the CSV of all {kept.height:,} for the rest."
-            )
-        widgets.table(
-            shown,
+        widgets.capped_table(
+            kept,
             "actor_cooccurrence",
             key="actors_cooc_table",
-            download_label="CSV of shown rows" if kept.height > shown.height else "Download CSV",
+            what="pairs",
+            shown_columns=actors_ui.pair_columns(ids, data.actors),
         )
-        if kept.height > shown.height:
-            st.download_button(
-                f"CSV of all {kept.height:,} pairs",
-                data=actors_ui.pairs_csv_builder(ids, kept, data.actors),
-                file_name="actor_cooccurrence_all.csv",
-                mime="text/csv",
-                key="actors_cooc_table_download_all",
-                on_click="ignore",
-                icon=":material/download:",
-            )
 
 elif view == "context" and not _no_actor():
     names = dict(counts.head(MAX_CONTEXT_OPTIONS).select("actor_id", "name").iter_rows())
     chosen = st.session_state.get(CONTEXT_ACTOR_KEY) or st.session_state.get(CONTEXT_CHOICE_KEY)
     if chosen is not None and chosen not in names:
-        row = counts.filter(pl.col("actor_id") == chosen)
-        if row.height:  # an actor outside the offered list (clicked, or picked before a filter changed)
-            names[chosen] = row.item(0, "name")
+        name = query.actor_name(counts, chosen)
+        if name is not None:  # an actor outside the offered list (clicked, or picked before a filter changed)
+            names[chosen] = name
         else:
             chosen = None
     options = list(names)
@@ -219,36 +199,21 @@ elif view == "context" and not _no_actor():
     )
     st.session_state[CONTEXT_CHOICE_KEY] = actor_id
     kwic = actors_ui.mentions_in_context(data, actor_id)
-    shown = kwic.head(widgets.MAX_TABLE_ROWS)
-    if kwic.height > shown.height:
-        st.caption(
-            f"Showing the first {shown.height:,} of {kwic.height:,} mentions: download the CSV of all of them for the rest."
-        )
-    event = widgets.table(
-        shown,
+    event, shown = widgets.capped_table(
+        kwic,
         f"mentions_in_context_{actor_id}",
         key="actors_context_table",
+        what="mentions",
         select="single-row",
         column_config={
             "left": st.column_config.TextColumn(width="large"),
             "right": st.column_config.TextColumn(width="large"),
         },
         empty_message="No mention of this actor in the filtered articles.",
-        download_label="CSV of shown rows" if kwic.height > shown.height else "Download CSV",
     )
-    if kwic.height > shown.height:
-        widgets.download_csv(
-            kwic,
-            f"mentions_in_context_{actor_id}_all",
-            key="actors_context_table_download_all",
-            label="CSV of all mentions",
-        )
-    rows = widgets.selected_rows(event)
-    if rows and rows[0] < shown.height:
-        target = shown.row(rows[0], named=True)["article_id"]
-        if st.button("Open this article in the reader", key="actors_open_article"):
-            st.session_state[state.OPEN_ARTICLE_KEY] = target
-            st.switch_page(ARTICLES.path)
+    target = widgets.selected_article(event, shown)
+    if target is not None:
+        widgets.open_in_reader(target, key="actors_open_article")
     else:
         st.caption("Select a row to open its article in the reader.")
 

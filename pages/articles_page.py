@@ -1,6 +1,5 @@
 """Articles: the filtered corpus table, a reader (cleaned text beside its raw lines), cleaning and ingest reports."""
 
-import polars as pl
 import streamlit as st
 
 from core import query
@@ -46,16 +45,10 @@ with tab_articles:
 
         all_articles = ctx.tables["articles"]
         current = st.session_state.get(READER_KEY)
-        options = ids[:READER_OPTIONS_MAX]
-        if current and current not in options and all_articles.filter(pl.col("article_id") == current).height:
-            options = [current, *options]
+        options = query.reader_options(ids, current, all_articles, READER_OPTIONS_MAX)
         if current not in options:
             st.session_state[READER_KEY] = options[0]
-        labels = {
-            r["article_id"]: f"{r['title'] or '(no title)'} · {r['outlet'] or '?'} · "
-            + query.date_text(r["published"], r.get("published_not_before"))
-            for r in all_articles.filter(pl.col("article_id").is_in(options)).iter_rows(named=True)
-        }
+        labels = query.article_labels(all_articles, options)
         st.subheader("Reader")
         aid = st.selectbox(
             "Article",
@@ -64,23 +57,10 @@ with tab_articles:
             key=READER_KEY,
             help="Or select a row in the table above.",
         )
-        article = all_articles.filter(pl.col("article_id") == aid).row(0, named=True)
-        meta = [
-            f"outlet: {article['outlet'] or '?'}",
-            f"published: {article['published'] or 'unknown'}"
-            + (f" ({article['published_how']})" if article.get("published_how") else ""),
-        ]
-        if article["published"] is None and article.get("published_not_before") is not None:
-            # a lower bound only: said as such, with the evidence, never as the publication date
-            meta.append(
-                f"not before {article['published_not_before']}"
-                + (f" ({article['published_not_before_how']})" if article.get("published_not_before_how") else "")
-            )
-        meta += [
-            f"{article['n_chars'] or 0:,} characters",
-            f"{article['source_file']} #{article['position']}",
-        ]
-        st.caption(md_escape(" · ".join(meta)))
+        article = query.article_row(all_articles, aid)
+        if article is None:  # not reached: the picker offers only articles of the corpus
+            st.stop()
+        st.caption(md_escape(" · ".join(query.reader_meta(article))))
         if article.get("url"):
             st.text(f"URL: {article['url']}")
         left, right = st.columns(2)
@@ -95,7 +75,7 @@ with tab_articles:
             if raw.height == 0:
                 st.info("The ledger has no raw lines for this article (it came from a tabular record).")
             else:
-                removed = raw.filter(pl.col("removed")).height
+                removed = query.count_removed(raw)
                 st.caption(f"{raw.height} lines, {removed} removed")
                 with st.container(height=READER_HEIGHT_PX):
                     st.html(raw_lines_html(raw.iter_rows(named=True)))
@@ -104,15 +84,14 @@ with tab_articles:
 
 with tab_cleaning:
     widgets.stage_notice(ctx, "clean")
-    files = ctx.articles.get_column("source_file").unique()
-    ledger = ctx.tables["ledger"].filter(pl.col("source_file").is_in(files.implode()))
+    ledger = query.ledger_of_files(ctx.tables["ledger"], ctx.articles)
     st.caption("Every raw line of the files the filtered articles come from, by what happened to it.")
     report = query.cleaning_report(ledger)
     widgets.table(report, "cleaning_report", key="cleaning_report", empty_message="No raw lines to report on.")
 
 with tab_ingest:
     ingest = ctx.tables["ingest_report"]
-    problems = ingest.filter(pl.col("status") != "ok")
+    problems = query.ingest_problems(ingest)
     c1, c2, c3 = st.columns(3)
     c1.metric("Files", f"{ingest.height:,}")
     c2.metric("Read", f"{ingest.height - problems.height:,}")
@@ -120,7 +99,7 @@ with tab_ingest:
     if problems.height:
         st.warning(f"{problems.height} file(s) were skipped or failed; the reasons are in the table.")
     widgets.table(
-        ingest.sort(pl.col("status") == "ok", "source_file"),
+        query.ingest_table(ingest),
         "ingest_report",
         key="ingest_report",
         empty_message="No files were read.",

@@ -2,11 +2,10 @@
 
 from dataclasses import replace
 
-import polars as pl
 import streamlit as st
 
 from core import query
-from ui import charts, compat, state, widgets
+from ui import charts, duplicates_ui, state, widgets
 from ui.text import comparison_rows_html
 
 st.title("Duplicates")
@@ -27,18 +26,12 @@ st.markdown(
 )
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _reclustered(corpus_key: str, near: float, story: float, _articles: pl.DataFrame) -> pl.DataFrame:
-    """core.dedup's clusters of the corpus at these thresholds; shared by sessions (the corpus key names the input)."""
-    return compat.cluster_articles(_articles, near, story)
-
-
 with st.expander("Thresholds (rebuild the clusters for this session)"):
-    near_default, story_default = compat.dedup_default_thresholds()
+    near_default, story_default = duplicates_ui.default_thresholds()
     built = ctx.corpus.manifest.get("params") or {}  # a bundle built with other thresholds starts the sliders there
     near_default = float(built.get("near_threshold") or near_default)
     story_default = float(built.get("story_threshold") or story_default)
-    (near_lo, near_hi), (story_lo, story_hi) = compat.dedup_threshold_ranges()
+    (near_lo, near_hi), (story_lo, story_hi) = duplicates_ui.threshold_ranges()
     active = state.active_result()
     override = st.session_state.get(state.CLUSTERS_OVERRIDE_KEY)
     if override and (active is None or override.get("corpus_key") != active.key):
@@ -66,7 +59,7 @@ with st.expander("Thresholds (rebuild the clusters for this session)"):
     if b1.button("Rebuild clusters", key="dedup_rebuild", type="primary") and active is not None:
         with st.spinner("Clustering…"):
             try:
-                rebuilt = _reclustered(active.key, near, story, ctx.corpus["articles"])
+                rebuilt = duplicates_ui.reclustered(active.key, near, story, ctx.corpus["articles"])
             except Exception as exc:  # shown, not raised: the bundle's clusters stay in use
                 st.error(f"Could not rebuild the clusters: {type(exc).__name__}")
                 st.text(str(exc))
@@ -91,7 +84,7 @@ if clusters.height == 0:
     st.info("This corpus has no copy clusters.")
     st.stop()
 
-levels = [lvl for lvl in ("exact", "near", "story") if clusters.filter(pl.col("level") == lvl).height]
+levels = query.levels_present(clusters)
 level = st.segmented_control("Level", levels, default=levels[-1] if levels else None, key="dedup_level", required=True)
 level = level or (levels[-1] if levels else "story")
 overview = query.cluster_overview(clusters, uncollapsed, level)
@@ -113,9 +106,7 @@ cluster_id = st.selectbox(
     "Cluster",
     cluster_ids,
     index=rows[0] if rows and rows[0] < len(cluster_ids) else 0,
-    format_func=lambda c: (
-        f"{c} · {overview.filter(pl.col('cluster_id') == c)['representative_title'][0] or '(no title)'}"
-    ),
+    format_func=lambda c: f"{c} · {query.cluster_title(overview, c)}",
     key=f"dedup_cluster_{level}",
     help="Or select a row in the table.",
 )
@@ -125,27 +116,23 @@ widgets.table(members, f"cluster_{cluster_id}_members", key="dedup_members_table
 
 ids = members.get_column("article_id").to_list()
 if len(ids) >= 2:
-    labels = {
-        r["article_id"]: f"{r['outlet'] or '?'} · {r['published'] or 'undated'} · {r['title'] or '(no title)'}"
-        for r in members.iter_rows(named=True)
-    }
+    labels = query.member_labels(members)
     c1, c2 = st.columns(2)
     a = c1.selectbox("Left", ids, index=0, format_func=lambda x: labels[x], key="dedup_compare_a")
     b = c2.selectbox("Right", ids, index=1, format_func=lambda x: labels[x], key="dedup_compare_b")
-    arts = ctx.tables["articles"]
-    body = dict(arts.filter(pl.col("article_id").is_in([a, b])).select("article_id", "body").iter_rows())
-    rows_cmp = compat.compare_texts(body.get(a) or "", body.get(b) or "")
-    kinds = pl.DataFrame({"kind": [r[0] for r in rows_cmp]}, schema={"kind": pl.String}).group_by("kind").len()
-    counts = dict(kinds.iter_rows())
+    body = query.bodies(ctx.tables["articles"], [a, b])
+    rows_cmp = query.compare_texts(body.get(a, ""), body.get(b, ""))
+    counts = query.count_passages(rows_cmp)
     st.caption(
         "Passages: "
-        + ", ".join(f"{counts.get(k, 0)} {k.replace('_', ' ')}" for k in ("shared", "changed", "only_a", "only_b"))
+        + ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in query.PASSAGE_KINDS)
         + " · changed words and one-sided passages are highlighted"
     )
     with st.container(height=520):
         st.html(comparison_rows_html(rows_cmp, labels[a], labels[b]))
-    comparison = pl.DataFrame(
-        {"kind": [r[0] for r in rows_cmp], "left": [r[1] for r in rows_cmp], "right": [r[2] for r in rows_cmp]},
-        schema={"kind": pl.String, "left": pl.String, "right": pl.String},
+    widgets.download_csv(
+        query.comparison_table(rows_cmp),
+        f"compare_{a}_{b}",
+        key="dedup_compare_download",
+        label="Download the comparison",
     )
-    widgets.download_csv(comparison, f"compare_{a}_{b}", key="dedup_compare_download", label="Download the comparison")

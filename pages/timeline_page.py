@@ -1,13 +1,11 @@
 """Timeline: when things were reported (articles per period) over when they happened (dated events)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
-import polars as pl
 import streamlit as st
 
 from core import query
 from ui import charts, state, widgets
-from ui.pages import ARTICLES
 
 # Points drawn in the chart at most (the events table goes further, and its CSV has every row); browsers slow
 # down beyond this.
@@ -54,11 +52,7 @@ if axis == AXIS_OPTIONS[0] and per_period.height:
     events = query.events_in_window(
         events, per_period["period_start"].min() - pad, last_axis_date + pad if last_axis_date else None
     )
-if colour_by == "actor":
-    rows = query.events_by_actor(events, ctx.filters.actor_ids)
-    rows = query.name_actors(rows, ctx.tables["actors"]).with_columns(group=pl.col("name").fill_null("(no actor)"))
-else:
-    rows = events.with_columns(group=pl.col("outlet").fill_null("(unknown)"))
+rows = query.event_groups(events, ctx.tables["actors"], colour_by, ctx.filters.actor_ids)
 basis = query.count_by_date_basis(ctx.articles)
 undated = basis["undated"]
 lower_only = basis[query.DATE_BASIS_NOT_BEFORE]
@@ -99,39 +93,23 @@ else:
     points = widgets.selected_points(event)
     if points:
         st.subheader("Behind the selection")
-        bar_keys = {
-            (p["customdata"][1], p["customdata"][2], p["customdata"][3] if len(p["customdata"]) > 3 else None)
-            for p in points
-            if p.get("customdata", [None])[0] == "bar"
-        }
-        event_ids = [p["customdata"][1] for p in points if p.get("customdata", [None])[0] == "event"]
-        parts = []
-        for day, outlet, bar_basis in sorted(bar_keys, key=str):
-            parts.append(
-                query.articles_in_period(ctx.articles, date.fromisoformat(day[:10]), period, outlet, bar_basis)
-            )
-        if parts:
-            behind = pl.concat(parts, how="vertical").unique("article_id", maintain_order=True)
+        bars, event_ids = charts.timeline_selection(points)
+        behind = query.articles_behind_bars(ctx.articles, bars, period)
+        if behind is not None:
             st.markdown("**Articles**")
             widgets.table(behind, "timeline_selected_articles", key="timeline_selected_articles")
             ids = behind.get_column("article_id").to_list()
         else:
             ids = []
         if event_ids:
-            picked = events.filter(pl.col("event_id").is_in(event_ids)).select(
-                "expression", "date_start", "date_end", "precision", "sentence", "title", "outlet", "article_id"
-            )
+            picked = query.events_behind(events, event_ids)
             st.markdown("**Sentences**")
             widgets.table(picked, "timeline_selected_events", key="timeline_selected_events")
             ids += [a for a in picked.get_column("article_id").to_list() if a not in ids]
         if ids:
-            titles = dict(
-                ctx.tables["articles"].filter(pl.col("article_id").is_in(ids)).select("article_id", "title").iter_rows()
-            )
+            titles = query.article_titles(ctx.tables["articles"], ids)
             target = st.selectbox("Article", ids, format_func=lambda a: titles.get(a) or a, key="timeline_open_article")
-            if st.button("Open in the reader", key="timeline_open_button"):
-                st.session_state[state.OPEN_ARTICLE_KEY] = target
-                st.switch_page(ARTICLES.path)
+            widgets.open_in_reader(target, key="timeline_open_button", label="Open in the reader")
     else:
         st.caption("Click a bar or an event to list the articles and sentences behind it.")
 
@@ -146,18 +124,7 @@ with tab_reported:
     if lower_only:
         st.caption("`date_basis` says which date placed the articles: 'published', or 'not before' (a lower bound).")
 with tab_happened:
-    shown_events = rows.select(
-        "event_id",
-        "group",
-        "expression",
-        "date_start",
-        "date_end",
-        "precision",
-        "sentence",
-        "outlet",
-        "title",
-        "article_id",
-    )
+    shown_events = rows.select(query.EVENT_TABLE_COLUMNS)
     st.caption(
         "Events of the filtered articles"
         + (" in the publication period" if axis == AXIS_OPTIONS[0] and per_period.height else "")

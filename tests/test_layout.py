@@ -51,7 +51,7 @@ def test_every_page_has_an_apptest_interaction():
 
 @pytest.mark.parametrize("path", sorted((REPO / "pages").glob("*.py")), ids=lambda p: p.name)
 def test_pages_do_not_import_core_stages_directly(path):
-    # pages read widgets and draw; stage helpers are reached through ui.compat so a stage mid-edit cannot break a page
+    # pages read widgets, call core.query and draw; what a page needs from a stage comes through core.query or a ui helper
     stages = {
         "core.actors",
         "core.dedup",
@@ -70,3 +70,22 @@ def test_pages_do_not_import_core_stages_directly(path):
 def test_no_unsafe_markdown_html(path):
     # article text must never be rendered as HTML through Markdown; st.html with escaped text is the one way
     assert "unsafe_allow_html" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_hold_no_polars_and_no_cache(path):
+    # a page reads widgets, calls core.query.<page> and draws: frames are built in core.query, caches live in ui/
+    text = path.read_text(encoding="utf-8")
+    assert "polars" not in _imported_modules(path), f"{path.name} imports polars"
+    assert "pl." not in text, f"{path.name} holds Polars code; move it to core.query"
+    assert "st.cache_" not in text, f"{path.name} keeps a cache of its own; caches belong in a ui helper"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((REPO / "pages").glob("*.py")) + sorted((REPO / "ui").glob("*.py")), ids=lambda p: p.name
+)
+def test_no_module_loaded_by_name(path):
+    # one path per result: import directly and fail loudly, never load a module by name to swallow its failure
+    text = path.read_text(encoding="utf-8")
+    assert "importlib" not in _imported_modules(path) and "__import__(" not in text, path.name
+    assert "compat" not in {m.rsplit(".", 1)[-1] for m in _imported_modules(path)}, path.name

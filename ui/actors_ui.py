@@ -6,7 +6,7 @@ export exactly the table shown (core.export.table_to_csv_bytes through ui.widget
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,9 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from core import query, query_analysis
-from ui import compat, widgets
+from core import query
+from core.actors import load_registry, registry_from_csv_bytes
+from ui import widgets
 from ui.state import PageContext
 
 MERGE_DECISIONS_KEY = "actor_merge_decisions"  # {"corpus_key": str, "decisions": {(actor_id, variant): status}}
@@ -47,12 +48,8 @@ def _applied(
     key: str, decided: tuple[tuple[str, str, str], ...], _actors: pl.DataFrame, _mentions: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     # keyed on the corpus key and the rejected merges; the frames are what `key` names
-    apply = compat.stage_helper("actors", "apply_merge_decisions")
-    if apply is None:
-        return _actors, _mentions
-    frame = query_analysis.merge_decisions_frame({(a, v): s for a, v, s in decided})
-    actors, mentions = apply(_actors, _mentions, frame)
-    return actors, mentions
+    frame = query.merge_decisions_frame({(a, v): s for a, v, s in decided})
+    return query.apply_merge_decisions(_actors, _mentions, frame)
 
 
 def _rejected(ctx: PageContext) -> tuple[tuple[str, str, str], ...]:
@@ -62,18 +59,15 @@ def _rejected(ctx: PageContext) -> tuple[tuple[str, str, str], ...]:
 def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
     """(actors, mentions, applied): the corpus's tables with the analyst's rejected merges split off.
 
-    A rejected variant's mentions move to an actor of their own (core.actors.apply_merge_decisions), so
-    every count on the page follows the decisions. `applied` is False when nothing was rejected or the
-    stage helper is missing or fails (the tables come back unchanged).
+    A rejected variant's mentions move to an actor of their own (core.query.apply_merge_decisions), so
+    every count on the page follows the decisions. `applied` is False when nothing was rejected (the
+    tables come back unchanged).
     """
     actors, mentions = ctx.tables["actors"], ctx.tables["mentions"]
     rejected = _rejected(ctx)
-    if not rejected or compat.stage_helper("actors", "apply_merge_decisions") is None:
+    if not rejected:
         return actors, mentions, False
-    try:
-        new_actors, new_mentions = _applied(ctx.key, rejected, actors, mentions)
-    except Exception:  # a stage helper mid-edit must not take the page down; the counts stay as built
-        return actors, mentions, False
+    new_actors, new_mentions = _applied(ctx.key, rejected, actors, mentions)
     return new_actors, new_mentions, True
 
 
@@ -116,7 +110,7 @@ def page_data(ctx: PageContext) -> ActorsData:
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _counts(scope: Scope, _mentions: pl.DataFrame, _actors: pl.DataFrame) -> pl.DataFrame:
-    return query.name_actors(compat.count_mentions_by_actor(_mentions), _actors)
+    return query.name_actors(query.count_mentions_by_actor(_mentions), _actors)
 
 
 def actor_counts(data: ActorsData) -> pl.DataFrame:
@@ -147,35 +141,35 @@ def mentions_over_time(data: ActorsData, period: str) -> pl.DataFrame:
 # bounded: the coded pairs are ~35 MiB at 10k articles (2 million pairs)
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _coded_pairs(scope: Scope, _mentions: pl.DataFrame) -> tuple[pl.Series, pl.DataFrame]:
-    return query_analysis.coded_cooccurrence(_mentions)
+    return query.coded_cooccurrence(_mentions)
 
 
 def coded_pairs(data: ActorsData) -> tuple[pl.Series, pl.DataFrame]:
-    """(ids, coded pairs) of core.query_analysis.coded_cooccurrence for this scope (cached, shared)."""
+    """(ids, coded pairs) of core.query.coded_cooccurrence for this scope (cached, shared)."""
     return _coded_pairs(data.scope, data.mentions)
 
 
 def named_pairs(ids: pl.Series, pairs: pl.DataFrame, actors: pl.DataFrame) -> pl.DataFrame:
     """actor_a, a_name, actor_b, b_name, n_articles (+ types/sides) for coded `pairs` (name only what is shown)."""
-    decoded = query_analysis.decode_pairs(ids, pairs)
+    decoded = query.decode_pairs(ids, pairs)
     return query.name_actors(
         query.name_actors(decoded, actors, on="actor_a", prefix="a_"), actors, on="actor_b", prefix="b_"
     )
 
 
-def pairs_csv_builder(ids: pl.Series, pairs: pl.DataFrame, actors: pl.DataFrame) -> Any:
-    """A zero-argument function giving the CSV of all `pairs`, named: built only when the analyst clicks."""
+def pair_columns(ids: pl.Series, actors: pl.DataFrame) -> Callable[[pl.DataFrame], pl.DataFrame]:
+    """Coded pairs -> the pairs table as shown (actor_a, a_name, actor_b, b_name, n_articles); for
+    widgets.capped_table, which names only the rows it shows and the rest when their CSV is clicked."""
 
-    def build() -> bytes:
-        frame = named_pairs(ids, pairs, actors).select("actor_a", "a_name", "actor_b", "b_name", "n_articles")
-        return widgets.csv_bytes_builder(frame)()
+    def shown(pairs: pl.DataFrame) -> pl.DataFrame:
+        return named_pairs(ids, pairs, actors).select("actor_a", "a_name", "actor_b", "b_name", "n_articles")
 
-    return build
+    return shown
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _kwic(scope: Scope, actor_id: str, _articles: pl.DataFrame, _mentions: pl.DataFrame) -> pl.DataFrame:
-    kwic = compat.mentions_in_context(_articles, _mentions, actor_id, width=80)
+    kwic = query.mentions_in_context(_articles, _mentions, actor_id, width=80)
     kwic = kwic.join(_articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
     return kwic.select("left", "surface", "right", "field", "title", "outlet", "published", "article_id")
 
@@ -195,13 +189,8 @@ def _merge_rows(ctx: PageContext) -> pl.DataFrame:
 def _record_merge_edits(ctx: PageContext, shown: pl.DataFrame) -> None:
     # on_change runs before the page script, so the counts drawn in this run already follow the edit
     edits = (st.session_state.get(MERGE_EDITOR_KEY) or {}).get("edited_rows") or {}
-    query_analysis.record_editor_edits(
-        shown,
-        edits,
-        ("actor_id", "variant"),
-        "status",
-        merge_decisions(ctx),
-        query_analysis.MERGE_STATUSES,
+    query.record_editor_edits(
+        shown, edits, ("actor_id", "variant"), "status", merge_decisions(ctx), query.MERGE_STATUSES
     )
 
 
@@ -223,21 +212,18 @@ def merge_review(ctx: PageContext) -> None:
         hide_index=True,
         disabled=["actor_id", "canonical", "variant", "score", "evidence"],
         column_config={
-            "status": st.column_config.SelectboxColumn(
-                "status", options=list(query_analysis.MERGE_STATUSES), required=True
-            ),
+            "status": st.column_config.SelectboxColumn("status", options=list(query.MERGE_STATUSES), required=True),
             "score": st.column_config.NumberColumn(format="%.2f"),
         },
         on_change=_record_merge_edits,
         args=(ctx, base),
     )
     result = query.merges_with_decisions(merges, merge_decisions(ctx))
-    n_conf = result.filter(pl.col("status") == "confirmed").height
-    n_rej = result.filter(pl.col("status") == "rejected").height
-    st.caption(f"{n_conf} confirmed, {n_rej} rejected, {result.height - n_conf - n_rej} not reviewed.")
+    n = query.count_by_status(result)
+    st.caption(
+        f"{n['confirmed']} confirmed, {n['rejected']} rejected, {result.height - n['confirmed'] - n['rejected']} not reviewed."
+    )
     widgets.download_csv(result, "actor_merge_decisions", key="actors_merges_download")
-    if compat.stage_helper("actors", "apply_merge_decisions") is None:
-        st.caption("Rejected merges are recorded; re-counting with them needs core.actors.apply_merge_decisions.")
 
 
 def _normalise_registry(frame: pl.DataFrame) -> pl.DataFrame:
@@ -254,42 +240,32 @@ def _normalise_registry(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def registry_from_csv(data: bytes) -> pl.DataFrame:
-    """An uploaded alias table as an editable frame (core.actors.registry_from_csv_bytes when available).
+    """An uploaded alias table as an editable frame (parsed by core.actors.registry_from_csv_bytes).
 
     Raises ValueError with a reason the analyst can act on.
     """
-    parse = compat.stage_helper("actors", "registry_from_csv_bytes")
-    if parse is not None:
-        try:
-            frame = parse(data)
-        except ValueError:
-            raise
-        except Exception as exc:  # whatever the parser trips on, the analyst gets a reason, not a traceback
-            raise ValueError(f"not a readable alias table ({type(exc).__name__}: {exc})") from exc
-        if isinstance(frame, pl.DataFrame):
-            return _normalise_registry(frame)
-    text = data.decode("utf-8-sig", errors="replace")
     try:
-        frame = pl.read_csv(io.StringIO(text), infer_schema=False)
-    except Exception as exc:
-        raise ValueError(f"not a readable CSV ({type(exc).__name__}: {exc})") from exc
-    if "name" not in frame.columns:
-        raise ValueError(f"the CSV needs a 'name' column (found: {', '.join(frame.columns) or 'none'})")
+        frame = registry_from_csv_bytes(data)
+    except ValueError:
+        raise
+    except Exception as exc:  # whatever the parser trips on in the file, the analyst gets a reason, not a traceback
+        raise ValueError(f"not a readable alias table ({type(exc).__name__}: {exc})") from exc
     return _normalise_registry(frame)
 
 
 def _initial_registry(ctx: PageContext) -> tuple[pl.DataFrame, str]:
     """The registry the corpus was built with (if readable), else the corpus's actors as an alias table."""
     path = (ctx.corpus.manifest.get("params") or {}).get("registry")
-    load = compat.stage_helper("actors", "load_registry")
     if path and Path(path).is_file():
         try:
-            loaded = load(path) if load is not None else None
-            if isinstance(loaded, pl.DataFrame):
-                return _normalise_registry(loaded), f"the registry file {Path(path).name}"
-            return registry_from_csv(Path(path).read_bytes()), f"the registry file {Path(path).name}"
-        except Exception:  # an unreadable registry falls back to the corpus's own actors
-            pass
+            loaded = load_registry(path)
+        except (
+            ValueError,
+            OSError,
+        ):  # a registry file that no longer reads or parses: the corpus's own actors stand in
+            loaded = None
+        if loaded is not None:
+            return _normalise_registry(loaded), f"the registry file {Path(path).name}"
     return _corpus_registry(ctx.key, ctx.tables["actors"]), "the actors of this corpus"
 
 

@@ -9,6 +9,7 @@ still HTML-escaped because Plotly's hover labels accept a few tags (<b>, <br>, <
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import numpy as np
 import plotly.colors as pcolors
@@ -115,6 +116,27 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             f"Happened: dated events by {colour_by}",
         ),
     )
+    _add_article_bars(fig, per_period)
+    groups = _add_event_points(fig, events, colour_by)
+    if per_period.height == 0:
+        _note(fig, "No article with a date or a lower bound passes the filters", row=1)
+    if not groups:
+        _note(fig, "No dated event in these articles", row=2)
+    fig.update_layout(
+        barmode="stack",
+        height=620,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        clickmode="event+select",
+        legend={"groupclick": "toggleitem"},
+    )
+    fig.update_yaxes(title_text="articles", row=1, col=1)
+    fig.update_yaxes(automargin=True, row=2, col=1)
+    fig.update_xaxes(type="date")
+    return fig
+
+
+def _add_article_bars(fig: go.Figure, per_period: pl.DataFrame) -> None:
+    """timeline_figure's top row: stacked bars per outlet, a hatched trace per outlet for lower bounds."""
     outlets = per_period.get_column("outlet").unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
     for i, outlet in enumerate(outlets):
         colour = PALETTE[i % len(PALETTE)]
@@ -155,6 +177,10 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
                 row=1,
                 col=1,
             )
+
+
+def _add_event_points(fig: go.Figure, events: pl.DataFrame, colour_by: str) -> list[str]:
+    """timeline_figure's bottom row: one point trace per group (ranges as a line behind); returns the groups drawn."""
     groups = events.get_column("group").unique(maintain_order=True).to_list()[:MAX_CATEGORIES] if events.height else []
     for i, grp in enumerate(groups):
         colour = PALETTE[i % len(PALETTE)]
@@ -200,21 +226,7 @@ def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: s
             row=2,
             col=1,
         )
-    if per_period.height == 0:
-        _note(fig, "No article with a date or a lower bound passes the filters", row=1)
-    if not groups:
-        _note(fig, "No dated event in these articles", row=2)
-    fig.update_layout(
-        barmode="stack",
-        height=620,
-        margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        clickmode="event+select",
-        legend={"groupclick": "toggleitem"},
-    )
-    fig.update_yaxes(title_text="articles", row=1, col=1)
-    fig.update_yaxes(automargin=True, row=2, col=1)
-    fig.update_xaxes(type="date")
-    return fig
+    return groups
 
 
 def top_actors_figure(counts: pl.DataFrame, metric: str) -> go.Figure:
@@ -366,3 +378,16 @@ def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
     top = int(sizes.get_column("len").max() or 0) if sizes.height else 0
     fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if top <= 5 else {"tickformat": ",d"}))
     return fig
+
+
+def timeline_selection(points: list[dict]) -> tuple[list[tuple[date, str | None, str | None]], list[str]]:
+    """What was clicked in `timeline_figure`: the bars as (period_start, outlet, date basis), sorted, each once,
+    and the event ids, in click order (read back from the customdata the figure writes)."""
+    bar_keys = {
+        (p["customdata"][1], p["customdata"][2], p["customdata"][3] if len(p["customdata"]) > 3 else None)
+        for p in points
+        if p.get("customdata", [None])[0] == "bar"
+    }
+    bars = [(date.fromisoformat(day[:10]), outlet, basis) for day, outlet, basis in sorted(bar_keys, key=str)]
+    event_ids = [p["customdata"][1] for p in points if p.get("customdata", [None])[0] == "event"]
+    return bars, event_ids

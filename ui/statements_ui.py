@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from core import query_analysis
-from ui import compat
+from core import query
 from ui.text import STYLE, esc, marked_html
 
 ROW_LABELS = {
@@ -16,30 +15,10 @@ ROW_LABELS = {
 }
 
 
-def aligned_rows(
-    statements: pl.DataFrame, conflicts: pl.DataFrame, side_a: str, side_b: str, keyword: str | None
-) -> pl.DataFrame:
-    """Two sides' statements aligned by matter (query.ALIGN_COLUMNS, row kinds query_analysis.ALIGN_ROW_KINDS).
-
-    core.conflicts.align_statements (conflicts, then pairs on the same matter, then one-sided points)
-    when it is there and answers in its documented shape; otherwise ui.compat's alignment (conflicts
-    and one-sided points only).
-    """
-    fn = compat.stage_helper("conflicts", "align_statements")
-    if fn is not None:
-        try:
-            return query_analysis.aligned_from_stage(
-                fn(statements, conflicts, side_a, side_b, keyword=keyword), conflicts
-            )
-        except Exception:  # a stage mid-edit: fall back to the plain alignment below
-            pass
-    return compat.align_statements(statements, conflicts, side_a, side_b, keyword)
-
-
 def _statement_cell(speaker: str | None, cue: str | None, text: str | None, meta: str) -> str:
     if text is None:
         return '<td class="nd-empty">—</td>'
-    spans = query_analysis.split_negation_from_cues(text, compat.negation_cue_spans(text, cue))
+    spans = query.marked_spans(text, cue)
     return (
         "<td>"
         + f'<div class="nd-speaker"><b>{esc(speaker) or "(unnamed)"}</b> <span class="nd-cue">{esc(cue)}</span></div>'

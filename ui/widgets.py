@@ -11,7 +11,8 @@ import polars as pl
 import streamlit as st
 
 from core.export import table_to_csv_bytes
-from ui.state import PageContext
+from ui.pages import ARTICLES
+from ui.state import OPEN_ARTICLE_KEY, PageContext
 from ui.text import md_escape
 
 # A table shows at most this many rows (st.dataframe ships every row to the browser); the CSV has all.
@@ -88,24 +89,53 @@ def capped_table(
     what: str = "rows",
     max_rows: int | None = None,
     empty_message: str | None = None,
-) -> None:
+    select: str | None = None,
+    column_config: dict[str, Any] | None = None,
+    shown_columns: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+) -> tuple[Any, pl.DataFrame]:
     """Show at most `max_rows` (default MAX_TABLE_ROWS) of `frame`, saying so, with a CSV for each.
 
     Under the cap this is `table` (one download of exactly what is shown). Over it, a caption says
     "showing N of M" and two buttons give the CSV of the shown rows and of all M rows, so every
-    download is still exactly what its label says.
+    download is still exactly what its label says. `shown_columns` turns rows into what is shown
+    (e.g. names for coded ids): applied to the shown rows now and to all rows only when their CSV is
+    clicked. Returns (the selection event when `select`, else None; the frame shown).
     """
     cap = MAX_TABLE_ROWS if max_rows is None else max_rows
+    shape = shown_columns or (lambda f: f)
+    opts: dict[str, Any] = {"select": select, "column_config": column_config}
     if frame.height <= cap:
-        table(frame, name, key, empty_message=empty_message)
-        return
-    shown = frame.head(cap)
+        shown = shape(frame)
+        return table(shown, name, key, empty_message=empty_message, **opts), shown
+    shown = shape(frame.head(cap))
     st.caption(
         f"Showing the first {cap:,} of {frame.height:,} {what} (in the order below): "
         f"download the CSV of all {frame.height:,} for the rest."
     )
-    table(shown, name, key, download_label="CSV of shown rows")
-    download_csv(frame, f"{name}_all", key=f"{key}_download_all", label=f"CSV of all filtered {what}")
+    event = table(shown, name, key, download_label="CSV of shown rows", **opts)
+    st.download_button(
+        f"CSV of all filtered {what} ({frame.height:,} rows)",
+        data=(lambda: table_to_csv_bytes(shape(frame))) if shown_columns else csv_bytes_builder(frame),
+        file_name=f"{file_stem(name + '_all')}.csv",
+        mime="text/csv",
+        key=f"{key}_download_all",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    return event, shown
+
+
+def open_in_reader(article_id: str, key: str, label: str = "Open this article in the reader") -> None:
+    """A button that opens `article_id` in the Articles page's reader (the one way every page links to it)."""
+    if st.button(label, key=key):
+        st.session_state[OPEN_ARTICLE_KEY] = article_id
+        st.switch_page(ARTICLES.path)
+
+
+def selected_article(event: Any, shown: pl.DataFrame) -> str | None:
+    """The `article_id` of the row selected in a single-row table showing `shown`; None when none is."""
+    rows = selected_rows(event)
+    return shown.row(rows[0], named=True)["article_id"] if rows and rows[0] < shown.height else None
 
 
 def selected_rows(event: Any) -> list[int]:

@@ -4,7 +4,7 @@ The bundles are the synthetic corpus of tests/app/synthetic.py, extended here wi
 spells an actor differently (so a rejected merge has mentions to move) and a statement carrying
 markup (which must reach the page escaped). Widgets are driven by key; st.data_editor edits cannot be
 driven by AppTest, so the tests set the decision stores the editors' callbacks write to, and the
-callback's mapping (query_analysis.record_editor_edits) is tested on its own.
+callback's mapping (query.record_editor_edits) is tested on its own.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from core import query, query_analysis, schema
+from core import query, schema
 from core.bundle import save_bundle
 from core.export import table_to_csv_bytes
 from tests.app.synthetic import make_synthetic_corpus
@@ -282,12 +282,12 @@ def _mentions(rows: list[tuple[str, str | None]]) -> pl.DataFrame:
 )
 def test_coded_cooccurrence_equals_the_reference(rows):
     mentions = _mentions(rows)
-    ids, coded = query_analysis.coded_cooccurrence(mentions)
-    decoded = query_analysis.decode_pairs(ids, coded)
+    ids, coded = query.coded_cooccurrence(mentions)
+    decoded = query.decode_pairs(ids, coded)
     expected = query.cooccurrence(mentions.filter(pl.col("actor_id").is_not_null()), 1)
     assert decoded.rows() == expected.rows()  # same pairs, same counts, same order
     keep = ids.head(3).to_list() + ["not-an-actor"]
-    among = query_analysis.decode_pairs(ids, query_analysis.pairs_among(ids, coded, keep))
+    among = query.decode_pairs(ids, query.pairs_among(ids, coded, keep))
     assert among.rows() == expected.filter(pl.col("actor_a").is_in(keep) & pl.col("actor_b").is_in(keep)).rows()
 
 
@@ -317,7 +317,7 @@ def test_changing_sides_swaps_the_columns(make_app, extended_bundle):
     assert html.index(f"<th>{b0}</th>") < html.index(f"<th>{a0}</th>")
     # conflicts come first
     kinds = second["row_kind"].to_list()
-    assert kinds[0] == "conflict" and kinds == sorted(kinds, key=query_analysis.ALIGN_ROW_KINDS.index)
+    assert kinds[0] == "conflict" and kinds == sorted(kinds, key=query.ALIGN_ROW_KINDS.index)
 
 
 def test_markup_in_a_statement_is_shown_escaped(make_app, extended_bundle):
@@ -331,14 +331,14 @@ def test_markup_in_a_statement_is_shown_escaped(make_app, extended_bundle):
 def test_verdict_on_a_pair_reaches_the_table_and_its_csv(make_app, extended_bundle, verdict):
     at = _open(make_app, extended_bundle, STATEMENTS_PAGE)
     pairs = _table(at, "statement_a", "statement_b", "verdict")
-    assert pairs.height >= 1 and set(pairs["verdict"]) == {query_analysis.UNMARKED}
+    assert pairs.height >= 1 and set(pairs["verdict"]) == {query.UNMARKED}
     a, b = pairs.row(0, named=True)["statement_a"], pairs.row(0, named=True)["statement_b"]
     store = at.session_state["statement_pair_verdicts"]
     at.session_state["statement_pair_verdicts"] = {"corpus_key": store["corpus_key"], "verdicts": {(a, b): verdict}}
     at.run()
     _ok(at)
     shown = _table(at, "statement_a", "statement_b", "verdict")
-    marked = shown.filter(pl.col("verdict") != query_analysis.UNMARKED)
+    marked = shown.filter(pl.col("verdict") != query.UNMARKED)
     assert marked.select("statement_a", "statement_b", "verdict").rows() == [(a, b, verdict)]
     assert any("1 of" in c.value and "marked" in c.value for c in at.caption)
     data = table_to_csv_bytes(shown)  # what the download button below the table gives for it
@@ -377,13 +377,11 @@ def test_statements_page_with_empty_stage(make_app, tmp_path, empty_tables, mess
 )
 def test_record_editor_edits(edits, expected):
     shown = pl.DataFrame({"actor_id": ["a1", "a2"], "variant": ["v1", "v2"], "status": ["auto", "auto"]})
-    got = query_analysis.record_editor_edits(
-        shown, edits, ("actor_id", "variant"), "status", {}, query_analysis.MERGE_STATUSES
-    )
+    got = query.record_editor_edits(shown, edits, ("actor_id", "variant"), "status", {}, query.MERGE_STATUSES)
     assert got == expected
 
 
-def test_aligned_from_stage_orders_kinds_and_finds_conflict_ids():
+def test_to_align_columns_orders_kinds_and_finds_conflict_ids():
     rows = pl.DataFrame(
         {
             "matter": ["", "deal", "talks", ""],
@@ -403,12 +401,12 @@ def test_aligned_from_stage_orders_kinds_and_finds_conflict_ids():
         }
     )
     conflicts = pl.DataFrame({"conflict_id": ["c1"], "statement_a": ["s2"], "statement_b": ["s1"]})
-    out = query_analysis.aligned_from_stage(rows, conflicts)
+    out = query.to_align_columns(rows, conflicts)
     assert out["row_kind"].to_list() == ["conflict", "same_matter", "only_a", "only_b"]
     assert out["conflict_id"].to_list() == ["c1", None, None, None]  # found in either order
     assert out["topic"].to_list() == ["deal", "talks", None, None]
     with pytest.raises(KeyError):
-        query_analysis.aligned_from_stage(rows.drop("is_conflict"), conflicts)
+        query.to_align_columns(rows.drop("is_conflict"), conflicts)
 
 
 def test_cooccurrence_rows_share_one_ranked_order_on_both_axes():
@@ -421,7 +419,7 @@ def test_cooccurrence_rows_share_one_ranked_order_on_both_axes():
             "n_articles": [3, 2, 1, 9],
         }
     )
-    out = query_analysis.cooccurrence_matrix_rows(pairs, ["c", "a", "b"])  # z is not among the kept actors
+    out = query.cooccurrence_matrix_rows(pairs, ["c", "a", "b"])  # z is not among the kept actors
     assert out["x"].unique(maintain_order=True).to_list() == ["C", "A", "B"]
     assert out["y"].unique(maintain_order=True).to_list() == ["C", "A", "B"]
     cells = {(r["x"], r["y"]): r["n"] for r in out.iter_rows(named=True)}
@@ -439,6 +437,6 @@ def test_cooccurrence_rows_share_one_ranked_order_on_both_axes():
     ],
 )
 def test_split_negation_from_cues(text, spans, kinds):
-    out = query_analysis.split_negation_from_cues(text, spans)
+    out = query.split_negation_from_cues(text, spans)
     assert [k for _, _, k in out] == kinds
     assert [(s, e) for s, e, _ in out] == [(s, e) for s, e, _ in spans]

@@ -394,7 +394,7 @@ def test_heatmap_keeps_actors_sharing_a_name_apart():
     z = [list(r) for r in fig.data[0].z]
     assert z == [[4, 0], [1, 0], [0, 2]]  # rows in frame order, columns Post, Herald
     # the co-occurrence rows carry the ids (ia, ib): keyed on them, the two "Varo"s stay two rows and columns
-    from core import query_analysis
+    from core import query
 
     pairs = pl.DataFrame(
         {
@@ -405,7 +405,7 @@ def test_heatmap_keeps_actors_sharing_a_name_apart():
             "n_articles": [3, 1],
         }
     )
-    sym = query_analysis.cooccurrence_matrix_rows(pairs, ["a_person", "a_gen", "a_place"])
+    sym = query.cooccurrence_matrix_rows(pairs, ["a_person", "a_gen", "a_place"])
     cooc = charts.heatmap_figure(sym, "x", "y", "n", "t", x_key="ia", y_key="ib")
     assert sorted(cooc.layout.xaxis.ticktext) == ["Brek", "Varo (a_person)", "Varo (a_place)"]
     assert sum(map(sum, cooc.data[0].z)) == 2 * (3 + 1)  # both pairs, both directions, nothing overwritten
