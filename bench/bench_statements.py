@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from core import schema  # noqa: E402
 from core.conflicts import find_conflicting_statements  # noqa: E402
-from core.statements import assemble_statements, distinct_bodies, statement_rows  # noqa: E402
+from core.statements import assemble_statements, distinct_bodies, rows_to_frame, statement_rows  # noqa: E402
 
 
 def load_articles(corpus: Path, n: int | None) -> pl.DataFrame:
@@ -67,7 +67,7 @@ def main() -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     # the stage's engine seam, run serially here (the engine forks the article work; this times the work itself)
     bodies = distinct_bodies(arts)
-    rows = statement_rows(bodies)
+    rows = rows_to_frame(statement_rows(bodies.to_dict(as_series=False)))
     tr = time.perf_counter()
     st = assemble_statements(rows, arts, schema.empty("actors"), schema.empty("mentions"), clusters)
     t1, c1 = time.perf_counter(), time.process_time()

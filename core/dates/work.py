@@ -20,7 +20,7 @@ objects then stay bounded, as in the old chunked pass). `dates_and_events`, `ref
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -48,12 +48,12 @@ EVENT_WORK_COLUMNS = (
 FRAME_ARTICLES = 400
 
 
-def _items(batch: pl.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
-    """One tuple per row of `batch` over `columns` (a missing column reads as nulls)."""
-    n = batch.height
+def _items(batch: Mapping[str, Sequence[Any]], columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """One tuple per row of the plain columns `batch` over `columns` (a missing column reads as nulls)."""
+    n = len(next(iter(batch.values()))) if batch else 0
 
-    def col(name: str) -> list[Any]:
-        return batch.get_column(name).to_list() if name in batch.columns else [None] * n
+    def col(name: str) -> Sequence[Any]:
+        return batch[name] if name in batch else [None] * n
 
     return list(zip(*(col(c) for c in columns), strict=True)) if n else []
 
@@ -75,7 +75,7 @@ def date_batch(articles: pl.DataFrame) -> pl.DataFrame:
     return _batch(articles, DATE_WORK_COLUMNS, date_published=True)
 
 
-def date_work(batch: pl.DataFrame) -> list[tuple[Any, ...]]:
+def date_work(batch: Mapping[str, Sequence[Any]], ctx: Any = None) -> list[tuple[Any, ...]]:
     """Per article of `batch`, in order: (publication evidence tuple, event rows). Pure; any slice works.
 
     Cost: one detection per field, read twice (anchorless for the publication bound, anchored for the
@@ -133,10 +133,10 @@ def apply_date_work(articles: pl.DataFrame, outputs: Iterable[tuple[Any, ...]]) 
     return _with_evidence(articles, evidence), events
 
 
-def _serially(work: Callable[[pl.DataFrame], list[Any]], batch: pl.DataFrame) -> Iterator[Any]:
-    """`work` over `batch`, FRAME_ARTICLES rows at a time, its outputs in order (the serial engine)."""
+def _serially(work: Callable[..., list[Any]], batch: pl.DataFrame) -> Iterator[Any]:
+    """`work` over `batch`, FRAME_ARTICLES rows at a time as plain columns, its outputs in order."""
     for lo in range(0, batch.height, FRAME_ARTICLES):
-        yield from work(batch.slice(lo, FRAME_ARTICLES))
+        yield from work(batch.slice(lo, FRAME_ARTICLES).to_dict(as_series=False))
 
 
 def dates_and_events(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -159,7 +159,7 @@ def event_batch(articles: pl.DataFrame) -> pl.DataFrame:
     return _batch(articles, EVENT_WORK_COLUMNS, date_published=False)
 
 
-def event_work(batch: pl.DataFrame) -> list[tuple[Any, ...]]:
+def event_work(batch: Mapping[str, Sequence[Any]], ctx: Any = None) -> list[tuple[Any, ...]]:
     """Per article of `batch`, in order: (article_id, event rows) against its anchor. Pure; any slice works."""
     return [(item[0], article_events(item)) for item in _items(batch, EVENT_WORK_COLUMNS)]
 

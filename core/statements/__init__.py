@@ -38,6 +38,7 @@ from core.statements.rows import (
     extract_statement_rows,
     extract_statements,
     statement_id,
+    rows_to_frame,
     statement_rows,
 )
 from core.statements.sides import (
@@ -82,5 +83,6 @@ __all__ = [
     "speaker_type",
     "split_sentences",
     "statement_id",
+    "rows_to_frame",
     "statement_rows",
 ]

@@ -11,6 +11,7 @@ batch (article work), and the driver-side assembly (finish) into the statements 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
@@ -162,21 +163,23 @@ def distinct_bodies(articles: pl.DataFrame) -> pl.DataFrame:
     return indexed.filter(pl.col("body_idx").is_first_distinct()).select("body_idx", "body")
 
 
-def statement_rows(batch: pl.DataFrame) -> pl.DataFrame:
+def statement_rows(columns: Mapping[str, Sequence[Any]], ctx: Any = None) -> list[tuple[Any, ...]]:
     """The article work: the regex pass over each body of a slice of `distinct_bodies` rows.
 
-    One row per statement found: `body_idx`, then the body columns (speaker ... cue_lemma), in batch
-    order. Pure (no ids, no actor layer); the output of any slicing of the batch, concatenated in
-    order, equals the output of one call. Cost: ~2 ms per 3,000-character body.
+    `columns` holds the slice as plain lists (`body_idx`, `body`); never Polars (it may run in a forked
+    worker). One tuple per statement found: `body_idx`, then the body columns (speaker ... cue_lemma),
+    in batch order. Pure (no ids, no actor layer): the outputs of any slicing of the batch,
+    concatenated in order, equal one call's. Cost: ~2 ms per 3,000-character body.
     """
-    idx: list[int] = []
-    flat: list[tuple[Any, ...]] = []
-    for body_idx, body in zip(batch.get_column("body_idx").to_list(), batch.get_column("body").to_list(), strict=True):
-        rows = _body_rows(body or "")
-        idx.extend([body_idx] * len(rows))
-        flat.extend(rows)
-    frame = pl.DataFrame(flat, schema=_BODY_COLUMNS, orient="row")
-    return frame.select(pl.Series("body_idx", idx, dtype=pl.Int64), pl.all())
+    out: list[tuple[Any, ...]] = []
+    for body_idx, body in zip(columns["body_idx"], columns["body"], strict=True):
+        out.extend((body_idx, *row) for row in _body_rows(body or ""))
+    return out
+
+
+def rows_to_frame(rows: list[tuple[Any, ...]]) -> pl.DataFrame:
+    """statement_rows' tuples as a frame (`body_idx` + the body columns); on the driver, a chunk at a time."""
+    return pl.DataFrame(rows, schema={"body_idx": pl.Int64, **_BODY_COLUMNS}, orient="row")
 
 
 def assemble_statements(
@@ -225,4 +228,5 @@ def extract_statements(
     attributed statement, sides resolved, copies marked (see `assemble_statements`)."""
     if articles is None or articles.height == 0 or "body" not in articles.columns:
         return empty_statements()
-    return assemble_statements(statement_rows(distinct_bodies(articles)), articles, actors, mentions, clusters)
+    rows = rows_to_frame(statement_rows(distinct_bodies(articles).to_dict(as_series=False)))
+    return assemble_statements(rows, articles, actors, mentions, clusters)

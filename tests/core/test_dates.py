@@ -385,7 +385,7 @@ def _in_slices(work, batch: pl.DataFrame, n: int = 3) -> list:
     size = -(-batch.height // n)
     out: list = []
     for lo in range(0, batch.height, size):
-        out += work(batch.slice(lo, size))
+        out += work(batch.slice(lo, size).to_dict(as_series=False))
     return out
 
 
@@ -393,7 +393,7 @@ def test_date_work_over_slices_equals_one_call_and_dates_and_events():
     """The engine seam: date_work over any slicing of the batch, finished by apply_date_work, is dates_and_events."""
     arts = _seam_articles()
     batch = dates.date_batch(arts)
-    whole = dates.date_work(batch)
+    whole = dates.date_work(batch.to_dict(as_series=False))
     assert _in_slices(dates.date_work, batch) == whole
     assert _in_slices(dates.date_work, batch, n=batch.height) == whole
     got_articles, got_events = dates.apply_date_work(arts, whole)
@@ -413,7 +413,7 @@ def test_event_work_over_slices_equals_refresh_events():
     refined = dates.refine_with_clusters(dated, clusters)
     moved = dates.moved_articles(dated, refined)
     assert set(moved["article_id"]) == {"copy", "plain"}
-    outputs = dates.event_work(moved)
+    outputs = dates.event_work(moved.to_dict(as_series=False))
     assert _in_slices(dates.event_work, moved, n=2) == outputs
     merged = dates.merge_refreshed_events(events, refined, outputs)
     assert merged.equals(dates.refresh_events(events, dated, refined))

@@ -17,6 +17,7 @@ from core.statements import (
     extract_statements,
     find_quotes,
     side_label,
+    rows_to_frame,
     statement_rows,
 )
 from tests.conftest import SAMPLE_DIR, norm, shared_data
@@ -431,14 +432,14 @@ def test_statement_rows_over_any_slicing_equal_one_call(sample_corpus):
     composition distinct_bodies -> statement_rows -> assemble_statements is the stage's table."""
     arts = sample_corpus["articles"]
     bodies = distinct_bodies(arts)
-    whole = statement_rows(bodies)
+    whole = statement_rows(bodies.to_dict(as_series=False))
     k = -(-bodies.height // 3)
-    sliced = pl.concat([statement_rows(bodies.slice(i * k, k)) for i in range(3)], how="vertical_relaxed")
-    assert whole.height > 0 and sliced.equals(whole)
+    sliced = [r for i in range(3) for r in statement_rows(bodies.slice(i * k, k).to_dict(as_series=False))]
+    assert whole and sliced == whole
     args = (arts, sample_corpus["actors"], sample_corpus["mentions"], sample_corpus["clusters"])
-    assert assemble_statements(sliced, *args).equals(extract_statements(*args))
-    empty = statement_rows(bodies.head(0))  # an empty slice: no rows, the same columns
-    assert empty.height == 0 and empty.schema == whole.schema
+    assert assemble_statements(rows_to_frame(sliced), *args).equals(extract_statements(*args))
+    empty = rows_to_frame(statement_rows(bodies.head(0).to_dict(as_series=False)))  # an empty slice
+    assert empty.height == 0 and empty.schema == rows_to_frame(whole).schema
 
 
 # --- the sample corpus against the gold labels -------------------------------------------------
