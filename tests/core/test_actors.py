@@ -716,3 +716,21 @@ def test_line_memo_on_real_paragraphs(monkeypatch):
         paragraphs += [p.strip() for p in f.read_text(encoding="latin-1").split("\n") if p.strip()]
     assert len(paragraphs) > 200
     _check_line_memo(monkeypatch, _memo_corpus(paragraphs[:300], 150, 8, seed=11), load_registry(REGISTRY))
+
+
+# ---------------------------------------------------------------- word lists as data
+
+_ACTOR_LEXICONS = sorted(
+    p.stem for p in (REPO / "data" / "lexicons").glob("*.txt") if p.stem.startswith(("actor_", "name_"))
+) + ["function_words", "calendar_words"]
+
+
+@pytest.mark.parametrize("name", _ACTOR_LEXICONS)
+def test_actor_word_lists_open_with_a_header_and_hold_entries(name):
+    from core.text.lexicons import word_list
+
+    lines = (REPO / "data" / "lexicons" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    header = [ln for ln in lines[:3] if ln.startswith("#")]
+    assert header, f"{name}.txt must open with # lines saying what the list is for and how it is matched"
+    assert "atched" in " ".join(ln for ln in lines if ln.startswith("#")), f"{name}.txt: say how it is matched"
+    assert len(word_list(name)) >= 2
