@@ -5,8 +5,9 @@
 
 Prints seconds, articles/s, mentions and actors. Goals on the project machine (2 cores): 10,000
 articles in under 60 s; 100,000 (a make_corpus.py corpus, story clusters from its truth.parquet)
-well under 4 min with the stage's peak memory < 3 GiB. CPU seconds of the extraction workers are
-printed apart (they run in child processes).
+well under 4 min with the stage's peak memory < 3 GiB. extract_actors is the serial composition of
+the stage (core.actors: actor_context, actor_texts, extract_mentions, resolve_actors); CPU seconds of
+any child processes are printed apart (the engine runs the article work in workers on a large corpus).
 """
 
 from __future__ import annotations

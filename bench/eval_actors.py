@@ -26,7 +26,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.actors import extract_actors  # noqa: E402
-from core.names import fold  # noqa: E402
+from core.text.names import fold  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 TYPE_MAP = {"person": "PER", "organization": "ORG", "place": "LOC"}

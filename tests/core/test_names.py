@@ -1,4 +1,4 @@
-"""Name folding and transliteration-aware similarity (core.names)."""
+"""Name folding and transliteration-aware similarity (core.text.names)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.names import (
+from core.text.names import (
     fold,
     is_edit_variant,
     name_key,

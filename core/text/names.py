@@ -1,4 +1,4 @@
-"""Name folding and transliteration-aware similarity: the rules behind actor variant merging.
+"""Name folding, identity tokens, skeletons and transliteration-aware similarity: the text layer's one name folding.
 
 Pure functions, no state. Costs are per call on short strings (microseconds); callers cache by
 unique surface, never per mention.
@@ -20,16 +20,13 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-# Arabic article forms written as a prefix ("al-Maliki", "el-Sisi", "ash-Sharq"). They carry no
-# identity: "Al-Maliki" and "Maliki" are the same token.
-ARTICLE_PARTICLES = frozenset({"al", "el", "ad", "an", "ar", "as", "ash", "at", "az", "ul", "ud", "the"})
+from core.text.lexicons import table, word_set
+
+# Arabic article forms written as a prefix ("al-Maliki", "el-Sisi", "ash-Sharq") and "the". They
+# carry no identity: "Al-Maliki" and "Maliki" are the same token.
+ARTICLE_PARTICLES = word_set("name_article_particles")
 # Particles that belong to a family name and are kept as tokens ("Bou Habib", "bin Salman", "van Gogh").
-NAME_PARTICLES = frozenset(
-    {
-        "bin", "ibn", "bint", "ben", "bou", "abu", "abou", "abd", "de", "da", "di", "del", "della",
-        "der", "den", "van", "von", "le", "la", "du", "dos", "das", "mac", "st",
-    }
-)  # fmt: skip
+NAME_PARTICLES = word_set("name_particles")
 
 # Token similarity at or above which two tokens of a multi-token name may be the same word.
 TOKEN_MATCH_MIN = 0.8
@@ -53,23 +50,8 @@ _NON_ALNUM = re.compile(r"[^0-9a-z' ]+")
 _APOS = re.compile(r"'")
 _SPACES = re.compile(r"\s+")
 _DOUBLE = re.compile(r"(.)\1+")
-# Ordered: multi-letter spellings of one sound first.
-_TRANSLIT = (
-    ("sch", "sh"),
-    ("tch", "ch"),
-    ("ou", "u"),
-    ("oo", "u"),
-    ("ph", "f"),
-    ("ee", "i"),
-    ("ck", "k"),
-    ("q", "k"),
-    ("dj", "j"),
-    ("dh", "d"),
-    ("ey", "i"),
-    ("ay", "ai"),
-    ("y", "i"),
-    ("w", "u"),
-)
+# Ordered: multi-letter spellings of one sound first (data/lexicons/name_transliteration.csv).
+_TRANSLIT = tuple((row["spelling"], row["as"]) for row in table("name_transliteration"))
 _VOWELS = re.compile(r"[aeiou]+")
 
 
