@@ -66,7 +66,7 @@ def _size_summary(clusters: pl.DataFrame, level: str) -> str:
 def eval_sample() -> None:
     import yaml
 
-    from core.bundle import build_corpus
+    from core.pipeline import build_corpus
 
     seeds = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
     gold = seeds["duplicates"]

@@ -50,7 +50,14 @@ def reuters_jsonl(folder: Path, limit: int, out: Path) -> Path:
             body = _tag(m.group(2), "BODY")
             if body:
                 body = re.sub(r"\s*reuter\s*\x03?\s*$", "", body, flags=re.I)
-                rows.append({"id": m.group(1), "title": _tag(m.group(2), "TITLE"), "date": _tag(m.group(2), "DATE"), "text": body})
+                rows.append(
+                    {
+                        "id": m.group(1),
+                        "title": _tag(m.group(2), "TITLE"),
+                        "date": _tag(m.group(2), "DATE"),
+                        "text": body,
+                    }
+                )
             if len(rows) >= limit:
                 break
         if len(rows) >= limit:
@@ -91,7 +98,7 @@ def table_digests(tables: dict) -> dict[str, str]:
 
 
 def build_digests(name: str, shared_data: Path) -> dict[str, str] | None:
-    from core.pipeline import build
+    from core.pipeline import build_corpus as build
 
     with tempfile.TemporaryDirectory(prefix="newsdash-pin-") as t:
         src = REPO / "data" / "sample" if name == "sample" else slice_input(shared_data, name, Path(t))

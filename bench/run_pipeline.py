@@ -39,7 +39,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from core import schema  # noqa: E402
-from core.bundle import BuildError, BuildParams, build_corpus, load_bundle, save_bundle  # noqa: E402
+from core.bundle import BuildError, BuildParams, load_bundle, save_bundle  # noqa: E402
+from core.pipeline import build_corpus  # noqa: E402
 
 SAMPLE_SECONDS = 0.05
 PSS_EVERY = 6  # PSS every 0.3 s: reading smaps_rollup of a large process costs a few ms

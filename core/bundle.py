@@ -23,6 +23,7 @@ from typing import Any
 import polars as pl
 
 from core import __version__, schema
+from core.engines.local import LocalEngine
 from core.pipeline import (
     BUNDLE_FORMAT,
     DEFAULT_REGISTRY,
@@ -31,9 +32,8 @@ from core.pipeline import (
     BuildParams,
     Corpus,
     ProgressFn,
-    build,
+    build_corpus,
 )
-from core.engines.local import LocalEngine
 from core.stagecache import StageCache
 
 __all__ = ["BuildError", "BuildParams", "BundleError", "Corpus", "DEFAULT_REGISTRY", "MANIFEST", "SAMPLE_DIR"]
@@ -235,7 +235,7 @@ def build_bundle(
     reuse: bool = True,
     engine: LocalEngine | None = None,
 ) -> Corpus:
-    """core.pipeline.build + save_bundle: the CLI's `build`; returns the corpus written (or reused).
+    """core.pipeline.build_corpus + save_bundle: the CLI's `build`; returns the corpus written (or reused).
 
     With `reuse`, a loadable bundle at `out_dir` whose manifest carries the same `build_key` (same
     input bytes, params, registry and code) is returned as is (manifest["reused"] = True) instead
@@ -256,7 +256,7 @@ def build_bundle(
             return existing
     # Stage results of an interrupted build of the same inputs: resumed, then removed once saved.
     cache = StageCache(out.parent / f".{out.name}.stage-cache", key)
-    corpus = build(inputs, params=params, progress=progress, cache=cache, engine=engine)
+    corpus = build_corpus(inputs, params=params, progress=progress, cache=cache, engine=engine)
     corpus.manifest["build_key"] = key
     save_bundle(corpus, out_dir)
     cache.clear()

@@ -111,6 +111,7 @@ class Stage:
     prepare: Callable[[Step], Work | None] | None = None
     article_work: Callable[[dict[str, list], Any], list] | None = None
     to_frame: Callable[[list], pl.DataFrame] | None = None  # a chunk of outputs -> a frame, on the driver
+    streamed: bool = False  # finish reads the outputs once, in order, as they arrive (bounded memory)
     resume_key: tuple[str, ...] = ()  # tables whose content keys the resume cache (empty: never cached)
     early: bool = False  # article work starts in a background worker as soon as the stage is reached
     fatal: bool = False  # an error ends the build (ingest, clean)
@@ -147,25 +148,11 @@ def _outlets(s: Step) -> Tables:
     return {"articles": outlets.infer_outlets(s.tables["articles"], s.tables["registry"])}
 
 
-_DATE_COLUMNS = ("article_id", "title", "captions", "body", "published", "published_how")
-
-
-def _date_batch(articles: pl.DataFrame) -> pl.DataFrame:
-    n = articles.height
-    cols = [
-        (articles.get_column(c).cast(pl.Date) if c == "published" else articles.get_column(c))
-        if c in articles.columns
-        else pl.Series(c, [None] * n)
-        for c in _DATE_COLUMNS
-    ]
-    return pl.DataFrame(cols)
-
-
 def _dates_prepare(s: Step) -> Work | None:
     articles = s.tables["articles"]
     if articles.height == 0 or "article_id" not in articles.columns:
         return None
-    return Work(_date_batch(articles))
+    return Work(dates.date_batch(articles))
 
 
 def _dates_finish(s: Step) -> Tables:
@@ -183,8 +170,7 @@ def _refine_when(tables: Tables, status: dict[str, dict]) -> bool:
 def _refine_prepare(s: Step) -> Work | None:
     before = s.tables["articles"]
     after = dates.refine_with_clusters(before, s.tables["clusters"])
-    moved = dates.moved_articles(before, after)
-    return Work(_date_batch(moved), carry=after)
+    return Work(dates.moved_articles(before, after), carry=after)
 
 
 def _refine_finish(s: Step) -> Tables:
@@ -205,7 +191,8 @@ def _dedup(s: Step) -> Tables:
 def _actors_prepare(s: Step) -> Work:
     articles = s.tables["articles"]
     texts = actors.actor_texts(articles)
-    return Work(texts, ctx=actors.actor_context(articles, s.tables["registry"]), carry=texts)
+    batch = texts.select("text_idx", "title", "captions", "body")
+    return Work(batch, ctx=actors.actor_context(articles, s.tables["registry"]), carry=texts)
 
 
 def _actors_finish(s: Step) -> Tables:
@@ -257,16 +244,16 @@ STAGES: tuple[Stage, ...] = (
           "the outlet of articles whose input carries none", _outlets),
     Stage("dates", "dates", ("articles",), ("articles", "events"),
           "publication date and bounds per article; dated events in the text", _dates_finish,
-          prepare=_dates_prepare, article_work=dates.date_work),
+          prepare=_dates_prepare, article_work=dates.date_work, streamed=True),
     Stage("statement_pass", "statements", ("articles",), ("statement_rows",),
           "attributed statements in each distinct body (regex pass; starts early in the background)",
           _statement_pass_finish, prepare=_statement_pass_prepare, article_work=statements.statement_rows,
-          to_frame=statements.rows_to_frame, early=True, min_parallel=statements.PARALLEL_MIN_ARTICLES),
+          to_frame=statements.rows_to_frame, early=True),
     Stage("dedup", "dedup", ("articles",), ("clusters", "cluster_pairs"),
           "exact, near and same-story clusters with the scored pairs", _dedup, resume_key=("articles",)),
     Stage("refine_dates", "dates", ("articles", "clusters", "events"), ("articles", "events"),
           "publication dates refined through the clusters; events of articles whose anchor moved re-read",
-          _refine_finish, prepare=_refine_prepare, article_work=dates.date_work, when=_refine_when),
+          _refine_finish, prepare=_refine_prepare, article_work=dates.event_work, when=_refine_when, streamed=True),
     Stage("actors", "actors", ("articles", "clusters", "registry"), ("actors", "mentions", "actor_merges"),
           "mentions in every distinct text, then variant merging and short forms across the corpus",
           _actors_finish, prepare=_actors_prepare, article_work=actors.extract_mentions,
@@ -436,7 +423,10 @@ class _Run:
                 self.tables[name] = value
 
     def _collect(self, st: Stage, chunks: Iterator[list], n: int, progress: Callable[[float, str], None]) -> Any:
-        """The article work's outputs in row order: one frame (to_frame per chunk) or one list."""
+        """The article work's outputs in row order: one frame (to_frame per chunk), an iterator read once
+        by finish (a streamed stage), or one list."""
+        if st.streamed and st.to_frame is None:
+            return self._stream(st, chunks, n, progress)
         frames: list[pl.DataFrame] = []
         out: list = []
         for done, chunk in enumerate(chunks, start=1):
@@ -449,6 +439,12 @@ class _Run:
         if st.to_frame is not None:
             return pl.concat(frames, how="vertical_relaxed") if frames else st.to_frame([])
         return out
+
+    def _stream(self, st: Stage, chunks: Iterator[list], n: int, progress: Callable[[float, str], None]) -> Iterator:
+        for done, chunk in enumerate(chunks, start=1):
+            yield from chunk
+            if n:
+                progress(min(1.0, done * (st.chunk or 400) / n), "article work")
 
     def _await_reads(self, st: Stage) -> None:
         """Finish the early stages whose tables `st` reads (their work has been running meanwhile)."""
@@ -493,7 +489,7 @@ def _noop_progress(stage: str, fraction: float, message: str) -> None:
     return None
 
 
-def build(
+def build_corpus(
     inputs: Sequence[str | Path],
     params: BuildParams | None = None,
     progress: ProgressFn | None = None,

@@ -43,7 +43,7 @@ def gold() -> dict:
 @pytest.fixture(scope="session")
 def sample_corpus():
     """The sample corpus built once per test session (in memory, default registry)."""
-    from core.bundle import build_corpus
+    from core.pipeline import build_corpus
 
     return build_corpus([SAMPLE_DIR])
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from core.bundle import MANIFEST, BuildParams, build_bundle, load_bundle
+from core.pipeline import build_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -246,13 +247,13 @@ class _Crash(BaseException):
 
 
 def test_interrupted_build_resumes_its_finished_stages(tmp_path, monkeypatch):
-    from core import actors, bundle, conflicts, dedup, statements
+    from core import actors, conflicts, dedup, statements
     from tests.conftest import SAMPLE_DIR
 
     src = tmp_path / "in"
     shutil.copytree(SAMPLE_DIR, src)
     out = tmp_path / "b"
-    reference = bundle.build_corpus([src])  # no cache: the plain build
+    reference = build_corpus([src])  # no cache: the plain build
 
     def crash(*args, **kwargs):
         raise _Crash
@@ -269,8 +270,8 @@ def test_interrupted_build_resumes_its_finished_stages(tmp_path, monkeypatch):
     calls: list[str] = []
     for mod, name in (
         (dedup, "cluster_articles_with_pairs"),
-        (actors, "extract_actors"),
-        (statements, "extract_statements"),
+        (actors, "resolve_actors"),
+        (statements, "assemble_statements"),
     ):
         real = getattr(mod, name)
         monkeypatch.setattr(mod, name, lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k))
@@ -292,9 +293,9 @@ def test_interrupted_build_resumes_its_finished_stages(tmp_path, monkeypatch):
         if entry.name.startswith("actors-"):
             _truncate(entry / "mentions.parquet")
     calls.clear()
-    for mod, name in ((actors, "extract_actors"),):
+    for mod, name in ((actors, "resolve_actors"),):
         real = getattr(mod, name)
         monkeypatch.setattr(mod, name, lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k))
     again = build_bundle([src], out)
-    assert calls == ["extract_actors"]
+    assert calls == ["resolve_actors"]
     assert again["mentions"].equals(reference["mentions"])

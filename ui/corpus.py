@@ -33,11 +33,11 @@ from core.bundle import (
     BuildParams,
     BundleError,
     Corpus,
-    build_corpus,
     build_summary,
     load_bundle,
     save_bundle,
 )
+from core.pipeline import build_corpus
 
 ENV_BUNDLE = "NEWSDASH_BUNDLE"
 ENV_CORPUS = "NEWSDASH_CORPUS"

@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from core import query
-from core.bundle import STAGES
+from core.pipeline import STAGES
 from ui import state
 from ui.corpus import UPLOAD_TYPES, LoadResult, build_uploads, configured_sources, load_source, uploads_key
 
@@ -55,7 +55,7 @@ def _corpus_choice() -> LoadResult | None:
         st.error("The corpus could not be loaded; the page says why.")
     else:
         n = result.corpus["articles"].height
-        failed = [s for s in STAGES if result.corpus.stage_error(s)]
+        failed = [st.name for st in STAGES if result.corpus.stage_error(st.name)]
         st.caption(f"{n:,} articles" + (f" · failed stage(s): {', '.join(failed)}" if failed else ""))
     return result
 
@@ -89,8 +89,9 @@ def _build_with_progress(files: list) -> LoadResult:
         bar = st.progress(0.0, text="starting")
 
         def progress(stage: str, fraction: float, message: str) -> None:
-            idx = STAGES.index(stage) if stage in STAGES else 0
-            overall = min(max((idx + min(max(fraction, 0.0), 1.0)) / len(STAGES), 0.0), 1.0)
+            names = [st.name for st in STAGES]
+            idx = names.index(stage) if stage in names else 0
+            overall = min(max((idx + min(max(fraction, 0.0), 1.0)) / len(names), 0.0), 1.0)
             bar.progress(overall, text=f"{stage}: {message}"[:120])
 
         result = build_uploads(files, progress)

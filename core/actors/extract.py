@@ -3,6 +3,7 @@ found in each (extract_mentions), a pure function of a slice of those texts and 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 import polars as pl
@@ -62,18 +63,20 @@ def actor_texts(articles: pl.DataFrame) -> pl.DataFrame:
     return texts.with_row_index("text_idx").select(TEXT_COLUMNS)
 
 
-def extract_mentions(batch: pl.DataFrame, ctx: ActorContext) -> list[MentionTuple]:
+def extract_mentions(batch: Mapping[str, Sequence[Any]], ctx: ActorContext) -> list[MentionTuple]:
     """Mentions found in each row of a slice of actor_texts, in row order, as plain tuples
     (text_idx, field, start, end, surface, tokens, kind, ref, type_hint, country, role, method).
 
-    Pure: each text is read on its own, so any slicing of the rows concatenates to the same list.
+    `batch` holds the slice as plain lists (text_idx, title, captions, body); never Polars (it may run
+    in a forked worker). Pure: each text is read on its own, so any slicing of the rows concatenates
+    to the same list.
     Two per-process memos of pure functions of (ctx, text) speed it up (context.ProcessMemo): a
     recurring paragraph is read once, a recurring span is looked up in the registry once.
     """
     ProcessMemo.bind(ctx)
     out: list[MentionTuple] = []
-    cols = batch.select("text_idx", "title", "captions", "body").get_columns()
-    for idx, title, captions, body in zip(*(c.to_list() for c in cols), strict=True):
+    cols = (batch["text_idx"], batch["title"], batch["captions"], batch["body"])
+    for idx, title, captions, body in zip(*cols, strict=True):
         out += [mention_tuple(m) for m in _extract_article(ctx, idx, title, captions, body)]
     return out
 

@@ -28,7 +28,7 @@ def extract_actors(
     """
     ctx = actor_context(articles, registry)
     texts = actor_texts(articles)
-    mention_rows = extract_mentions(texts, ctx)
+    mention_rows = extract_mentions(texts.select("text_idx", "title", "captions", "body").to_dict(as_series=False), ctx)
     # The texts are not needed past this point: free them before resolution builds its tables.
     texts = texts.select("text_idx", "article_id", "article_rows")
     return resolve_actors(mention_rows, texts, articles, registry, clusters, ctx)

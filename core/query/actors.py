@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 import polars as pl
 
 from core import schema
-from core.names import fold, slugify
 from core.query.filters import DATE_FOR_AXIS, PERIODS, with_date_for_axis
+from core.text.names import fold, slugify
 
 # Statuses of a proposed actor merge; "auto" = the build's decision, not reviewed.
 MERGE_STATUSES: tuple[str, ...] = ("auto", "confirmed", "rejected")

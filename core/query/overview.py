@@ -48,16 +48,17 @@ def table_counts(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 def stage_status(manifest: dict) -> pl.DataFrame:
     """`stage`, `status`, `seconds`, `error` from a bundle manifest (stages never run show "not run")."""
-    from core.bundle import STAGES
+    from core.pipeline import STAGES
 
+    names = [st.name for st in STAGES]
     stages = manifest.get("stages", {})
     seconds = manifest.get("seconds", {})
     return pl.DataFrame(
         {
-            "stage": list(STAGES),
-            "status": [stages.get(s, {}).get("status", "not run") for s in STAGES],
-            "seconds": [float(seconds[s]) if s in seconds else None for s in STAGES],
-            "error": [stages.get(s, {}).get("error") or "" for s in STAGES],
+            "stage": names,
+            "status": [stages.get(s, {}).get("status", "not run") for s in names],
+            "seconds": [float(seconds[s]) if s in seconds else None for s in names],
+            "error": [stages.get(s, {}).get("error") or "" for s in names],
         },
         schema={"stage": pl.String, "status": pl.String, "seconds": pl.Float64, "error": pl.String},
     )

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import polars as pl
 from polars._typing import PolarsDataType
 
-from core.conflicts import DENIAL_RX, NEGATION_RX, REBUTTAL_RX, _term_weights, negation_cue_spans
+from core.conflicts import DENIAL_RX, NEGATION_RX, REBUTTAL_RX, negation_cue_spans, term_weights
 
 ALIGN_MIN_OVERLAP = 0.12  # align_statements: weakest topical overlap shown as an aligned (non-conflict) pair
 # statements_by_side's label for statements without a side
@@ -185,7 +185,7 @@ def _topic_rows(rest: pl.DataFrame, info: dict[str, dict], side_a: str, side_b: 
     """Other pairs aligned by topic: each remaining a-statement with its best remaining b-statement (adds to `used`)."""
     if not (rest.filter(pl.col("side") == side_a).height and rest.filter(pl.col("side") == side_b).height):
         return []
-    terms, surface = _term_weights(rest.with_columns(pl.lit("").alias("context")))
+    terms, surface = term_weights(rest.with_columns(pl.lit("").alias("context")))
     tw = terms.select("statement_id", "term", "w").join(rest.select("statement_id", "side"), on="statement_id")
     ta = tw.filter(pl.col("side") == side_a)
     tb = tw.filter(pl.col("side") == side_b)

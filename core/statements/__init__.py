@@ -37,8 +37,8 @@ from core.statements.rows import (
     empty_statements,
     extract_statement_rows,
     extract_statements,
-    statement_id,
     rows_to_frame,
+    statement_id,
     statement_rows,
 )
 from core.statements.sides import (

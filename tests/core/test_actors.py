@@ -638,11 +638,11 @@ def test_article_work_gives_the_same_mentions_whatever_the_slicing(registry_path
     registry = load_registry(registry_path) if registry_path else None
     ctx = actor_context(arts, registry)
     texts = actor_texts(arts)
-    whole = extract_mentions(texts, ctx)
+    whole = extract_mentions(texts.to_dict(as_series=False), ctx)
     assert whole and {t[0] for t in whole} == set(texts["text_idx"].to_list())
     sliced = []
     for lo, hi in ((0, 1), (1, 3), (3, texts.height)):
-        sliced += extract_mentions(texts.slice(lo, hi - lo), pickle.loads(pickle.dumps(ctx)))
+        sliced += extract_mentions(texts.slice(lo, hi - lo).to_dict(as_series=False), pickle.loads(pickle.dumps(ctx)))
     assert sliced == whole
     got = resolve_actors(sliced, texts, arts, registry, None, ctx)
     ref = extract_actors(arts, registry)

@@ -16,8 +16,8 @@ from core.statements import (
     distinct_bodies,
     extract_statements,
     find_quotes,
-    side_label,
     rows_to_frame,
+    side_label,
     statement_rows,
 )
 from tests.conftest import SAMPLE_DIR, norm, shared_data
