@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from core.casework import CaseworkStore
 
 PG_ENV = "NEWSDASH_TEST_PG_URL"
-NO_PG = f"no PostgreSQL: set {PG_ENV} (eval \"$(scripts/postgres.sh)\" starts a throwaway server)"
+NO_PG = f'no PostgreSQL: set {PG_ENV} (eval "$(scripts/postgres.sh)" starts a throwaway server)'
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -49,7 +49,9 @@ def _current(*rows: Decision) -> pl.DataFrame:
 
 def _reference_merge_split(actors, mentions, decisions):
     """The obviously-right reference: core.actors.apply_merge_decisions as it was, one rewrite per decision."""
-    rejected = decisions.filter(pl.col("status") == "rejected").select("actor_id", "variant").unique(maintain_order=True)
+    rejected = (
+        decisions.filter(pl.col("status") == "rejected").select("actor_id", "variant").unique(maintain_order=True)
+    )
     if rejected.height == 0:
         return actors, mentions
     base = {r["actor_id"]: r for r in actors.iter_rows(named=True)}
@@ -93,7 +95,10 @@ MERGE_CASES = [
         ),
     ),
     # a registry actor's own alias rejected: its mentions under that spelling split off
-    ("registry alias", lambda s: pl.DataFrame({"actor_id": ["united-states"], "variant": ["US"], "status": ["rejected"]})),
+    (
+        "registry alias",
+        lambda s: pl.DataFrame({"actor_id": ["united-states"], "variant": ["US"], "status": ["rejected"]}),
+    ),
 ]
 
 
@@ -121,7 +126,13 @@ def test_a_rejected_merge_moves_its_mentions_to_an_actor_of_their_own(sample):
 
 
 def _conflicts() -> pl.DataFrame:
-    return pl.DataFrame({"conflict_id": ["k1", "k2", "k3", "k4"], "statement_a": ["a", "c", "e", "g"], "statement_b": ["b", "d", "f", "h"]})
+    return pl.DataFrame(
+        {
+            "conflict_id": ["k1", "k2", "k3", "k4"],
+            "statement_a": ["a", "c", "e", "g"],
+            "statement_b": ["b", "d", "f", "h"],
+        }
+    )
 
 
 VERDICT_CASES = [
@@ -140,7 +151,9 @@ def test_verdicts_reshape_the_conflicts_ranking(marks, kept, flags):
     out = apply_verdicts(_conflicts(), verdicts(current))
     assert out.get_column("conflict_id").to_list() == kept
     assert out.get_column("verdict").to_list() == flags
-    assert out.filter(pl.col("verdict").is_not_null()).get_column("verdict_who").to_list() == ["ana"] * sum(f is not None for f in flags)
+    assert out.filter(pl.col("verdict").is_not_null()).get_column("verdict_who").to_list() == ["ana"] * sum(
+        f is not None for f in flags
+    )
 
 
 def test_an_excluded_article_leaves_every_count(sample):

@@ -12,7 +12,7 @@ from core.casework import migrations as mig
 
 def test_migrations_are_numbered_in_order_from_one():
     assert [v for v, _what, _step in mig.MIGRATIONS] == list(range(1, len(mig.MIGRATIONS) + 1))
-    assert SCHEMA_VERSION == mig.MIGRATIONS[-1][0]
+    assert mig.MIGRATIONS[-1][0] == SCHEMA_VERSION
 
 
 def test_a_fresh_store_is_at_the_latest_version(db_url):
@@ -61,7 +61,9 @@ def test_a_store_from_a_newer_version_is_refused(db_url):
     with engine.begin() as conn:
         conn.execute(mig.schema_version.update().values(version=SCHEMA_VERSION + 1))
     engine.dispose()
-    with pytest.raises(SchemaVersionError, match=rf"schema version {SCHEMA_VERSION + 1}, newer than .*upgrade newsdash"):
+    with pytest.raises(
+        SchemaVersionError, match=rf"schema version {SCHEMA_VERSION + 1}, newer than .*upgrade newsdash"
+    ):
         CaseworkStore(db_url)
 
 

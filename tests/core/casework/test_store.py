@@ -34,7 +34,10 @@ LATEST_WINS_CASES = [
     # undo clears the subject
     ([("merge_rejected", M, "", ""), ("undo", M, "", "merge")], {}),
     # an undo clears only its own subject
-    ([("merge_rejected", M, "", ""), ("verdict", V, "agree", ""), ("undo", V, "", "verdict")], {M: ("merge_rejected", "")}),
+    (
+        [("merge_rejected", M, "", ""), ("verdict", V, "agree", ""), ("undo", V, "", "verdict")],
+        {M: ("merge_rejected", "")},
+    ),
     # decided again after an undo
     (
         [("verdict", V, "agree", ""), ("undo", V, "", "verdict"), ("verdict", V, "contradict", "")],
@@ -47,7 +50,10 @@ LATEST_WINS_CASES = [
     ),
     # alias added then removed: the removal is in force (a row, so history shows both)
     (
-        [("alias_added", alias_subject("iraq", "Irak"), "", ""), ("alias_removed", alias_subject("iraq", "Irak"), "", "")],
+        [
+            ("alias_added", alias_subject("iraq", "Irak"), "", ""),
+            ("alias_removed", alias_subject("iraq", "Irak"), "", ""),
+        ],
         {alias_subject("iraq", "Irak"): ("alias_removed", "")},
     ),
 ]
