@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     for p in (e, i):
         p.add_argument("--db", default=os.environ.get(DB_ENV), help=db_help)
         p.add_argument("--corpus", required=True, help="the corpus key (a bundle's build key or an upload's key)")
-    e.add_argument("-o", "--output", help="file to write (default: stdout)")
+    e.add_argument("-o", "--output", default="-", help="file to write (default: stdout)")
     i.add_argument("file", help="the CSV file (columns: kind, subject, and optionally scope, family, value, who, at)")
     i.add_argument("--who", default=os.environ.get("USER") or LOCAL_USER, help="who rows without one are by")
     parser.set_defaults(func=run_decisions)
@@ -34,31 +34,40 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run_decisions(args: argparse.Namespace) -> int:
-    """Handle a parsed `decisions` command; returns the exit code (2 = refused, nothing written)."""
+    """Handle a parsed `decisions` command; returns the exit code (1 = a file or store error, 2 = refused).
+
+    A refused import writes nothing.
+    """
     if not args.db:
         print(f"error: no store given: pass --db or set {DB_ENV}", file=sys.stderr)
         return 2
     try:
-        store = CaseworkStore(args.db)
+        data = Path(args.file).read_bytes() if args.decisions_command == "import" else b""
+        with CaseworkStore(args.db) as store:
+            if args.decisions_command == "export":
+                return _write(export_csv(store, args.corpus), args.output)
+            n = import_csv(store, args.corpus, data, args.who)
+    except ImportRefused as exc:
+        print(f"error: {args.file}, {exc}; nothing was imported", file=sys.stderr)
+        return 2
     except SchemaVersionError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    with store:
-        if args.decisions_command == "export":
-            data = export_csv(store, args.corpus)
-            if args.output:
-                Path(args.output).write_bytes(data)
-            else:
-                sys.stdout.buffer.write(data)
-                sys.stdout.flush()
-            return 0
-        try:
-            n = import_csv(store, args.corpus, Path(args.file).read_bytes(), args.who)
-        except ImportRefused as exc:
-            print(f"error: {args.file}, {exc}; nothing was imported", file=sys.stderr)
-            return 2
-        print(f"imported {n} decision(s) into corpus {args.corpus}")
-        return 0
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"imported {n} decision(s) into corpus {args.corpus}")
+    return 0
+
+
+def _write(data: bytes, output: str) -> int:
+    """Write `data` to the file `output` ("-": stdout); returns 0."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        Path(output).write_bytes(data)
+    return 0
 
 
 def cli(argv: list[str] | None = None) -> int:

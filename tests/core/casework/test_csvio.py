@@ -114,3 +114,11 @@ def test_cli_without_a_store_says_how_to_name_one(monkeypatch, capsys):
     monkeypatch.delenv("NEWSDASH_DB", raising=False)
     assert cli(["decisions", "export", "--corpus", "c1"]) == 2
     assert "--db or set NEWSDASH_DB" in capsys.readouterr().err
+
+
+def test_cli_import_of_a_missing_file_fails_cleanly(tmp_path, capsys):
+    assert (
+        cli(["decisions", "import", "--db", str(tmp_path / "c.sqlite"), "--corpus", "c1", str(tmp_path / "no.csv")])
+        == 1
+    )
+    assert "No such file" in capsys.readouterr().err
