@@ -13,7 +13,6 @@ from collections.abc import Mapping
 import polars as pl
 
 from core import schema
-from core.actors import count_mentions_by_actor
 from core.casework.decisions import NOTE_KEYS, SUBJECT_KEYS, VERDICTS_DROPPING_CONFLICT
 from core.names import fold, slugify
 
@@ -90,11 +89,20 @@ def apply_merge_decisions(
     )
     moved = _split_mentions(mentions, rejected)
     out = _split_actors(actors, rejected)
-    counts = count_mentions_by_actor(moved)
+    counts = _count_mentions(moved)
     out = out.drop("n_mentions", "n_articles").join(counts, on="actor_id", how="left")
     out = out.with_columns(pl.col("n_mentions").fill_null(0), pl.col("n_articles").fill_null(0))
     out = schema.conform("actors", out).sort(["n_mentions", "actor_id"], descending=[True, False])
     return out, moved
+
+
+def _count_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
+    """core.actors.count_mentions_by_actor: actor_id, n_mentions, n_articles."""
+    # imported here: core.actors loads the stage's gazetteer and matchers (~0.2 s), which
+    # `python -m core decisions` and the store never need
+    from core.actors import count_mentions_by_actor
+
+    return count_mentions_by_actor(mentions)
 
 
 def _split_mentions(mentions: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFrame:
@@ -219,7 +227,7 @@ def apply_exclusions(tables: Mapping[str, pl.DataFrame], article_ids: list[str])
 
 def _recount(actors: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """actors with n_mentions / n_articles recounted from `mentions` (0 where none is left); row order kept."""
-    counts = count_mentions_by_actor(mentions).rename({"n_mentions": "_n_m", "n_articles": "_n_a"})
+    counts = _count_mentions(mentions).rename({"n_mentions": "_n_m", "n_articles": "_n_a"})
     joined = actors.join(counts, on="actor_id", how="left", maintain_order="left")
     return joined.with_columns(
         pl.col("_n_m").fill_null(0).alias("n_mentions"), pl.col("_n_a").fill_null(0).alias("n_articles")
