@@ -5,6 +5,10 @@ The file has one row per decision: scope, kind, family, subject (canonical JSON)
 their file order, under the corpus it is given (the file's corpus column is informational, so a
 history can be carried to a rebuilt corpus), and skips rows the store already holds word for word,
 so importing the same file twice changes nothing.
+
+Cells a spreadsheet would run as a formula are written with a leading apostrophe (as every other CSV
+download: core.export), and so is a cell that starts with an apostrophe; import strips one leading
+apostrophe, so a note reading "=SUM(A1)" or "'tis" comes back exactly.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from datetime import UTC, datetime
 
 from core.casework.decisions import SHARED, Decision, DecisionError, check_decision
 from core.casework.store import CaseworkStore
+from core.export import FORMULA_PREFIXES
 
 # Column order of an exported file.
 EXPORT_COLUMNS: tuple[str, ...] = ("id", "corpus", "scope", "kind", "family", "subject", "value", "who", "at")
@@ -33,15 +38,28 @@ class ImportRefused(ValueError):
         self.reason = reason
 
 
+def _inert(cell: object) -> object:
+    """A text cell a spreadsheet will not run: "'" before a formula prefix or an apostrophe."""
+    if isinstance(cell, str) and cell.startswith((*FORMULA_PREFIXES, "'")):
+        return "'" + cell
+    return cell
+
+
+def _restore(cell: str) -> str:
+    """The text _inert was given."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
 def export_csv(store: CaseworkStore, corpus: str) -> bytes:
-    """Every decision on `corpus` (all scopes), oldest first, as UTF-8 CSV with a header row."""
+    """Every decision on `corpus` (all scopes), oldest first, as UTF-8 CSV (with BOM) with a header row."""
     history = store.history(corpus)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for row in history.iter_rows(named=True):
-        writer.writerow([row[c] if c != "at" else row["at"].isoformat() for c in EXPORT_COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+        writer.writerow([_inert(row[c]) if c != "at" else row["at"].isoformat() for c in EXPORT_COLUMNS])
+    # the BOM: Excel reads non-ASCII names right (the same as every other CSV download)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
 def _parse_at(text: str) -> datetime:
@@ -83,7 +101,8 @@ def parse_csv(data: bytes, who: str) -> list[Decision]:
                 continue  # a blank line
             if len(record) != len(header):
                 raise ImportRefused(line, f"{len(record)} fields, the header has {len(header)}")
-            rows.append(_decision(dict(zip(header, record, strict=True)), who, line))
+            fields = {h: _restore(f) for h, f in zip(header, record, strict=True)}
+            rows.append(_decision(fields, who, line))
     except csv.Error as exc:
         raise ImportRefused(reader.line_num, f"not CSV ({exc})") from None
     return rows

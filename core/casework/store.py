@@ -95,8 +95,12 @@ class CaseworkStore:
             self.engine = _sqlite_engine(self.url)
         else:
             self.engine = sa.create_engine(self.url, pool_pre_ping=True)
-        with self._write() as conn:
-            self.upgraded_from = migrations.migrate(conn)
+        try:
+            with self._write() as conn:
+                self.upgraded_from = migrations.migrate(conn)
+        except BaseException:
+            self.engine.dispose()  # a refused or failed store leaves no open connection behind
+            raise
 
     def close(self) -> None:
         """Release the connection pool."""

@@ -238,3 +238,20 @@ def test_decisions_survive_a_rebuild_of_the_same_inputs(sample, tmp_path):
         assert first[name].equals(second[name]), name
     assert conflict["conflict_id"] not in second["conflicts"]["conflict_id"].to_list()
     assert article not in second["articles"]["article_id"].to_list()
+
+
+def test_conflicts_without_article_columns_follow_their_statements_out():
+    tables = {
+        "statements": pl.DataFrame({"statement_id": ["s1", "s2", "s3"], "article_id": ["a1", "a2", "a3"]}),
+        "conflicts": pl.DataFrame(
+            {"conflict_id": ["k1", "k2"], "statement_a": ["s1", "s2"], "statement_b": ["s3", "s3"]}
+        ),
+    }
+    out = apply_decisions(tables, _current(Decision("article_excluded", article_subject("a1"))))
+    assert out["statements"]["statement_id"].to_list() == ["s2", "s3"]
+    assert out["conflicts"]["conflict_id"].to_list() == ["k2"]
+
+
+def test_undo_rows_are_never_orphans(sample):
+    undo = Decision("undo", article_subject("gone-article"), family="exclusion")
+    assert orphans(_current(undo), sample).height == 0

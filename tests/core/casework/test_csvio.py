@@ -29,6 +29,8 @@ def _fill(store: CaseworkStore) -> None:
             Decision("merge_rejected", merge_subject("iraq", "Iraqi, the"), who="ana"),  # a comma in a field
             Decision("verdict", verdict_subject("s1", "s2"), "contradict", who="bob", scope="bob@example.org"),
             Decision("note", article_subject("a1"), 'line one\nline "two"', who="ana"),  # newline and quotes
+            Decision("note", article_subject("a2"), '=HYPERLINK("http://evil.invalid")', who="ana"),  # a formula
+            Decision("note", article_subject("a3"), "'tis the wire copy", who="ana"),  # a leading apostrophe
             Decision("undo", merge_subject("iraq", "Iraqi, the"), who="ana", family="merge"),
         ],
     )
@@ -37,14 +39,20 @@ def _fill(store: CaseworkStore) -> None:
 def test_export_then_import_into_another_store_gives_the_same_history(store, tmp_path):
     _fill(store)
     data = export_csv(store, "c1")
-    header = next(csv.reader(io.StringIO(data.decode())))
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert tuple(header) == EXPORT_COLUMNS
     with CaseworkStore(tmp_path / "other.sqlite") as other:
-        assert import_csv(other, "c9", data, who="importer") == 4
+        assert import_csv(other, "c9", data, who="importer") == 6
         cols = ["scope", "kind", "family", "subject", "value", "who", "at"]
         assert other.history("c9").select(cols).equals(store.history("c1").select(cols))
         assert import_csv(other, "c9", data, who="importer") == 0  # the same file again changes nothing
-        assert other.history("c9").height == 4
+        assert other.history("c9").height == 6
+
+
+def test_exported_formulas_are_inert_in_a_spreadsheet(store):
+    _fill(store)
+    cells = [row[6] for row in csv.reader(io.StringIO(export_csv(store, "c1").decode("utf-8-sig")))]
+    assert '\'=HYPERLINK("http://evil.invalid")' in cells and "''tis the wire copy" in cells
 
 
 def test_import_fills_defaults_for_optional_columns(store):
@@ -92,9 +100,9 @@ def test_cli_export_and_import(tmp_path, capsys):
         _fill(store)
     assert cli(["decisions", "export", "--db", str(src), "--corpus", "c1", "-o", str(out)]) == 0
     assert cli(["decisions", "import", "--db", f"sqlite:///{dst}", "--corpus", "c1", str(out)]) == 0
-    assert "imported 4 decision(s)" in capsys.readouterr().out
+    assert "imported 6 decision(s)" in capsys.readouterr().out
     with CaseworkStore(dst) as store:
-        assert store.history("c1").height == 4
+        assert store.history("c1").height == 6
     assert cli(["decisions", "export", "--db", str(dst), "--corpus", "c1"]) == 0
     assert capsys.readouterr().out.encode() == out.read_bytes()
 

@@ -16,6 +16,8 @@ from core.casework import (
     DecisionError,
     alias_subject,
     article_subject,
+    corpus_key,
+    default_url,
     merge_subject,
     store_url,
     verdict_subject,
@@ -181,3 +183,52 @@ def test_concurrent_writer_processes_all_land_even_on_a_fresh_store(db_url):
     assert [p.exitcode for p in procs] == [0, 0, 0]
     with CaseworkStore(db_url) as s:
         assert s.history("c1").height == 3 * WRITES
+
+
+def test_default_url_is_a_sqlite_file_beside_the_data_unless_newsdash_db_is_set(tmp_path, monkeypatch):
+    monkeypatch.delenv("NEWSDASH_DB", raising=False)
+    assert default_url(tmp_path) == f"sqlite:///{tmp_path / 'casework.sqlite'}"
+    monkeypatch.setenv("NEWSDASH_DB", "postgresql://ana@db.example.org/newsdash")
+    assert default_url(tmp_path) == "postgresql+psycopg://ana@db.example.org/newsdash"
+
+
+def _manifest(*files: tuple[str, str]) -> dict:
+    return {"build_key": "b" * 64, "inputs": [{"path": p, "bytes": 1, "sha256": h} for p, h in files]}
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        # the same content at another path (another checkout, another machine): the same corpus
+        (_manifest(("/x/1.txt", "h1"), ("/x/2.txt", "h2")), _manifest(("/y/2.txt", "h2"), ("/y/1.txt", "h1")), True),
+        # a file changed: another corpus
+        (_manifest(("/x/1.txt", "h1")), _manifest(("/x/1.txt", "h9")), False),
+        # a code change alters build_key, not the corpus key
+        (_manifest(("/x/1.txt", "h1")), {**_manifest(("/x/1.txt", "h1")), "build_key": "c" * 64}, True),
+    ],
+)
+def test_corpus_key_follows_the_inputs_content_only(a, b, same):
+    assert (corpus_key(a) == corpus_key(b)) is same
+    assert corpus_key(a).startswith("corpus-")
+
+
+def test_corpus_key_falls_back_to_the_build_key():
+    assert corpus_key({"build_key": "abc"}) == "abc"
+
+
+def test_one_store_shared_by_threads_takes_every_write(db_url):
+    # the app keeps one store per process (st.cache_resource): sessions write through it from their threads
+    with CaseworkStore(db_url) as s:
+        barrier = threading.Barrier(WRITERS)
+
+        def write(writer: int) -> None:
+            barrier.wait()
+            for i in range(WRITES):
+                s.record("c1", "verdict", verdict_subject(f"s{writer}", f"t{i}"), "agree", who=f"w{writer}")
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(WRITERS)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert s.current("c1").height == WRITERS * WRITES
