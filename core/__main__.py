@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core import __version__, schema
 from core.bundle import BuildError, BuildParams, BundleError, build_bundle, build_summary, load_bundle
+from core.casework.cli import add_parser as add_decisions_parser
 from core.engines import ENGINES, get_engine
 from core.export import table_to_csv_bytes
 from core.pipeline import stage_markdown, stage_table
@@ -85,7 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--format", choices=["csv"], default="csv")
     e.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
 
+    add_decisions_parser(sub)
+
     args = parser.parse_args(argv)
+    if args.command == "decisions":
+        return int(args.func(args))
     if args.command == "build":
         kwargs: dict[str, str | None] = {}
         if args.no_registry:

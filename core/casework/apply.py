@@ -14,7 +14,7 @@ import polars as pl
 
 from core import schema
 from core.casework.decisions import NOTE_KEYS, SUBJECT_KEYS, VERDICTS_DROPPING_CONFLICT
-from core.names import fold, slugify
+from core.text.names import fold, slugify
 
 # Tables that keep an excluded article's rows: the cleaning record (every raw line keeps its fate) and the
 # ingest report are about files, not counts.
@@ -97,10 +97,9 @@ def apply_merge_decisions(
 
 
 def _count_mentions(mentions: pl.DataFrame) -> pl.DataFrame:
-    """core.actors.count_mentions_by_actor: actor_id, n_mentions, n_articles."""
-    # imported here: core.actors loads the stage's gazetteer and matchers (~0.2 s), which
-    # `python -m core decisions` and the store never need
-    from core.actors import count_mentions_by_actor
+    """core.query.actors.count_mentions_by_actor: actor_id, n_mentions, n_articles."""
+    # imported here: `python -m core decisions` and the store never need the query layer
+    from core.query.actors import count_mentions_by_actor
 
     return count_mentions_by_actor(mentions)
 

@@ -10,7 +10,7 @@ import pytest
 
 from core import schema
 from core.actors import count_mentions_by_actor
-from core.bundle import SAMPLE_DIR, build_corpus
+from core.bundle import SAMPLE_DIR
 from core.casework import (
     SHARED,
     CaseworkStore,
@@ -28,7 +28,8 @@ from core.casework import (
     verdicts,
 )
 from core.casework.store import DECISION_SCHEMA
-from core.names import fold, slugify
+from core.pipeline import build_corpus
+from core.text.names import fold, slugify
 
 
 @pytest.fixture(scope="module")
