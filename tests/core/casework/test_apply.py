@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from core import schema
-from core.actors import count_mentions_by_actor
+from core.query.actors import count_mentions_by_actor
 from core.bundle import SAMPLE_DIR
 from core.casework import (
     SHARED,
