@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from eval_actors import SHARED, read_reuters  # noqa: E402
 
 from core.actors import extract_actors, load_registry  # noqa: E402
-from core.gazetteer import gazetteer  # noqa: E402
+from core.geo import gazetteer  # noqa: E402
 
 
 def bbc_articles() -> list[dict]:

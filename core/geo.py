@@ -239,21 +239,52 @@ def _country_by_code(code: str) -> str | None:
 
 
 _CUE_TOKEN = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
-_POSSESSIVE = re.compile(r"(?:’s|'s|’|'|,)$")
+POSSESSIVE = re.compile(r"(?:’s|'s|’|'|,)$")
 
 
-def _strip_possessive(word: str) -> str:
-    word = _POSSESSIVE.sub("", word)
+def strip_possessive(word: str) -> str:
+    """`word` without a final possessive ("Iraq's" -> "Iraq") or comma, and a lone final period."""
+    word = POSSESSIVE.sub("", word)
     return word.rstrip(".") if word.count(".") <= 1 else word
 
 
 def _longest_cue(words: list[str], i: int, table: dict[str, str]) -> tuple[int, str] | None:
     """(end word index, country) of the longest cue starting at words[i] ("Saudi Arabia" before "Saudi")."""
     for j in range(len(words), i, -1):
-        cand = " ".join(words[i:j]).rstrip("’'s").rstrip(".,") if j - i > 1 else _strip_possessive(words[i])
+        cand = " ".join(words[i:j]).rstrip("’'s").rstrip(".,") if j - i > 1 else strip_possessive(words[i])
         if cand in table:
             return j, table[cand]
     return None
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+def _inside_a_name(words: list[str], i: int, end: int, table: dict[str, str]) -> bool:
+    """True when the cue words[i:end] is part of a person's name in the capitalised run `words`: right after
+    an initial ("M. Dane Waters"), or a country's name closing the run after a word that is neither a cue,
+    a title nor a function word ("Jools Holland", "George Washington"): a surname that happens to be a
+    place names no side. A demonym there still counts ("Muslim Americans")."""
+    if i == 0:
+        return False
+    before = words[i - 1]
+    if _INITIAL.match(before):
+        return True
+    form = strip_possessive(" ".join(words[i:end]))
+    if end != len(words) or before in table or form not in noun_country_forms():
+        return False
+    # "US", "UK": an abbreviation is no surname; after a possessive or a hyphenated modifier
+    # ("Screen International's US editor", "Moscow-based US lawyer") it qualifies the noun that follows
+    if form.replace(".", "").isupper() or before.endswith(("'s", "’s", "s'", "s’")) or "-" in before:
+        return False
+    return before.lower().strip(".,") not in _title_words()
+
+
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    from core.text.lexicons import word_set
+
+    return word_set("actor_person_titles") | word_set("actor_person_title_heads") | word_set("function_words")
 
 
 def country_cues(phrase: str) -> list[str]:
@@ -269,8 +300,11 @@ def country_cues(phrase: str) -> list[str]:
             if hit is None:
                 i += 1
                 continue
+            if _inside_a_name(words, i, hit[0], table):
+                i = hit[0]
+                continue
             form = " ".join(words[i : hit[0]])
-            is_noun = _strip_possessive(form) in nouns or form.endswith(("’s", "'s"))
+            is_noun = strip_possessive(form) in nouns or form.endswith(("’s", "'s"))
             # a demonym is an adjective: it names a side only before a noun ("Iraqi officials"),
             # never as the last word (a surname such as "X al-Bakri" / "Bakri" is not a demonym)
             if (is_noun or hit[0] < len(words) or m.end() < len(phrase.rstrip(" .,"))) and hit[1] not in found:

@@ -40,7 +40,7 @@ from core.actors.vocabulary import (
     PLACE_HEADS,
     PLACE_LEADS,
 )
-from core.gazetteer import Place
+from core.geo import Place
 from core.text.names import ARTICLE_PARTICLES, NAME_PARTICLES, fold, name_tokens
 
 # Longest name (in tokens) looked up in the registry and gazetteer.

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from core.gazetteer import Place, gazetteer
+from core.geo import Place, gazetteer
 from core.text.names import name_tokens
 
 

@@ -21,6 +21,7 @@ pass's records), `speakers`, `attribution` (around a cue), `patterns` (sentence 
 then vectorised joins.
 """
 
+from core.geo import country_cue_table, country_cues, side_from_phrase, side_label
 from core.statements.cues import (
     CUE_LEMMAS,
     DENIAL_CUES,
@@ -48,14 +49,8 @@ from core.statements.sides import (
     normalised_statement_text,
 )
 from core.statements.speakers import speaker_type
-from core.statements.textlayer import (
-    country_cue_table,
-    country_cues,
-    paragraph_spans,
-    side_from_phrase,
-    side_label,
-    split_sentences,
-)
+from core.text.sentences import paragraph_spans
+from core.text.sentences import sentence_spans as split_sentences
 
 __all__ = [
     "ATTACH_SLICE_STATEMENTS",

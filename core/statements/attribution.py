@@ -22,7 +22,7 @@ from core.statements.cues import (
 )
 from core.statements.spans import Speaker
 from core.statements.speakers import speaker_after_cue, speaker_from_prefix, speaker_kind, starts_like_np
-from core.statements.textlayer import trim, without_abbreviation_periods
+from core.text.sentences import trim_span, without_abbreviation_periods
 
 _RIGHT_AFTER_QUOTE = re.compile(r"[\s,]*")
 
@@ -64,7 +64,7 @@ def after_quote_attribution(text: str, q_end: int, sent_end: int) -> Attribution
         if cm.group(0).lower().endswith("ing"):
             return None
         sp = speaker_from_prefix(text, p, cm.start())
-        if sp is None or sp.start != trim(text, p, cm.start())[0] or not starts_like_np(sp.text):
+        if sp is None or sp.start != trim_span(text, p, cm.start())[0] or not starts_like_np(sp.text):
             return None
         return Attribution(sp, cm.group(0), cm.start(), cm.end())
     return None
@@ -84,7 +84,7 @@ def before_quote_attribution(text: str, sent_start: int, q_start: int) -> Attrib
         if am is not None:
             rest = text[am.end() : q_start]
             part = rest.split(",")[0]
-            s0, s1 = trim(text, am.end(), am.end() + len(part))
+            s0, s1 = trim_span(text, am.end(), am.end() + len(part))
             if (
                 s1 > s0
                 and len(text[s0:s1].split()) <= MAX_SPEAKER_WORDS

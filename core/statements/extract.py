@@ -45,7 +45,7 @@ from core.statements.speakers import (
     speaker_type,
     subject_of_coordinated_verb,
 )
-from core.statements.textlayer import SENT_FINAL, paragraph_spans, split_sentences, trim
+from core.text.sentences import SENTENCE_FINAL, paragraph_spans, sentence_spans, trim_span
 
 SentenceOf = Callable[[int], tuple[int, int]]
 
@@ -54,7 +54,7 @@ def extract_article(text: str) -> list[Found]:
     """The statements of one body (quote marks normalised), sorted and deduplicated; speakers unresolved."""
     quotes = find_quotes(text)
     paragraphs = paragraph_spans(text)
-    sents = [span for ps, pe in paragraphs for span in split_sentences(text, ps, pe)]
+    sents = [span for ps, pe in paragraphs for span in sentence_spans(text, ps, pe)]
     sent_starts = [s for s, _ in sents]
 
     def sent_of(pos: int) -> tuple[int, int]:
@@ -275,7 +275,7 @@ def _statement_at_cue(
         return None  # "showed up", "found the body": not a finding unless "that" or a poll/record
     if lemma == "call" and re.match(r"(?:a|an)\s", sp.text):
         return None  # "a group called X": a name, not a speaker calling something
-    c0, c1 = trim(text, c0, se)
+    c0, c1 = trim_span(text, c0, se)
     c1 = strip_final_punct(text, c0, c1)
     if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and inside_quote(quotes, c0 + 1)):
         return None  # a one-word quoted verdict is still content ("... saying they were “inaccurate.”")
@@ -371,8 +371,8 @@ def _first_person_continuations(text: str, stmts: list[Found], paras: list[tuple
             continue
         k = bisect_left(starts, st.end)
         limit = min(para[1], starts[k]) if k < len(starts) else para[1]
-        tail_sents = split_sentences(text, st.end, limit) if limit > st.end else []
-        if limit < para[1] and tail_sents and not SENT_FINAL.search(text[tail_sents[-1][0] : tail_sents[-1][1]]):
+        tail_sents = sentence_spans(text, st.end, limit) if limit > st.end else []
+        if limit < para[1] and tail_sents and not SENTENCE_FINAL.search(text[tail_sents[-1][0] : tail_sents[-1][1]]):
             tail_sents = tail_sents[:-1]  # the clause that introduces the next statement ("John Smith said")
         last_fp = -1
         for i, (a, b) in enumerate(tail_sents):

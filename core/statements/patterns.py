@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from core.geo import country_and_capital_names
 from core.statements.cues import (
     ACCORDING,
     ATTRIBUTION_NOUNS,
@@ -27,7 +28,11 @@ from core.statements.speakers import (
     speaker_from_prefix,
     speaker_kind,
 )
-from core.statements.textlayer import MONTHS_AND_DAYS, country_and_capital_names, trim
+from core.text.calendar import MONTH_WORDS, WEEKDAY_WORDS
+from core.text.sentences import trim_span
+
+# a "Name: claim" line headed by one of these is a date line, not a speaker
+_MONTHS_AND_DAYS = MONTH_WORDS | WEEKDAY_WORDS | {"today", "tonight", "yesterday"}
 
 MAX_HEADLINE_WORDS = 30  # a "Name: claim" line longer than this is body text with a colon, not a headline
 # "Name: claim" headlines: a short capitalised name, a colon, a claim of at least three words.
@@ -42,7 +47,7 @@ def headline_statement(text: str, ps: int, pe: int) -> Found | None:
     """
     if pe - ps > MAX_HEADLINE_WORDS * 12:
         return None  # cheap length bound before any splitting (12 chars per word is generous)
-    ps, pe = trim(text, ps, pe)
+    ps, pe = trim_span(text, ps, pe)
     if len(text[ps:pe].split()) > MAX_HEADLINE_WORDS:
         return None
     m = _HEADLINE.match(text, ps, pe)
@@ -54,7 +59,7 @@ def headline_statement(text: str, ps: int, pe: int) -> Found | None:
         words[0] in HEADLINE_LABELS
         or phrase.lower() in HEADLINE_LABELS
         or words[-1] in HEADLINE_LABELS
-        or any(w in MONTHS_AND_DAYS for w in words)
+        or any(w in _MONTHS_AND_DAYS for w in words)
         or (phrase in country_and_capital_names())
         or phrase.isupper()
         and len(words) == 1
@@ -94,7 +99,7 @@ def _title_case_headline(text: str, ps: int, pe: int) -> Found | None:
     m = _TITLE_CUE.search(line)
     if m is None:
         return None
-    s0, s1 = trim(text, ps, ps + m.start())
+    s0, s1 = trim_span(text, ps, ps + m.start())
     phrase = text[s0:s1]
     if len(phrase.split()) > 6 or not has_proper_name(phrase) or NON_SUBJECT_START.match(phrase):
         return None
@@ -151,7 +156,7 @@ def inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str) 
         comma = m.start()
         seg_s = ss + m.start(1)
         sp = speaker_from_prefix(text, seg_s, cs)
-        if sp is None or sp.start != trim(text, seg_s, cs)[0] or CLAUSE_BOUNDARY.search(text[seg_s:cs]):
+        if sp is None or sp.start != trim_span(text, seg_s, cs)[0] or CLAUSE_BOUNDARY.search(text[seg_s:cs]):
             return None
         rest = tail.strip(" .")
         if (
@@ -162,7 +167,7 @@ def inverted_statement(text: str, ss: int, se: int, cs: int, ce: int, cue: str) 
             and not (cue_lemma(cue) in OBJECT_CUES and _INVERTED_ADDRESSEE.match(rest))
         ):
             return None
-    c0, c1 = trim(text, ss, ss + comma)
+    c0, c1 = trim_span(text, ss, ss + comma)
     if len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 2:
         return None
     if text[c0] in '“"«„' and text[c1 - 1] in '”"»“,':
@@ -189,8 +194,8 @@ def according_to(text: str, ss: int, se: int) -> Found | None:
         comma = after.find(",")
         if comma < 0 or len(after[:comma].split()) > MAX_ACCORDING_SOURCE_WORDS:
             return None
-        s0, s1 = trim(text, m.end(), m.end() + comma)
-        c0, c1 = trim(text, m.end() + comma + 1, se)
+        s0, s1 = trim_span(text, m.end(), m.end() + comma)
+        c0, c1 = trim_span(text, m.end() + comma + 1, se)
     elif (
         before.rstrip().endswith(",")
         and mid_comma > 0
@@ -198,16 +203,16 @@ def according_to(text: str, ss: int, se: int) -> Found | None:
         and len(after[mid_comma + 1 :].split()) >= MIN_REPORTED_WORDS
     ):
         # "Fundraising, according to the campaign, has surged.": the content wraps the source
-        s0, s1 = trim(text, m.end(), m.end() + mid_comma)
-        c0, c1 = trim(text, ss, se)
+        s0, s1 = trim_span(text, m.end(), m.end() + mid_comma)
+        c0, c1 = trim_span(text, ss, se)
     else:
         # "CONTENT, according to X."
-        s0, s1 = trim(text, m.end(), se)
+        s0, s1 = trim_span(text, m.end(), se)
         stop = re.search(r"[,;(]|\s(?:on|in|at|who|which|last|this)\b", text[s0:s1])
         if stop:
             s1 = s0 + stop.start()
         s1 = strip_final_punct(text, s0, s1)
-        c0, c1 = trim(text, ss, m.start())
+        c0, c1 = trim_span(text, ss, m.start())
     c1 = strip_final_punct(text, c0, c1)
     if s1 <= s0 or len(text[c0:c1].split()) < MIN_REPORTED_WORDS + 1:
         return None
@@ -284,7 +289,7 @@ def quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
     if not m:
         return None
     s0, s1 = m.start("spk"), m.end("spk")
-    c0, c1 = trim(text, m.end(), se)
+    c0, c1 = trim_span(text, m.end(), se)
     c1 = strip_final_punct(text, c0, c1)
     if c1 - c0 < 3:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from core.statements.textlayer import paragraph_spans
+from core.text.sentences import paragraph_spans
 
 _OPENERS = {"“": "”", "«": "»", "„": "“", "‘": "’", '"': '"', "‹": "›", "「": "」"}
 QUOTE_CHARS = re.compile(r"[“”«»„‘’\"‹›「」]")

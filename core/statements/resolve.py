@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from core.geo import POSSESSIVE, country_cue_table, noun_country_forms, strip_possessive
 from core.statements.cues import (
     FEMALE_WORDS,
     MALE_WORDS,
@@ -18,21 +19,14 @@ from core.statements.cues import (
 )
 from core.statements.spans import Found, Speaker
 from core.statements.speakers import speaker_kind, speaker_type
-from core.statements.textlayer import (
-    MONTHS,
-    POSSESSIVE,
-    WEEKDAYS,
-    country_cue_table,
-    noun_country_forms,
-    strip_possessive,
-)
+from core.text.calendar import MONTH_WORDS, WEEKDAY_WORDS
 from core.text.lexicons import word_set
 
 _NAME_RX = re.compile(
     r"(?<![\w’'-])(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*)(?:\s+(?:(?:of|for|the|al|de|bin|du|van|von|la|le|and)\s+)*(?:[A-Z][\w’'.-]*|al-[A-Z][\w’'-]*))*"
 )
 # Words that do not start a name; month and weekday names come from the text layer.
-_NOT_NAMES = word_set("statements_not_name_words") | MONTHS | WEEKDAYS
+_NOT_NAMES = word_set("statements_not_name_words") | MONTH_WORDS | WEEKDAY_WORDS
 
 
 @dataclass

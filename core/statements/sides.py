@@ -7,8 +7,8 @@ import unicodedata
 
 import polars as pl
 
+from core.geo import side_from_phrase, side_label, strip_possessive
 from core.statements.cues import NEAR_COPY_RATIO, ORG_HEADS, PERSON_ROLE_NOUNS
-from core.statements.textlayer import side_from_phrase, side_label, strip_possessive
 
 ATTACH_SLICE_STATEMENTS = 100_000  # statements joined to their article's mentions per slice (bounds memory)
 

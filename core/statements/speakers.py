@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from core.geo import country_cue_table, noun_country_forms, strip_possessive
 from core.statements.cues import (
     ANON_CAPITALISED,
     ANONYMOUS,
@@ -25,14 +26,8 @@ from core.statements.cues import (
     TITLE_WORDS,
 )
 from core.statements.spans import Speaker, strip_final_punct
-from core.statements.textlayer import (
-    WORD,
-    country_cue_table,
-    noun_country_forms,
-    strip_possessive,
-    trim,
-    without_abbreviation_periods,
-)
+from core.text.sentences import trim_span, without_abbreviation_periods
+from core.text.tokens import WORD
 
 NON_SUBJECT_START = re.compile(
     r"^(?:to|of|for|with|by|from|not|no|only|that|which|who|whom|whose|if|whether|how|what|why|than|so|"
@@ -76,7 +71,7 @@ def speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
     for m in CLAUSE_BOUNDARY.finditer(seg):
         if seg[m.end() :].strip():
             cut = m.end()
-    ps, pe = trim(text, ps + cut, pe)
+    ps, pe = trim_span(text, ps + cut, pe)
     if ps >= pe:
         return None
     # cut at the first auxiliary / adverb after the head ("The ministry has also said", "X swiftly replied")
@@ -232,7 +227,7 @@ def speaker_after_cue(text: str, ce: int, se: int) -> Speaker | None:
     while sp < se and text[sp].isspace():
         sp += 1
     stop = _TAIL_STOP.search(without_abbreviation_periods(text[sp:se]))  # "said Paul R. Smith, ..."
-    s0, s1 = trim(text, sp, sp + stop.start() if stop else se)
+    s0, s1 = trim_span(text, sp, sp + stop.start() if stop else se)
     s1 = strip_final_punct(text, s0, s1)
     if s1 <= s0:
         return None
@@ -269,7 +264,7 @@ def subject_of_coordinated_verb(text: str, ss: int, cs: int) -> Speaker | None:
     if m is None:
         return None
     sp = speaker_from_prefix(text, ss, m.start())
-    if sp is None or sp.start != trim(text, ss, m.start())[0]:
+    if sp is None or sp.start != trim_span(text, ss, m.start())[0]:
         return None
     return sp
 

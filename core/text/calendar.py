@@ -18,6 +18,9 @@ WEEKDAYS: tuple[str, ...] = tuple(
 # Every lowercase form (full and short) -> its number.
 MONTH_NUMBER: dict[str, int] = {r["word"]: int(r["number"]) for r in _ROWS if r["kind"] == "month"}
 WEEKDAY_NUMBER: dict[str, int] = {r["word"]: int(r["number"]) for r in _ROWS if r["kind"] == "weekday"}
+# Lowercase full names ("january", "monday"): what a word must be to name a month or a day in prose.
+MONTH_WORDS: frozenset[str] = frozenset(m.lower() for m in MONTHS)
+WEEKDAY_WORDS: frozenset[str] = frozenset(d.lower() for d in WEEKDAYS)
 # Every lowercase month and weekday form: words that name a date, not an actor or a topic.
 CALENDAR_NAMES: frozenset[str] = frozenset(MONTH_NUMBER) | frozenset(WEEKDAY_NUMBER)
 

@@ -65,3 +65,15 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
 def sentences(text: str) -> list[str]:
     """The sentences of `text` as strings (sentence_spans, sliced)."""
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the non-empty lines of `text`, trimmed (a cleaned body has one paragraph per line)."""
+    out = []
+    pos = 0
+    for line in text.split("\n"):
+        e = pos + len(line)
+        if line.strip():
+            out.append(trim_span(text, pos, e))
+        pos = e + 1
+    return out

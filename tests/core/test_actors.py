@@ -19,7 +19,7 @@ from core.actors import (
     registry_to_csv_bytes,
     resolve_actors,
 )
-from core.gazetteer import gazetteer
+from core.geo import gazetteer
 from core.text.names import fold
 from tests.conftest import GOLD_FILE, REPO, SAMPLE_DIR, shared_data
 
