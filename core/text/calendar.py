@@ -25,16 +25,7 @@ WEEKDAY_WORDS: frozenset[str] = frozenset(d.lower() for d in WEEKDAYS)
 CALENDAR_NAMES: frozenset[str] = frozenset(MONTH_NUMBER) | frozenset(WEEKDAY_NUMBER)
 
 
-def month_pattern(short_forms: bool = True) -> str:
-    """A regex alternation of the month names (full names first; short forms if asked), no groups."""
-    full = "|".join(MONTHS)
-    if not short_forms:
-        return f"(?:{full})"
-    short = "|".join(
-        sorted(
-            (r["word"].capitalize() for r in _ROWS if r["kind"] == "month" and r["form"] == "short"),
-            key=len,
-            reverse=True,
-        )
-    )
-    return f"(?:{full}|{short})"
+def short_month_forms() -> list[str]:
+    """The lowercase short month forms ("sept", "jan", ...), longest first (so a regex alternation tries
+    "sept" before "sep")."""
+    return sorted((r["word"] for r in _ROWS if r["kind"] == "month" and r["form"] == "short"), key=len, reverse=True)
