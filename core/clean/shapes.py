@@ -21,8 +21,8 @@ from core.clean.features import (
     TITLE_WORD_MIN_CHARS,
     _Unit,
 )
-from core.clean.textlayer import _WORD
 from core.ingest import Document
+from core.text.tokens import WORD_RUN
 
 
 class _UnitShapes:
@@ -101,7 +101,7 @@ class _UnitShapes:
 
     def words_of(self, s: int, e: int) -> set[str]:
         text = " ".join(self.units[i].text for i in range(s, e)).casefold()
-        return {w for w in _WORD.findall(text) if len(w) >= TITLE_WORD_MIN_CHARS}
+        return {w for w in WORD_RUN.findall(text) if len(w) >= TITLE_WORD_MIN_CHARS}
 
     def is_subheading_shape(self, i: int) -> bool:
         g = self.g

@@ -1,19 +1,14 @@
-"""Lines, words, sentence breaks and the line key as clean reads them.
-
-# text-layer: the line splitter, the word and sentence-break regexes and the line normalisation belong to
-# the shared text layer (core/text/); they stay here, in one module of the clean package, until the
-# lead's text-layer step moves them.
-"""
+"""Lines and the line key as clean reads them (words come from core.text.tokens, sentences from
+core.text.sentences, month names from core.text.calendar)."""
 
 from __future__ import annotations
 
 import re
 
-# text-layer: line, word and sentence-break patterns
+from core.text.calendar import MONTHS
+
 _LINE_SPLIT = re.compile(r"\r\n|\r|\n")
-_WORD = re.compile(r"\w+", re.UNICODE)
 _CLOSED_LINE = re.compile(r"[.!?:;\"'”’)\]]\s*$")
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+[A-Z\u00C0-\u024F\u0600-\u06FF]")
 
 
 def split_lines(text: str) -> list[str]:
@@ -35,10 +30,10 @@ def normalise_line(text: str) -> str:
     return " ".join(t.split())
 
 
-# text-layer: month names (abbreviated) in a date/time line
+_MON3 = "|".join(sorted({m[:3].lower() for m in MONTHS}))
 # A date/time line: a short line holding a year or a clock time next to a month name or numeric date.
 RE_DATELIKE = (
-    r"(?i)^.{0,40}(?:\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b"
-    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+(?:19|20)\d{2}\b"
+    r"(?i)^.{0,40}(?:\b(?:" + _MON3 + r")[a-z]*\.?\s+\d{1,2},?\s+(?:19|20)\d{2}\b"
+    r"|\b\d{1,2}\s+(?:" + _MON3 + r")[a-z]*\.?,?\s+(?:19|20)\d{2}\b"
     r"|\b(?:19|20)\d{2}-\d{2}-\d{2}\b|\b\d{1,2}[/.]\d{1,2}[/.](?:19|20)?\d{2}\b|\b\d{1,2}:\d{2}\b).{0,40}$"
 )

@@ -17,8 +17,10 @@ from core.clean.features import (
     _Unit,
 )
 from core.clean.shapes import _UnitShapes
-from core.clean.textlayer import _SENTENCE_BREAK, _WORD, normalise_line
+from core.clean.textlayer import normalise_line
 from core.ingest import Document
+from core.text.sentences import sentence_spans
+from core.text.tokens import WORD_RUN
 
 
 @dataclass
@@ -210,7 +212,7 @@ class _DocWalker(_UnitShapes):
                 g("credit", i)
                 and g("n_words", i) >= 3
                 and g("n_chars", i) <= CAPTION_MAX_CHARS
-                and len(_SENTENCE_BREAK.findall(self.units[i].text)) < CAPTION_MAX_SENTENCES
+                and len(sentence_spans(self.units[i].text)) <= CAPTION_MAX_SENTENCES
             ):
                 self.assign(i, "inline_caption", "photo caption (credit pattern)", idx)
                 art.inline_captions.append(self.units[i].text)
@@ -248,7 +250,7 @@ class _DocWalker(_UnitShapes):
         del e_body
 
         def overlap(i: int) -> float:
-            words = {w for w in _WORD.findall(self.units[i].text.casefold()) if len(w) >= TITLE_WORD_MIN_CHARS}
+            words = {w for w in WORD_RUN.findall(self.units[i].text.casefold()) if len(w) >= TITLE_WORD_MIN_CHARS}
             return len(words & body_words) / max(len(words), 1)
 
         scores = [overlap(i) for i in cands]

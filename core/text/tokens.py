@@ -1,7 +1,9 @@
-"""Word tokens: the one pattern for a word in running English news text.
+"""Word tokens: the patterns for a word in running English news text, in one place.
 
-A word is a run of letters, digits, underscores, apostrophes (straight or curly), periods and hyphens
-("U.S.", "al-Sudani", "don't"), so abbreviations and hyphenated names stay one token.
+`WORD`: a run of letters, digits, underscores, apostrophes (straight or curly), periods and hyphens
+("U.S.", "al-Sudani", "don't"): abbreviations and hyphenated names stay one token (speaker phrases,
+name spans). `WORD_RUN`: a plain run of word characters (`\\w+`), for counting words and the shares of
+a line's words that are stopwords or capitalised (cleaning features, shingles), where "U.S." is two.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 
 WORD = re.compile(r"[\w’'.-]+")
+WORD_RUN = re.compile(r"\w+", re.UNICODE)
 
 
 def words(text: str) -> list[str]:
