@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 from core.statements import DENIAL_CUES, country_cue_table, cue_index, side_label
-from core.text.lexicons import word_list
+from core.text.calendar import MONTH_WORDS, WEEKDAY_WORDS
+from core.text.lexicons import word_list, word_set
 
 
 def _whole_words(name: str) -> str:
@@ -21,23 +22,8 @@ NEGATION_RX = re.compile(NEGATION_PATTERN, re.IGNORECASE)
 DENIAL_RX = re.compile(_whole_words("conflicts_denial"), re.IGNORECASE)
 REBUTTAL_RX = re.compile(_whole_words("conflicts_rebuttal"), re.IGNORECASE)
 WORD_RX = re.compile(r"[A-Za-z][A-Za-z’'-]+")
-# text-layer: stopwords of the conflicts stage (function words carry no topic). Hand list (no NLTK
-# download at run time, see docs/decisions.md); matched lower-case, whole word.
-STOPWORDS = frozenset(
-    "a about above after again against all also am an and any are as at be because been before being "
-    "below between both but by can could did do does doing down during each few for from further had has "
-    "have having he her here hers herself him himself his how i if in into is it its itself just me more "
-    "most my myself no nor not now of off on once only or other our ours ourselves out over own same she "
-    "should so some such than that the their theirs them themselves then there these they this those "
-    "through to too under until up very was we were what when where which while who whom why will with "
-    "would you your yours yourself yourselves said says say saying told tell stated added noted according "
-    "statement statements spokesman spokeswoman official officials source sources ministry department "
-    "government one two three new last year years month months week weeks day days time times mr mrs ms "
-    "its it's per cent percent would could should may might must shall upon within without among amid "
-    "across along around since ago yet still even well back way many much several including however "
-    "meanwhile thursday friday saturday sunday monday tuesday wednesday january february march april june "
-    "july august september october november december".split()
-)
+# Words that carry no topic: function words, the calendar, reporting words ("said", "officials").
+STOPWORDS = word_set("stopwords") | word_set("conflicts_uninformative_words") | MONTH_WORDS | WEEKDAY_WORDS
 
 STEM_PREFIX = 5  # truncation stemming: discuss/discussed/discussions -> "discu", withdraw/withdrawal -> "withd"
 

@@ -1,29 +1,15 @@
-"""Words and tokens as dedup reads them.
-
-# text-layer: the stopword list, the word/token regexes and the quote folding belong to the shared text
-# layer (core/text/); they stay here, in one module of the dedup package, until the lead's text-layer
-# step moves them.
-"""
+"""Words and tokens as dedup reads them: stopwords (data/lexicons/stopwords.txt), the vectorised
+token patterns its Polars expressions use, quote folding and NFKC normalisation."""
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
 
-# text-layer: stopwords
-_STOPWORD_TEXT = """a about above after again against ago all almost along already also although always am among an and
-    another any anyone anything are around as at away back be became because become been before being below
-    between both but by came can cannot could did do does doing done down during each either else enough even
-    ever every few for from further get gets got had has have having he her here hers herself him himself his
-    how however i if in into is it its itself just last least less like made make many may me might more most
-    much must my myself near neither never new next no nor not now of off often on once one only onto or other
-    others our ours ourselves out over own per perhaps put quite rather really said same say says see seen
-    several shall she should since so some still such than that the their theirs them themselves then there
-    these they this those though three through thus to told too two under until up upon us very was way we
-    well were what whatever when where whether which while who whom whose why will with within without would
-    yet you your yours yourself yourselves mr mrs ms"""
-# function words: they say nothing about which event a text reports
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+from core.text.lexicons import word_set
+
+# function words: they say nothing about which event a text reports (data/lexicons/stopwords.txt)
+STOPWORDS = word_set("stopwords")
 
 _PUNCT_RE = r"[\p{P}\p{S}]+"
 _WORD_RUN_RE = r"[\p{L}\p{N}]+"
