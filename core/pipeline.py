@@ -527,5 +527,6 @@ def build_corpus(
         "row_counts": {name: tables[name].height for name in schema.TABLE_NAMES},
         "seconds": {k: round(v, 3) for k, v in run.seconds.items()},
         "stages": run.status,
+        "coverage": dates.publication_coverage(tables["articles"]),  # dated/undated, outlets; notes when none
     }
     return Corpus(tables=tables, manifest=manifest)

@@ -187,7 +187,11 @@ def test_build_outlet_fills_all_but_record_metadata() -> None:
         # ids (the record's id), dates only
         ("id,date\nr1,1 March 2005\n", [None, None], [None, dt.date(2005, 3, 1)]),
         # bundle article ids; a blank outlet cell leaves the outlet alone
-        ("article_id,outlet,published\na0,,2004-12-31\na1,Id Herald,\n", [None, "Id Herald"], [dt.date(2004, 12, 31), None]),
+        (
+            "article_id,outlet,published\na0,,2004-12-31\na1,Id Herald,\n",
+            [None, "Id Herald"],
+            [dt.date(2004, 12, 31), None],
+        ),
     ],
 )
 def test_metadata_map_sets_outlets_and_dates(tmp_path: Path, csv_text: str, outlets_out: list, dates_out: list) -> None:
