@@ -223,3 +223,13 @@ def test_metadata_map_beats_record_metadata(tmp_path: Path) -> None:
 def test_unusable_metadata_map_says_why(tmp_path: Path, csv_text: str, message: str) -> None:
     with pytest.raises(analyst_map.MetadataMapError, match=message):
         _map(tmp_path, csv_text)
+
+
+def test_cli_refuses_an_unusable_metadata_csv_before_building(tmp_path: Path, capsys) -> None:
+    from core.__main__ import main
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    rc = main(["build", str(tmp_path), "--out", str(tmp_path / "b"), "--quiet", "--metadata", str(bad)])
+    assert rc == 1 and not (tmp_path / "b").exists()
+    assert "needs exactly one key column" in capsys.readouterr().err
