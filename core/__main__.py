@@ -10,6 +10,7 @@ from pathlib import Path
 from core import __version__, schema
 from core.bundle import BuildError, BuildParams, BundleError, build_bundle, build_summary, load_bundle
 from core.casework.cli import add_parser as add_decisions_parser
+from core.clean.analyst_map import MetadataMapError, read_metadata_map
 from core.engines import ENGINES, get_engine
 from core.export import table_to_csv_bytes
 from core.pipeline import stage_markdown, stage_table
@@ -75,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--story-threshold", type=float, default=None)
     b.add_argument("--skip", action="append", default=[], help="skip a stage (repeatable)")
     b.add_argument("--quiet", action="store_true", help="no progress bars")
+    b.add_argument("--outlet", default=None, help="outlet of every article whose input names none")
+    b.add_argument(
+        "--metadata",
+        default=None,
+        help="CSV mapping files or ids to outlets and dates (columns: file|id, outlet, published)",
+    )
     b.add_argument("--engine", choices=ENGINES, default="local", help="how article work runs (default: local)")
 
     sg = sub.add_parser("stages", help="print the build's stages in run order: what each reads and writes")
@@ -101,8 +108,16 @@ def main(argv: list[str] | None = None) -> int:
             near_threshold=args.near_threshold,
             story_threshold=args.story_threshold,
             skip_stages=tuple(args.skip),
+            outlet=args.outlet,
+            metadata=str(Path(args.metadata).resolve()) if args.metadata else None,
             **kwargs,
         )
+        if args.metadata:
+            try:
+                read_metadata_map(args.metadata)
+            except MetadataMapError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
         missing = [p for p in args.inputs if not Path(p).exists()]
         if missing:
             print(f"error: input not found: {', '.join(missing)}", file=sys.stderr)

@@ -28,7 +28,8 @@ from typing import Any
 
 import polars as pl
 
-from core import __version__, actors, clean, conflicts, dates, dedup, ingest, outlets, schema, statements
+from core import __version__, actors, clean, conflicts, dates, dedup, ingest, schema, statements
+from core.clean import analyst_map, outlets
 from core.engines import get_engine
 from core.engines.local import LocalEngine
 from core.stagecache import StageCache, frame_digest
@@ -54,6 +55,8 @@ class BuildParams:
     near_threshold: float | None = None  # None = dedup's documented default
     story_threshold: float | None = None
     skip_stages: tuple[str, ...] = ()  # steps (Stage.step) to skip, e.g. ("statements", "conflicts")
+    outlet: str | None = None  # the analyst's outlet for every article whose input names none (--outlet)
+    metadata: str | None = None  # the analyst's CSV mapping files/ids to outlets and dates (--metadata)
 
 
 @dataclass
@@ -145,7 +148,9 @@ def _registry(s: Step) -> Tables:
 
 
 def _outlets(s: Step) -> Tables:
-    return {"articles": outlets.infer_outlets(s.tables["articles"], s.tables["registry"])}
+    found = outlets.infer_outlets(s.tables["articles"], s.tables["registry"], s.tables.get("ledger"))
+    mapping = analyst_map.read_metadata_map(s.params.metadata) if s.params.metadata else None
+    return {"articles": analyst_map.apply_analyst_facts(found, s.params.outlet, mapping)}
 
 
 def _dates_prepare(s: Step) -> Work | None:
@@ -240,8 +245,9 @@ STAGES: tuple[Stage, ...] = (
           "split into articles; title, captions, body; every raw line gets a fate", _clean, fatal=True),
     Stage("registry", "actors", (), ("registry",),
           "load the actor registry (known actors, aliases, types, sides)", _registry),
-    Stage("outlets", "clean", ("articles", "registry"), ("articles",),
-          "the outlet of articles whose input carries none", _outlets),
+    Stage("outlets", "clean", ("articles", "registry", "ledger"), ("articles",),
+          "outlets from evidence about the publisher (metadata, URL, the page's own credit lines) and the "
+          "analyst's outlets and dates", _outlets),
     Stage("dates", "dates", ("articles",), ("articles", "events"),
           "publication date and bounds per article; dated events in the text", _dates_finish,
           prepare=_dates_prepare, article_work=dates.date_work, streamed=True),
@@ -521,5 +527,6 @@ def build_corpus(
         "row_counts": {name: tables[name].height for name in schema.TABLE_NAMES},
         "seconds": {k: round(v, 3) for k, v in run.seconds.items()},
         "stages": run.status,
+        "coverage": dates.publication_coverage(tables["articles"]),  # dated/undated, outlets; notes when none
     }
     return Corpus(tables=tables, manifest=manifest)

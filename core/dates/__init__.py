@@ -28,6 +28,7 @@ Modules: `textlayer` (month/weekday names, the sentence splitter), `patterns` (t
 seam: date_work / apply_date_work, moved_articles / event_work / merge_refreshed_events).
 """
 
+from core.dates.coverage import axis_range, publication_coverage
 from core.dates.detect import NO_ANCHOR, find_dateline_date, find_dates
 from core.dates.events import ATTACH_SLICE_EVENTS, article_anchor, attach_event_actors, event_id
 from core.dates.publication import add_publication_dates, latest_stated_date, refine_with_clusters
@@ -49,6 +50,8 @@ from core.dates.work import (
 )
 
 __all__ = [
+    "axis_range",
+    "publication_coverage",
     "ATTACH_SLICE_EVENTS",
     "DATE_WORK_COLUMNS",
     "EVENT_WORK_COLUMNS",

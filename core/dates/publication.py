@@ -18,32 +18,51 @@ from core.dates.textlayer import _sentence_of, sentence_bounds
 
 # A sentence containing one of these speaks of the future: its dates are no lower bound for publication.
 FUTURE_CONTEXT = re.compile(rf"\b(?:{_alternation('dates_future_context')})\b", re.I)
-# A date right after one of these is a limit, not a past event ("by March 2025", "until 2030").
-LIMIT_BEFORE = re.compile(rf"\b(?:{_alternation('dates_limit_words')})\s+(?:the\s+)?$", re.I)
+# A date right after one of these is a limit, not a past event ("by March 2025", "until 2030", "by early 2006").
+LIMIT_BEFORE = re.compile(
+    rf"\b(?:{_alternation('dates_limit_words')})\s+(?:the\s+)?(?:(?:early|mid|late|end\s+of|start\s+of)[\s-]+)?$",
+    re.I,
+)
+# A sentence with one of these reports the past; so does a regular past form not after is/are/am/be/being
+# ("are crowned on 2 March 2005" is a schedule, "was crowned" and "crowned on" are past).
+PAST_MARKER = re.compile(
+    rf"\b(?:{_alternation('dates_past_markers')})\b|(?<!\bis )(?<!\bare )(?<!\bam )(?<!\bbe )(?<!\bbeing )\b[a-z]{{2,}}ed\b",
+    re.I,
+)
 
 
-def _is_past_context(text: str, start: int, sentence: str) -> bool:
-    """False when the date sits in a future or limit context ("will meet on", "by March 2025")."""
-    return not (FUTURE_CONTEXT.search(sentence) or LIMIT_BEFORE.search(text[max(0, start - 20) : start]))
+def _is_past_context(text: str, start: int, sentence: str, require_past: bool = True) -> bool:
+    """True when the date is a past reference: its sentence reports the past (PAST_MARKER) and is not in
+    a future, plan or target context ("will meet on", "hopes to join by 2006"), and no limit word
+    precedes it ("by March 2025"). Only such a date bounds publication: a text reports no past event
+    later than itself, but names future ones freely."""
+    if FUTURE_CONTEXT.search(sentence) or LIMIT_BEFORE.search(text[max(0, start - 30) : start]):
+        return False
+    return not require_past or PAST_MARKER.search(sentence) is not None
 
 
 # Ranges precise enough to bound publication: part of a month ("late January 2024") or explicit day spans.
 _BOUND_RANGE_VALUE = re.compile(r"\d{4}-\d\d|\d{4}-\d\d-\d\d/\d{4}-\d\d-\d\d")
 
 
-def latest_stated_date(text: str | None) -> dt.date | None:
+def latest_stated_date(text: str | None, require_past: bool = True) -> dt.date | None:
     """The latest explicit (year-bearing, day or month precision) date in `text` not in a future context.
 
     This is a lower bound for publication: a text reports no past event later than itself. Year-only
     mentions are ignored ("the 2030 targets" is common and says nothing about the article's date).
+    `require_past=False` for photo captions: a photo records what already happened, whatever the tense
+    ("children stand at the site ..., August 14, 2024").
     """
     if not text:
         return None
-    return _latest_of(text, find_dates(text), lambda: sentence_bounds(text))
+    return _latest_of(text, find_dates(text), lambda: sentence_bounds(text), require_past)
 
 
 def _latest_of(
-    text: str, mentions: list[DateMention], get_bounds: Callable[[], list[tuple[int, int]]]
+    text: str,
+    mentions: list[DateMention],
+    get_bounds: Callable[[], list[tuple[int, int]]],
+    require_past: bool = True,
 ) -> dt.date | None:
     """latest_stated_date from the anchorless mentions of `text`; `get_bounds()` gives its
     sentence_bounds (asked only when a mention qualifies)."""
@@ -60,7 +79,7 @@ def _latest_of(
             bounds = get_bounds()
             starts = [b[0] for b in bounds]
         s, e = _sentence_of(bounds, starts, mention.start, mention.end)
-        if not _is_past_context(text, mention.start, text[s:e]):
+        if not _is_past_context(text, mention.start, text[s:e], require_past):
             continue
         if best is None or r.date_start > best:
             best = r.date_start
@@ -77,7 +96,7 @@ def _publication_evidence(
     """(published, published_how, not_before, not_before_how) of one article (see add_publication_dates)."""
     body, title, caps, pub, pub_how = item
     texts = {"title": title, "caption": _captions_text(caps), "body": body}
-    return _evidence(body, pub, pub_how, lambda f: latest_stated_date(texts[f]))
+    return _evidence(body, pub, pub_how, lambda f: latest_stated_date(texts[f], require_past=f != "caption"))
 
 
 def _evidence(

@@ -104,7 +104,10 @@ def _dated_article(item: tuple[Any, ...]) -> tuple[tuple[Any, ...], list[tuple[A
     def latest(f: str) -> dt.date | None:
         if f not in texts:
             return None
-        return _latest_of(texts[f], _mentions_of(texts[f], matches[f], NO_ANCHOR), lambda: bounds_of(f))
+        # captions: a photo records the past whatever the tense (see latest_stated_date)
+        return _latest_of(
+            texts[f], _mentions_of(texts[f], matches[f], NO_ANCHOR), lambda: bounds_of(f), require_past=f != "caption"
+        )
 
     evidence = _evidence(body, pub, pub_how, latest)
     anchor = article_anchor(*evidence)
