@@ -1,0 +1,266 @@
+"""The Ray engine: a stage's article work as Ray tasks, on a local Ray runtime or on a cluster.
+
+Optional: needs `pip install -r requirements-ray.txt`; `core.engines.get_engine("ray")` imports this
+module only when asked for it. The driver (the build) stays where it is; only article work leaves it:
+each stage's context goes into the object store once (`ray.put`), each chunk of rows becomes one task
+(`_run_chunk`), and the outputs come back in row order, the same as the local engine's. A task whose
+worker process dies (killed, out of memory) is retried by Ray (`MAX_RETRIES`); an exception raised by
+the work itself is not retried, it fails the stage as it would locally.
+
+The work function is sent by reference (module and name), so every node must import the same `core`:
+the checkout and its virtual environment at the same path on every node (shared storage), or a Ray
+`runtime_env` that ships them. See docs/scale.md.
+
+Loopback: Ray 2.60 rewrites a loopback node or cluster address (127.0.0.1, localhost) to the
+machine's outward IP, and its servers then listen on every interface. `keep_loopback()` keeps a
+loopback address as given, so a local runtime (and a one-machine cluster started with
+`python -m core.engines.ray start ...`, see scripts/ray_cluster.sh) listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import ray
+from ray._private import services
+from ray._raylet import (  # type: ignore[attr-defined]  # compiled; its stub lists few names
+    AuthenticationTokenLoader,
+    Config,
+    get_localhost_ip,
+    is_localhost,
+)
+
+# Rows per task when the stage gives no hint (the local engine's chunk size).
+CHUNK_ITEMS = 400
+# Retries of a task whose worker process died (not of a task whose work raised).
+MAX_RETRIES = 3
+# Tasks submitted ahead of the one being collected, per CPU of the cluster: enough to keep every
+# worker busy, few enough that the batch is not copied into the object store all at once.
+IN_FLIGHT_PER_CPU = 4
+
+Work = Callable[[dict[str, list], Any], list]
+
+
+@contextlib.contextmanager
+def keep_loopback() -> Iterator[None]:
+    """While active, Ray keeps a loopback address (127.0.0.1, localhost) instead of replacing it by
+    the machine's outward IP (see the module doc)."""
+    original = services.resolve_ip_for_localhost
+
+    def resolve(host: str) -> str:
+        return get_localhost_ip() if is_localhost(host) else original(host)
+
+    services.resolve_ip_for_localhost = resolve
+    try:
+        yield
+    finally:
+        services.resolve_ip_for_localhost = original
+
+
+def _reload_auth_settings() -> None:
+    """Make this process see the current RAY_AUTH_* environment: Ray reads it once into cached
+    settings (at import, and the token at first use), while a cluster, a test or this engine's own
+    local runtime may set it later."""
+    Config.initialize("")
+    AuthenticationTokenLoader.instance().reset_cache()
+
+
+def _is_loopback(address: str) -> bool:
+    host = address.rsplit(":", 1)[0].strip("[]")
+    return is_localhost(host) or host.startswith("127.")
+
+
+@ray.remote(max_retries=MAX_RETRIES)
+def _run_chunk(work: Work, columns: dict[str, list], ctx: Any) -> tuple[str, list]:
+    """One task: work over one slice of rows, and the node it ran on."""
+    return ray.get_runtime_context().get_node_id(), work(columns, ctx)
+
+
+def _slices(columns: dict[str, list], chunk: int) -> Iterator[dict[str, list]]:
+    n = len(next(iter(columns.values()))) if columns else 0
+    for lo in range(0, n, chunk):
+        yield {name: values[lo : lo + chunk] for name, values in columns.items()}
+
+
+class RayPending:
+    """Article work submitted as Ray tasks; `chunks()` collects it in row order, `close()` cancels."""
+
+    def __init__(self, engine: RayEngine, refs: list[Any]) -> None:
+        self.engine, self.refs = engine, refs
+
+    def chunks(self) -> Iterator[list[Any]]:
+        while self.refs:
+            ref = self.refs[0]
+            out = self.engine._collect(ref)
+            self.refs.pop(0)
+            yield out
+
+    def close(self) -> None:
+        refs, self.refs = self.refs, []
+        for ref in refs:
+            with contextlib.suppress(Exception):  # finished or already gone
+                ray.cancel(ref)
+
+
+class RayEngine:
+    """Article work as Ray tasks. `address` joins a running cluster ("host:port"); without it (and
+    without RAY_ADDRESS) a local Ray runtime is started, listening on 127.0.0.1 only, with `num_cpus`
+    workers (default: every core), and stopped by `shutdown()`. Token authentication: a cluster's
+    token comes from the environment (RAY_AUTH_MODE=token and RAY_AUTH_TOKEN or RAY_AUTH_TOKEN_PATH,
+    or ~/.ray/auth_token); a local runtime started here gets a fresh token held in this process's
+    environment (never written to disk) unless one is configured.
+
+    `nodes_used` counts the chunks each node (Ray node id) ran since the engine was made.
+    """
+
+    name = "ray"
+
+    def __init__(
+        self,
+        address: str | None = None,
+        num_cpus: int | None = None,
+        *,
+        runtime_env: dict[str, Any] | None = None,
+        object_store_memory: int | None = None,
+    ) -> None:
+        self.address = address or os.environ.get("RAY_ADDRESS") or None
+        self.nodes_used: Counter[str] = Counter()
+        self.owns_runtime = False  # started the local runtime (shutdown() stops it)
+        self.connected = False  # called ray.init (shutdown() disconnects)
+        self._env_set: list[str] = []
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        if ray.is_initialized():  # this process already has a Ray connection: share it
+            return
+        kwargs: dict[str, Any] = {"log_to_driver": False, "runtime_env": runtime_env}
+        if self.address is None:
+            self._local_token()
+            kwargs.update(
+                include_dashboard=False,
+                num_cpus=num_cpus,
+                object_store_memory=object_store_memory,
+                _node_ip_address="127.0.0.1",
+            )
+        else:
+            kwargs["address"] = self.address
+            if _is_loopback(self.address):
+                kwargs["_node_ip_address"] = "127.0.0.1"
+        _reload_auth_settings()
+        try:
+            with keep_loopback():
+                ray.init(**kwargs)
+        except Exception:
+            self._restore_env()
+            raise
+        self.connected = True
+        self.owns_runtime = self.address is None
+
+    def _local_token(self) -> None:
+        """A local runtime runs with token auth; without a configured token, a fresh one in the
+        environment (inherited by the runtime's processes) rather than Ray's ~/.ray/auth_token."""
+        if os.environ.get("RAY_AUTH_MODE", "token") != "token":
+            return  # the user chose (e.g. disabled)
+        configured = os.environ.get("RAY_AUTH_TOKEN") or os.environ.get("RAY_AUTH_TOKEN_PATH")
+        if configured or os.path.exists(os.path.expanduser("~/.ray/auth_token")):
+            self._set_env("RAY_AUTH_MODE", "token")
+            return
+        self._set_env("RAY_AUTH_MODE", "token")
+        self._set_env("RAY_AUTH_TOKEN", secrets.token_hex(32))
+
+    def _set_env(self, name: str, value: str) -> None:
+        if name not in os.environ:
+            os.environ[name] = value
+            self._env_set.append(name)
+
+    def _restore_env(self) -> None:
+        for name in self._env_set:
+            os.environ.pop(name, None)
+        self._env_set = []
+
+    # --- the engine interface (see core.engines.local.LocalEngine) -----------------------------------
+
+    def _submit(self, work: Work, columns: dict[str, list], ctx: Any, chunk: int | None) -> Iterator[Any]:
+        """One task per chunk of rows, submitted lazily as the iterator is advanced."""
+        ctx_ref = ray.put(ctx)
+        for part in _slices(columns, CHUNK_ITEMS if chunk is None else max(1, chunk)):
+            yield _run_chunk.remote(work, part, ctx_ref)
+
+    def _collect(self, ref: Any) -> list[Any]:
+        node, out = ray.get(ref)
+        self.nodes_used[node] += 1
+        return out
+
+    def _window(self) -> int:
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        return max(2, IN_FLIGHT_PER_CPU * cpus)
+
+    def map_chunks(
+        self,
+        work: Work,
+        columns: dict[str, list],
+        ctx: Any,
+        *,
+        min_items: int | None = None,
+        chunk: int | None = None,
+    ) -> Iterator[list[Any]]:
+        """work(slice, ctx) for consecutive row slices of `columns`, as tasks, yielded in order.
+
+        `min_items` (the local engine's fork threshold) is ignored: on Ray every batch runs as tasks.
+        At most `IN_FLIGHT_PER_CPU` tasks per cluster CPU are in flight; closing the iterator early
+        cancels them.
+        """
+        refs = self._submit(work, columns, ctx, chunk)
+        pending = RayPending(self, [])
+        window = self._window()
+        try:
+            for ref in refs:
+                pending.refs.append(ref)
+                if len(pending.refs) >= window:
+                    yield self._collect(pending.refs.pop(0))
+            yield from pending.chunks()
+        finally:
+            pending.close()
+
+    def start(
+        self,
+        work: Work,
+        columns: dict[str, list],
+        ctx: Any,
+        *,
+        min_items: int | None = None,
+        chunk: int | None = None,
+    ) -> RayPending:
+        """Submit the same tasks as map_chunks, all of them now; collect with RayPending.chunks()."""
+        return RayPending(self, list(self._submit(work, columns, ctx, chunk)))
+
+    def shutdown(self) -> None:
+        """Stop the local runtime this engine started (a joined cluster is only disconnected from)."""
+        if self.connected and ray.is_initialized():
+            ray.shutdown()
+        self.owns_runtime = self.connected = False
+        self._restore_env()
+
+    def __enter__(self) -> RayEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m core.engines.ray start ...`: Ray's own CLI (`ray start`, `ray stop`, ...) with
+    loopback addresses kept as given, for a cluster on one machine that listens on 127.0.0.1 only."""
+    from ray.scripts.scripts import main as ray_cli
+
+    sys.argv = ["ray", *(sys.argv[1:] if argv is None else argv)]
+    with keep_loopback():
+        ray_cli()
+
+
+if __name__ == "__main__":
+    main()
