@@ -11,6 +11,7 @@ machine survive.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -47,6 +48,7 @@ class LocalCluster:
             "RAY_USAGE_STATS_ENABLED": "0",
         }
         self.groups: list[int] = []  # process-group ids of the `ray start` runs
+        self.seen: set[int] = set()  # every pid stop() found (workers leave the groups)
 
     def _run(self, *args: str, home: Path | None = None) -> subprocess.CompletedProcess:
         env = {**os.environ, **self.env}
@@ -82,33 +84,40 @@ class LocalCluster:
         return self
 
     def stop(self) -> None:
+        """Kill this cluster's processes: the `ray start` sessions and their descendants (Ray puts each
+        worker process in a session of its own), first gently, then SIGKILL."""
         for sig in (signal.SIGTERM, signal.SIGKILL):
-            alive = []
-            for pgid in self.groups:
-                try:
-                    os.killpg(pgid, sig)
-                    alive.append(pgid)
-                except ProcessLookupError:
-                    pass
-            if not alive:
+            pids = self.processes()
+            self.seen.update(pids)
+            for pid in pids:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
+            deadline = time.monotonic() + 5
+            while self.processes() and time.monotonic() < deadline:
+                time.sleep(0.2)
+            if not self.processes():
                 break
-            time.sleep(1.0)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def processes(self) -> list[int]:
-        """Pids still alive (not zombies) in this cluster's process groups."""
-        pids = []
+        """Live (not zombie) pids of this cluster: members of its process groups and their descendants."""
+        procs: dict[int, tuple[int, int]] = {}  # pid -> (ppid, pgid), live processes only
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
-                stat = (entry / "stat").read_text()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if fields[0] != "Z" and int(fields[2]) in self.groups:
-                pids.append(int(entry.name))
-        return pids
+            if fields[0] != "Z":
+                procs[int(entry.name)] = (int(fields[1]), int(fields[2]))
+        found = {pid for pid, (_, pgid) in procs.items() if pgid in self.groups}
+        grew = True
+        while grew:
+            kids = {pid for pid, (ppid, _) in procs.items() if ppid in found} - found
+            grew = bool(kids)
+            found |= kids
+        return sorted(found | (self.seen & procs.keys()))
 
 
 def listening_addresses(pids: set[int] | None = None) -> list[str]:
