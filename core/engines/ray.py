@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import sys
 from collections import Counter
@@ -45,6 +46,7 @@ MAX_RETRIES = 3
 IN_FLIGHT_PER_CPU = 4
 
 Work = Callable[[dict[str, list], Any], list]
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours in Ray's error text
 
 
 @contextlib.contextmanager
@@ -187,11 +189,21 @@ class RayEngine:
     def _submit(self, work: Work, columns: dict[str, list], ctx: Any, chunk: int | None) -> Iterator[Any]:
         """One task per chunk of rows, submitted lazily as the iterator is advanced."""
         ctx_ref = ray.put(ctx)
+        task = _run_chunk.options(name=f"{work.__module__}.{work.__qualname__}")  # the name Ray's tools show
         for part in _slices(columns, CHUNK_ITEMS if chunk is None else max(1, chunk)):
-            yield _run_chunk.remote(work, part, ctx_ref)
+            yield task.remote(work, part, ctx_ref)
 
     def _collect(self, ref: Any) -> list[Any]:
-        node, out = ray.get(ref)
+        try:
+            node, out = ray.get(ref)
+        except ray.exceptions.RayTaskError as err:
+            # the work's own exception, as the local engine raises it (the stage's error in the
+            # manifest reads the same whatever the engine); Ray's remote traceback as a note
+            cause = err.cause
+            if not isinstance(cause, Exception):
+                raise
+            cause.add_note("raised in a Ray task: " + _ANSI.sub("", str(err)))
+            raise cause from None
         self.nodes_used[node] += 1
         return out
 

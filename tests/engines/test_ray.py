@@ -107,8 +107,10 @@ def _ray_pids():
 
 
 def test_work_that_raises_fails_the_pass(local_ray):
-    with pytest.raises(ValueError, match="bad row"):
+    with pytest.raises(ValueError, match="bad row") as err:
         list(local_ray.map_chunks(toy.failing_work, toy.corpus(10), toy.KEYWORDS, chunk=5))
+    assert type(err.value) is ValueError  # the work's own exception, as the local engine raises it
+    assert any("Ray task" in note for note in err.value.__notes__)
 
 
 def test_a_killed_worker_is_retried_and_the_outputs_are_equal(local_ray):
