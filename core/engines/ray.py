@@ -118,7 +118,9 @@ class RayEngine:
     or ~/.ray/auth_token); a local runtime started here gets a fresh token held in this process's
     environment (never written to disk) unless one is configured.
 
-    `nodes_used` counts the chunks each node (Ray node id) ran since the engine was made.
+    `nodes_used` counts the chunks each node (Ray node id) ran since the engine was made;
+    `chunk_items` sets the rows per task of every stage (default: each stage's hint, else 400);
+    `runtime_env` and `object_store_memory` go to `ray.init`.
     """
 
     name = "ray"
@@ -130,7 +132,9 @@ class RayEngine:
         *,
         runtime_env: dict[str, Any] | None = None,
         object_store_memory: int | None = None,
+        chunk_items: int | None = None,
     ) -> None:
+        self.chunk_items = chunk_items  # rows per task for every stage (default: the stage's hint)
         self.address = address or os.environ.get("RAY_ADDRESS") or None
         self.nodes_used: Counter[str] = Counter()
         self.owns_runtime = False  # started the local runtime (shutdown() stops it)
@@ -189,6 +193,7 @@ class RayEngine:
     def _submit(self, work: Work, columns: dict[str, list], ctx: Any, chunk: int | None) -> Iterator[Any]:
         """One task per chunk of rows, submitted lazily as the iterator is advanced."""
         ctx_ref = ray.put(ctx)
+        chunk = self.chunk_items or chunk
         task = _run_chunk.options(name=f"{work.__module__}.{work.__qualname__}")  # the name Ray's tools show
         for part in _slices(columns, CHUNK_ITEMS if chunk is None else max(1, chunk)):
             yield task.remote(work, part, ctx_ref)

@@ -1,0 +1,37 @@
+"""A build with `--engine ray` (a local Ray runtime) gives the local engine's bundle, table for table.
+
+Marked `ray`; skipped when Ray (requirements-ray.txt) is not installed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.compare_bundles import diff_table
+from core import schema
+from core.engines import get_engine
+from tests.conftest import SAMPLE_DIR
+
+pytestmark = [pytest.mark.ray, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
+ray = pytest.importorskip("ray")
+
+
+def stage_status(corpus) -> dict[str, str]:
+    return {name: info.get("status") for name, info in corpus.manifest["stages"].items()}
+
+
+def assert_same_bundle(local, remote) -> None:
+    assert stage_status(remote) == stage_status(local)
+    for name in schema.TABLE_NAMES:
+        assert diff_table(local[name], remote[name]) is None, name
+
+
+def test_sample_build_on_a_local_ray_runtime_equals_the_local_build():
+    from core.pipeline import build
+
+    local = build([SAMPLE_DIR])
+    with get_engine("ray", num_cpus=2, object_store_memory=100 * 2**20) as engine:
+        remote = build([SAMPLE_DIR], engine=engine)
+    assert remote.manifest["engine"] == "ray"
+    assert sum(engine.nodes_used.values()) > 0  # article work ran as Ray tasks
+    assert_same_bundle(local, remote)
