@@ -65,7 +65,7 @@ start)
     : >"$DIR/start.log"
     export RAY_USAGE_STATS_ENABLED=0 RAY_AUTH_MODE=token RAY_AUTH_TOKEN_PATH="$DIR/.ray/auth_token"
     unset RAY_AUTH_TOKEN RAY_ADDRESS
-    [ -s "$DIR/.ray/auth_token" ] || env -u RAY_AUTH_TOKEN_PATH HOME="$DIR" "$RAY" get-auth-token --generate >/dev/null
+    [ -s "$DIR/.ray/auth_token" ] || env -u RAY_AUTH_TOKEN_PATH HOME="$DIR" "$RAY" get-auth-token --generate >/dev/null 2>>"$DIR/start.log"
     PORT=${PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
     echo "127.0.0.1:$PORT" >"$DIR/address"
     start_node --head --port "$PORT" --include-dashboard false

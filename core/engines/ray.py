@@ -192,6 +192,7 @@ class RayEngine:
 
     def _submit(self, work: Work, columns: dict[str, list], ctx: Any, chunk: int | None) -> Iterator[Any]:
         """One task per chunk of rows, submitted lazily as the iterator is advanced."""
+        self._check_up()
         ctx_ref = ray.put(ctx)
         chunk = self.chunk_items or chunk
         task = _run_chunk.options(name=f"{work.__module__}.{work.__qualname__}")  # the name Ray's tools show
@@ -212,7 +213,12 @@ class RayEngine:
         self.nodes_used[node] += 1
         return out
 
+    def _check_up(self) -> None:
+        if not ray.is_initialized():  # Ray would quietly start a default runtime (all interfaces)
+            raise RuntimeError("the Ray engine was shut down; make a new one")
+
     def _window(self) -> int:
+        self._check_up()
         cpus = int(ray.cluster_resources().get("CPU", 1))
         return max(2, IN_FLIGHT_PER_CPU * cpus)
 
