@@ -8,18 +8,47 @@ docs/architecture.md and docs/scale.md. Importing this package never imports Ray
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 from core.engines.local import LocalEngine
 
 ENGINES = ("local", "ray")
+
+# A stage's article work: (the rows of one slice as plain Python columns, ctx) -> a list, in row order.
+ArticleWork = Callable[[dict[str, list], Any], list]
+
+
+class Pending(Protocol):
+    """Article work started early: `chunks()` yields every chunk's outputs in row order; `close()`
+    stops what is still running (idempotent)."""
+
+    def chunks(self) -> Iterator[list[Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class Engine(Protocol):
+    """What core.pipeline needs of an engine (LocalEngine, RayEngine)."""
+
+    name: str
+
+    def map_chunks(
+        self, work: ArticleWork, columns: dict[str, list], ctx: Any, *, min_items: int | None = None,
+        chunk: int | None = None,
+    ) -> Iterator[list[Any]]: ...  # fmt: skip
+
+    def start(
+        self, work: ArticleWork, columns: dict[str, list], ctx: Any, *, min_items: int | None = None,
+        chunk: int | None = None,
+    ) -> Pending: ...  # fmt: skip
 
 
 class EngineError(RuntimeError):
     """An engine cannot be used here (its optional requirement is missing); the message says why."""
 
 
-def get_engine(name: str = "local", **options: Any) -> Any:
+def get_engine(name: str = "local", **options: Any) -> Engine:
     """The engine called `name`, made with `options` (ray: address=None, num_cpus=None, ...).
 
     ValueError naming the known engines for an unknown name; EngineError when the engine's optional

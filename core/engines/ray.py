@@ -84,6 +84,12 @@ def _run_chunk(work: Work, columns: dict[str, list], ctx: Any) -> tuple[str, lis
     return ray.get_runtime_context().get_node_id(), work(columns, ctx)
 
 
+def _task_name(work: Work) -> str:
+    """The name Ray's tools (and the worker's process title) show for the work's tasks."""
+    inner = getattr(work, "func", work)  # a functools.partial: the function it wraps
+    return f"{getattr(inner, '__module__', '')}.{getattr(inner, '__qualname__', type(inner).__name__)}"
+
+
 def _slices(columns: dict[str, list], chunk: int) -> Iterator[dict[str, list]]:
     n = len(next(iter(columns.values()))) if columns else 0
     for lo in range(0, n, chunk):
@@ -195,7 +201,7 @@ class RayEngine:
         self._check_up()
         ctx_ref = ray.put(ctx)
         chunk = self.chunk_items or chunk
-        task = _run_chunk.options(name=f"{work.__module__}.{work.__qualname__}")  # the name Ray's tools show
+        task = _run_chunk.options(name=_task_name(work))
         for part in _slices(columns, CHUNK_ITEMS if chunk is None else max(1, chunk)):
             yield task.remote(work, part, ctx_ref)
 
