@@ -33,7 +33,7 @@ def assert_same_bundle(local, remote) -> None:
 
 
 def test_sample_build_on_a_local_ray_runtime_equals_the_local_build():
-    from core.pipeline import build
+    from core.bundle import build_corpus as build
 
     local = build([SAMPLE_DIR])
     with get_engine("ray", num_cpus=2, object_store_memory=100 * 2**20) as engine:
@@ -58,7 +58,7 @@ class KillingEngine(RayEngine):
 
 
 def test_workers_killed_mid_build_are_retried_and_the_bundle_is_equal():
-    from core.pipeline import build
+    from core.bundle import build_corpus as build
 
     local = build([SAMPLE_DIR])
     with tempfile.TemporaryDirectory(prefix="nd-ray-kills-") as markers:

@@ -66,7 +66,7 @@ def test_two_node_cluster_runs_work_on_both_nodes_with_equal_outputs(cluster):
 
 
 def test_sample_build_on_the_cluster_equals_the_local_build(cluster):
-    from core.pipeline import build
+    from core.bundle import build_corpus as build
     from tests.engines.test_ray_build import assert_same_bundle
 
     local = build([SAMPLE_DIR])
