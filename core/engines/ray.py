@@ -24,7 +24,8 @@ import os
 import re
 import secrets
 import sys
-from collections import Counter
+import threading
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -97,23 +98,55 @@ def _slices(columns: dict[str, list], chunk: int) -> Iterator[dict[str, list]]:
 
 
 class RayPending:
-    """Article work submitted as Ray tasks; `chunks()` collects it in row order, `close()` cancels."""
+    """Article work started early (`RayEngine.start`): a feeder thread keeps at most `window` of its
+    tasks running, so the stages in the foreground keep the rest of the cluster (as the local
+    engine's one low-priority background worker does); `chunks()` stops the feeder, submits the
+    rest at full speed and yields every chunk's outputs in row order; `close()` cancels."""
 
-    def __init__(self, engine: RayEngine, refs: list[Any]) -> None:
-        self.engine, self.refs = engine, refs
+    def __init__(self, engine: RayEngine, tasks: Iterator[Any], window: int) -> None:
+        self.engine, self.tasks = engine, tasks
+        self.submitted: deque[Any] = deque()
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._feeder = threading.Thread(target=self._feed, args=(window,), name="ray-early-work", daemon=True)
+        self._feeder.start()
+
+    def _feed(self, window: int) -> None:
+        running: list[Any] = []
+        try:
+            while not self._stop.is_set():
+                if len(running) < window:
+                    ref = next(self.tasks, None)
+                    if ref is None:
+                        return
+                    self.submitted.append(ref)
+                    running.append(ref)
+                else:
+                    _, running = ray.wait(running, num_returns=1, timeout=0.2)
+        except BaseException as exc:  # e.g. a context that cannot be pickled: chunks() raises it
+            self.error = exc
+
+    def _halt(self) -> None:
+        self._stop.set()
+        self._feeder.join()
 
     def chunks(self) -> Iterator[list[Any]]:
-        while self.refs:
-            ref = self.refs[0]
-            out = self.engine._collect(ref)
-            self.refs.pop(0)
-            yield out
+        self._halt()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+        yield from self.engine._in_order(self.submitted, self.tasks)
 
     def close(self) -> None:
-        refs, self.refs = self.refs, []
-        for ref in refs:
-            with contextlib.suppress(Exception):  # finished or already gone
-                ray.cancel(ref)
+        self._halt()
+        self.tasks = iter(())
+        _cancel(self.submitted)
+
+
+def _cancel(refs: deque[Any]) -> None:
+    while refs:
+        with contextlib.suppress(Exception):  # finished or already gone
+            ray.cancel(refs.popleft())
 
 
 class RayEngine:
@@ -228,6 +261,20 @@ class RayEngine:
         cpus = int(ray.cluster_resources().get("CPU", 1))
         return max(2, IN_FLIGHT_PER_CPU * cpus)
 
+    def _in_order(self, submitted: deque[Any], tasks: Iterator[Any]) -> Iterator[list[Any]]:
+        """Outputs of the `submitted` tasks and then of the rest of `tasks`, in order, keeping at
+        most `_window()` in flight; what is left is cancelled when the caller stops early."""
+        window = self._window()
+        try:
+            for ref in tasks:
+                submitted.append(ref)
+                if len(submitted) >= window:
+                    yield self._collect(submitted.popleft())
+            while submitted:
+                yield self._collect(submitted.popleft())
+        finally:
+            _cancel(submitted)
+
     def map_chunks(
         self,
         work: Work,
@@ -243,17 +290,7 @@ class RayEngine:
         At most `IN_FLIGHT_PER_CPU` tasks per cluster CPU are in flight; closing the iterator early
         cancels them.
         """
-        refs = self._submit(work, columns, ctx, chunk)
-        pending = RayPending(self, [])
-        window = self._window()
-        try:
-            for ref in refs:
-                pending.refs.append(ref)
-                if len(pending.refs) >= window:
-                    yield self._collect(pending.refs.pop(0))
-            yield from pending.chunks()
-        finally:
-            pending.close()
+        return self._in_order(deque(), self._submit(work, columns, ctx, chunk))
 
     def start(
         self,
@@ -264,8 +301,11 @@ class RayEngine:
         min_items: int | None = None,
         chunk: int | None = None,
     ) -> RayPending:
-        """Submit the same tasks as map_chunks, all of them now; collect with RayPending.chunks()."""
-        return RayPending(self, list(self._submit(work, columns, ctx, chunk)))
+        """The same tasks as map_chunks, started now in the background on up to half the cluster's
+        CPUs (at least one); collect them with RayPending.chunks()."""
+        self._check_up()
+        early = max(1, int(ray.cluster_resources().get("CPU", 1)) // 2)
+        return RayPending(self, self._submit(work, columns, ctx, chunk), early)
 
     def shutdown(self) -> None:
         """Stop the local runtime this engine started (a joined cluster is only disconnected from)."""

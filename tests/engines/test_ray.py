@@ -83,6 +83,13 @@ def test_local_runtime_start_then_collect_equals_map(local_ray):
     assert list(dropped.chunks()) == []
 
 
+def test_early_work_that_cannot_start_fails_when_collected(local_ray):
+    pending = local_ray.start(toy.word_counts, toy.corpus(5), threading.Lock())  # ctx cannot be pickled
+    with pytest.raises(TypeError, match="pickle"):
+        list(pending.chunks())
+    pending.close()
+
+
 def test_local_runtime_listens_on_loopback_only(local_ray):
     pids = {os.getpid(), *(int(p) for p in _ray_pids())}
     addresses = listening_addresses(pids)
