@@ -20,6 +20,7 @@ loopback address as given, so a local runtime (and a one-machine cluster started
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import secrets
@@ -182,7 +183,7 @@ class RayEngine:
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         if ray.is_initialized():  # this process already has a Ray connection: share it
             return
-        kwargs: dict[str, Any] = {"log_to_driver": False, "runtime_env": runtime_env}
+        kwargs: dict[str, Any] = {"log_to_driver": False, "logging_level": logging.WARNING, "runtime_env": runtime_env}
         if self.address is None:
             self._local_token()
             kwargs.update(
