@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from core import __version__, schema
 from core.bundle import BuildError, BuildParams, BundleError, build_bundle, build_summary, load_bundle
 from core.casework.cli import add_parser as add_decisions_parser
 from core.clean.analyst_map import MetadataMapError, read_metadata_map
-from core.engines import ENGINES, get_engine
+from core.engines import ENGINES, EngineError, get_engine
 from core.export import table_to_csv_bytes
 from core.pipeline import stage_markdown, stage_table
 
@@ -82,7 +83,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="CSV mapping files or ids to outlets and dates (columns: file|id, outlet, published)",
     )
-    b.add_argument("--engine", choices=ENGINES, default="local", help="how article work runs (default: local)")
+    b.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=os.environ.get("NEWSDASH_ENGINE", "local"),
+        help="how article work runs (default: local, or $NEWSDASH_ENGINE)",
+    )
+    b.add_argument("--address", default=None, help="with --engine ray: host:port of a Ray cluster to join")
 
     sg = sub.add_parser("stages", help="print the build's stages in run order: what each reads and writes")
     sg.add_argument("--markdown", action="store_true", help="as the Markdown table of docs/architecture.md")
@@ -124,13 +131,18 @@ def main(argv: list[str] | None = None) -> int:
             if len(missing) == len(args.inputs):
                 return 1
         bars = StageBars() if not args.quiet else None
+        engine = None
         try:
-            corpus = build_bundle(args.inputs, args.out, params=params, progress=bars, engine=get_engine(args.engine))
-        except (BuildError, BundleError, OSError) as exc:  # nothing usable, or the bundle cannot be written
+            engine = get_engine(args.engine, **({"address": args.address} if args.engine == "ray" else {}))
+            corpus = build_bundle(args.inputs, args.out, params=params, progress=bars, engine=engine)
+        except (BuildError, BundleError, EngineError, OSError) as exc:  # nothing usable, or no bundle written
             if bars:
                 bars.close()
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        finally:
+            if engine is not None:
+                engine.shutdown()
         if bars:
             bars.close()
         print(build_summary(corpus))

@@ -23,7 +23,7 @@ from typing import Any
 import polars as pl
 
 from core import __version__, schema
-from core.engines.local import LocalEngine
+from core.engines import Engine
 from core.pipeline import (
     BUNDLE_FORMAT,
     DEFAULT_REGISTRY,
@@ -233,7 +233,7 @@ def build_bundle(
     params: BuildParams | None = None,
     progress: ProgressFn | None = None,
     reuse: bool = True,
-    engine: LocalEngine | None = None,
+    engine: Engine | None = None,
 ) -> Corpus:
     """core.pipeline.build_corpus + save_bundle: the CLI's `build`; returns the corpus written (or reused).
 

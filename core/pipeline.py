@@ -30,8 +30,7 @@ import polars as pl
 
 from core import __version__, actors, clean, conflicts, dates, dedup, ingest, schema, statements
 from core.clean import analyst_map, outlets
-from core.engines import get_engine
-from core.engines.local import LocalEngine
+from core.engines import Engine, engine_from_env
 from core.stagecache import StageCache, frame_digest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -500,20 +499,25 @@ def build_corpus(
     params: BuildParams | None = None,
     progress: ProgressFn | None = None,
     cache: StageCache | None = None,
-    engine: LocalEngine | None = None,
+    engine: Engine | None = None,
 ) -> Corpus:
     """Run every stage of STAGES over `inputs` in memory; returns the Corpus (BuildError if nothing usable).
+
+    `engine` runs the article work (default: the one NEWSDASH_ENGINE names, local when unset).
 
     With a `cache` (core.stagecache), the stages with a resume key reuse the tables an interrupted
     build of the same inputs saved, and save theirs (the manifest's stage entry says "resumed").
     """
     params = params or BuildParams()
-    run = _Run({"inputs": list(inputs)}, params, progress or _noop_progress, cache, engine or get_engine("local"))
+    own_engine = engine is None  # made here from NEWSDASH_ENGINE (default local): stopped here too
+    run = _Run({"inputs": list(inputs)}, params, progress or _noop_progress, cache, engine or engine_from_env())
     try:
         for st in STAGES:
             run.run(st)
     finally:
         run.close()
+        if own_engine:
+            run.engine.shutdown()
     tables = {name: schema.conform(name, run.tables.get(name, schema.empty(name))) for name in schema.TABLE_NAMES}
     manifest = {
         "tool": "newsdash",

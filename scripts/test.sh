@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
 install_requirements requirements-dev.txt
+# the optional Ray engine: its tests (tests/engines, marker `ray`) build on a local runtime and a two-node cluster
+install_requirements requirements-ray.txt
 
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing Chromium (Debian package) for the browser test..."

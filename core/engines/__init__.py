@@ -43,6 +43,8 @@ class Engine(Protocol):
         chunk: int | None = None,
     ) -> Pending: ...  # fmt: skip
 
+    def shutdown(self) -> None: ...
+
 
 class EngineError(RuntimeError):
     """An engine cannot be used here (its optional requirement is missing); the message says why."""
@@ -67,3 +69,12 @@ def get_engine(name: str = "local", **options: Any) -> Engine:
             ) from exc
         return RayEngine(**options)
     raise ValueError(f"unknown engine {name!r} (known: {', '.join(ENGINES)})")
+
+
+def engine_from_env() -> Engine:
+    """The engine `NEWSDASH_ENGINE` names (default local); ray joins `RAY_ADDRESS` when set. For builds the
+    app starts: the CLI's --engine / --address say the same explicitly."""
+    import os
+
+    name = os.environ.get("NEWSDASH_ENGINE", "local").strip() or "local"
+    return get_engine(name)

@@ -243,6 +243,9 @@ class LocalEngine:
             _range_job(work, columns, ctx), n, min_items=min_items, chunk=chunk, max_workers=self.max_workers
         )
 
+    def shutdown(self) -> None:
+        """Nothing to stop: workers live only for the pass that forked them."""
+
     def start(
         self,
         work: Callable[[dict[str, list], Any], list],
