@@ -24,7 +24,6 @@ widgets.filters_caption(ctx)
 widgets.stage_notice(ctx, "statements", "conflicts")
 
 statements = query.statements_in(ctx.tables["statements"], ctx.article_ids)
-conflicts = ctx.tables["conflicts"]
 if statements.height == 0:
     st.info("No attributed statement in the filtered articles.")
     st.stop()
@@ -51,8 +50,13 @@ if side_a == side_b:
     st.warning("Choose two different sides.")
     st.stop()
 
-pair_conflicts = query.conflicts_among(conflicts, statements)
-aligned = query.align_statements(statements, pair_conflicts, side_a, side_b, keyword or None)
+# aligned on the conflicts as built (less excluded articles' statements): a pair judged agree/unrelated stays
+# in view as a same-matter pair, with its verdict, instead of vanishing from under the analyst
+verdict_rows = statements_ui.verdict_rows(ctx)
+pair_conflicts = query.conflicts_among(ctx.corpus.tables["conflicts"], statements)
+aligned = query.demote_judged_conflicts(
+    query.align_statements(statements, pair_conflicts, side_a, side_b, keyword or None), verdict_rows
+)
 kinds = query.count_row_kinds(aligned)
 st.caption(
     f"{kinds['conflict']} conflicting pair(s), {kinds['same_matter']} pair(s) on the same matter, "
@@ -82,7 +86,7 @@ def _record_verdicts(shown: Any) -> None:
 tab_pairs, tab_statements = st.tabs(["Pairs (mark your verdict)", "Statements of the two sides"], key="statements_tabs")
 with tab_pairs:
     casework.show_flash()
-    pairs = query.pairs_with_verdicts(aligned, statements_ui.verdict_rows(ctx))
+    pairs = query.pairs_with_verdicts(aligned, verdict_rows)
     if pairs.height == 0:
         st.info("No pair of statements between these sides; points each side made alone are listed above.")
     else:

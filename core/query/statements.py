@@ -14,6 +14,7 @@ import polars as pl
 from polars._typing import PolarsDataType
 
 from core.casework import UNDO, VERDICTS, Decision, join_verdicts, verdict_subject
+from core.casework.decisions import VERDICTS_DROPPING_CONFLICT
 from core.conflicts import DENIAL_RX, NEGATION_RX, REBUTTAL_RX, negation_cue_spans, term_weights
 from core.query.edits import record_editor_edits
 
@@ -323,6 +324,32 @@ def pairs_with_verdicts(aligned: pl.DataFrame, verdicts: pl.DataFrame) -> pl.Dat
         "decided_by",
         "decided_at",
         pl.exclude("verdict", "decided_by", "decided_at"),
+    )
+
+
+def demote_judged_conflicts(aligned: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """`aligned` with conflict rows the analysts judged agree/unrelated shown as same-matter rows (kind order kept).
+
+    The page aligns on the conflicts as built so a judged pair stays where the analyst can see and change its
+    verdict; it no longer counts as a conflict, as in the conflicts ranking (core.casework.apply_verdicts).
+    """
+    if verdicts.height == 0 or aligned.height == 0:
+        return aligned
+    judged = join_verdicts(aligned.select("statement_a", "statement_b"), verdicts).get_column("verdict")
+    dropped = judged.is_in(list(VERDICTS_DROPPING_CONFLICT)).fill_null(False)
+    if not dropped.any():
+        return aligned
+    out = aligned.with_columns(
+        row_kind=pl.when(dropped & (pl.col("row_kind") == "conflict"))
+        .then(pl.lit("same_matter"))
+        .otherwise(pl.col("row_kind"))
+    )
+    order = pl.DataFrame({"row_kind": list(ALIGN_ROW_KINDS), "_order": list(range(len(ALIGN_ROW_KINDS)))})
+    return (
+        out.with_row_index("_pos")
+        .join(order, on="row_kind", how="left")
+        .sort(["_order", "_pos"])
+        .drop("_pos", "_order")
     )
 
 

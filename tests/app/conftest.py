@@ -19,6 +19,14 @@ def synthetic_bundle(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def casework_db(tmp_path, monkeypatch) -> Path:
+    """Every app test gets its own empty casework store (a SQLite file in tmp), never ~/.newsdash."""
+    path = tmp_path / "casework.sqlite"
+    monkeypatch.setenv("NEWSDASH_DB", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     import streamlit as st
 
