@@ -30,6 +30,7 @@ if cw is None:
     st.error("The casework store is unavailable, so no decision can be shown or saved here.")
     st.stop()
 
+widgets.filters_caption(ctx)
 casework.show_flash()
 where = "shared by everyone working on this corpus" if cw.scope == "shared" else "yours alone (an upload)"
 st.caption(
