@@ -34,7 +34,7 @@ widgets.filters_caption(ctx)
 casework.show_flash()
 where = "shared by everyone working on this corpus" if cw.scope == "shared" else "yours alone (an upload)"
 st.caption(
-    f"Corpus `{md_escape(cw.corpus)}` · decisions {where} · you are **{md_escape(cw.who)}** · "
+    f"Corpus {md_escape(cw.corpus)} · decisions {where} · you are **{md_escape(cw.who)}** · "
     f"store {md_escape(casework.shown_url(cw.url))}"
 )
 
