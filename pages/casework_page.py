@@ -53,7 +53,7 @@ shown = query.decisions_table(current)
 event = widgets.table(
     shown,
     "casework_decisions_in_force",
-    key=CURRENT_TABLE_KEY,
+    key=f"{CURRENT_TABLE_KEY}@{cw.cache_key}",  # a new decision clears the selection: no stale undo button
     select="single-row",
     empty_message="No decision yet on this corpus: merges are decided on the Actors page, verdicts on Statements.",
 )
