@@ -147,7 +147,7 @@ def test_collapse_copies_counts_stories_not_copies(make_app, extended_bundle):
     assert all(after[a][1] <= before[a][1] for a in after)
 
 
-def _decide(db: Path, bundle: Path, *rows: tuple[str, str, str]) -> None:
+def _decide(db: str, bundle: Path, *rows: tuple[str, str, str]) -> None:
     """Record (kind, subject, value) decisions on `bundle` in the store at `db`, as another analyst would."""
     from core.bundle import load_bundle
     from core.casework import CaseworkStore, Decision, corpus_key

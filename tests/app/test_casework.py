@@ -9,10 +9,14 @@ tested in tests/core/query, and import/export through ui.casework's functions he
 from __future__ import annotations
 
 import io
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
 import pytest
+import sqlalchemy as sa
 
 from core.bundle import load_bundle, save_bundle
 from core.casework import (
@@ -26,6 +30,7 @@ from core.casework import (
     verdict_subject,
 )
 from tests.app.synthetic import make_synthetic_corpus
+from tests.core.casework.conftest import NO_PG, PG_ENV
 from ui import casework
 from ui.corpus import LoadResult
 
@@ -47,7 +52,35 @@ def key(bundle) -> str:
     return corpus_key(load_bundle(bundle).manifest)
 
 
-def _decide(db: Path, key: str, *rows: tuple[str, str, str], who: str = OTHER, scope: str = SHARED) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def casework_db(request, tmp_path, monkeypatch) -> Iterator[str]:
+    """This module's store, the app pointed at it (NEWSDASH_DB): a SQLite file, and a PostgreSQL schema of
+    its own when NEWSDASH_TEST_PG_URL is set (as in tests/core/casework; skipped with the reason otherwise)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'casework.sqlite'}"
+        monkeypatch.setenv("NEWSDASH_DB", url)
+        yield url
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(NO_PG)
+    schema_name = f"app_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.schema.CreateSchema(schema_name))
+    url = sa.make_url(base).update_query_dict({"options": f"-csearch_path={schema_name}"})
+    rendered = url.render_as_string(hide_password=False)
+    monkeypatch.setenv("NEWSDASH_DB", rendered)
+    try:
+        yield rendered
+    finally:
+        casework.open_store.clear()  # the app's pooled connections to the schema, before it is dropped
+        with admin.begin() as conn:
+            conn.execute(sa.schema.DropSchema(schema_name, cascade=True))
+        admin.dispose()
+
+
+def _decide(db: str, key: str, *rows: tuple[str, str, str], who: str = OTHER, scope: str = SHARED) -> None:
     with CaseworkStore(db) as store:
         store.record_many(key, [Decision(k, s, v, who=who, scope=scope) for k, s, v in rows])
 
@@ -245,8 +278,8 @@ def test_store_that_cannot_open_is_said_not_raised(make_app, bundle, tmp_path, m
 # ---------------------------------------------------------------- CSV export and import in the page's scope
 
 
-def _cw(db: Path, key: str, scope: str = SHARED, who: str = "local") -> casework.Casework:
-    return casework.Casework(f"sqlite:///{db}", key, scope, who, (0, 0))
+def _cw(db: str, key: str, scope: str = SHARED, who: str = "local") -> casework.Casework:
+    return casework.Casework(db, key, scope, who, (0, 0))
 
 
 @pytest.mark.parametrize(
