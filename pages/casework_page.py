@@ -13,6 +13,10 @@ UNDO_BUTTON_KEY = "casework_undo"
 EXCLUDE_ID_KEY = "casework_exclude_id"
 EXCLUDE_REASON_KEY = "casework_exclude_reason"
 EXCLUDE_BUTTON_KEY = "casework_exclude"
+ALIAS_ACTOR_KEY = "casework_alias_actor"
+ALIAS_TEXT_KEY = "casework_alias_text"
+ALIAS_ACTION_KEY = "casework_alias_action"
+ALIAS_BUTTON_KEY = "casework_alias"
 FAMILY_LABELS = {
     "merge": "merge decisions",
     "verdict": "verdicts",
@@ -84,6 +88,22 @@ if c3.button("Exclude", key=EXCLUDE_BUTTON_KEY, icon=":material/block:"):
         st.error(md_escape(problem))
     elif casework.record(cw, [casework.exclusion(article_id.strip(), reason.strip())]):
         casework.flash("success", f"Article {article_id.strip()} is excluded from every count.")
+        st.rerun()
+
+st.subheader("Add or remove an alias")
+st.caption("An alias added here joins the actor's aliases on every page (and in the alias table's CSV).")
+a1, a2, a3, a4 = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+alias_actor = a1.text_input("Actor id", key=ALIAS_ACTOR_KEY, placeholder="as in the Actors counts")
+alias = a2.text_input("Alias", key=ALIAS_TEXT_KEY)
+adding = a3.radio("Action", ["add", "remove"], key=ALIAS_ACTION_KEY, horizontal=True) == "add"
+if a4.button("Save", key=ALIAS_BUTTON_KEY, icon=":material/badge:"):
+    problem = query.alias_target(ctx.corpus.tables["actors"], alias_actor, alias)
+    if problem:
+        st.error(md_escape(problem))
+    elif casework.record(cw, [casework.alias_edit(alias_actor.strip(), alias.strip(), adding)]):
+        casework.flash(
+            "success", f"Alias {alias.strip()} {'added to' if adding else 'removed from'} {alias_actor.strip()}."
+        )
         st.rerun()
 
 st.subheader("History")

@@ -32,6 +32,7 @@ from core.casework import (
     DecisionError,
     ImportRefused,
     SchemaVersionError,
+    alias_subject,
     article_subject,
     corpus_key,
     export_csv,
@@ -196,6 +197,11 @@ def record(cw: Casework, rows: list[Decision]) -> int:
 def exclusion(article_id: str, reason: str) -> Decision:
     """The decision excluding an article from every count (who/scope are set by `record`)."""
     return Decision("article_excluded", article_subject(article_id), reason)
+
+
+def alias_edit(actor_id: str, alias: str, added: bool) -> Decision:
+    """The decision adding (or removing) an alias of an actor (who/scope are set by `record`)."""
+    return Decision("alias_added" if added else "alias_removed", alias_subject(actor_id, alias))
 
 
 def flash(level: str, message: str) -> None:

@@ -44,6 +44,7 @@ from core.query.articles import (
 )
 from core.query.casework import (
     DECISION_COLUMNS,
+    alias_target,
     count_by_family,
     decisions_table,
     exclusion_target,
@@ -178,6 +179,7 @@ __all__ = [
     "Filters",
     "TextComparison",
     "actor_name",
+    "alias_target",
     "align_by_matter",
     "align_statements",
     "aligned_article_labels",

@@ -48,3 +48,12 @@ def exclusion_target(articles: pl.DataFrame, article_id: str) -> str | None:
     if articles.filter(pl.col("article_id") == wanted).height == 0:
         return f"No article with id {wanted} in this corpus."
     return None
+
+
+def alias_target(actors: pl.DataFrame, actor_id: str, alias: str) -> str | None:
+    """Why an alias cannot be added to / removed from `actor_id` (None when both are given and the actor exists)."""
+    if not actor_id.strip() or not alias.strip():
+        return "Give the actor's id and the alias."
+    if actors.filter(pl.col("actor_id") == actor_id.strip()).height == 0:
+        return f"No actor with id {actor_id.strip()} in this corpus."
+    return None

@@ -314,3 +314,19 @@ def test_export_then_import_round_trips_in_the_session_scope(casework_db, key):
     with CaseworkStore(casework_db) as store:
         landed = store.history("corpus-elsewhere")
     assert landed.select("scope", "kind", "value", "who").rows() == [("bo@example.org", "note", "=SUM(A1)", OTHER)]
+
+
+def test_an_alias_added_on_the_casework_page_reaches_the_actors(make_app, bundle, key, casework_db):
+    at = _open(make_app, bundle, CASEWORK_PAGE)
+    at.text_input(key="casework_alias_actor").set_value("a_gen").run()
+    at.text_input(key="casework_alias_text").set_value("The General").run()
+    at.button(key="casework_alias").click().run()
+    _ok(at)
+    in_force = _table(at, "kind", "subject")
+    assert in_force["kind"].to_list() == ["alias_added"]
+    at.switch_page(ACTORS_PAGE).run()
+    at.segmented_control(key="actors_view").set_value("registry").run()
+    _ok(at)
+    aliases = _table(at, "actor_id", "aliases")
+    row = aliases.filter(pl.col("actor_id") == "a_gen").row(0, named=True)
+    assert "The General" in row["aliases"].split("; ")
