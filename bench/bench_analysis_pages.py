@@ -19,6 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core import query  # noqa: E402
 from core.bundle import load_bundle  # noqa: E402
+from core.casework import apply_merge_decisions, verdicts  # noqa: E402
+from core.casework.store import DECISION_SCHEMA  # noqa: E402
 
 
 def scaled(frame: pl.DataFrame, repeat: int, id_cols: tuple[str, ...]) -> pl.DataFrame:
@@ -50,10 +52,10 @@ def main() -> None:
     top = counts["actor_id"][0]
     timed("mentions_in_context (top actor)", lambda: query.mentions_in_context(articles, mentions, top))
     merges = t["actor_merges"].head(10)
-    decisions = {(a, v): "rejected" for a, v in merges.select("actor_id", "variant").iter_rows()}
+    decisions = merges.select("actor_id", "variant", status=pl.lit("rejected"))
     timed(
         "apply_merge_decisions (10 rejected)",
-        lambda: query.apply_merge_decisions(t["actors"], mentions, query.merge_decisions_frame(decisions)),
+        lambda: apply_merge_decisions(t["actors"], mentions, decisions),
     )
     sides = query.most_quoted_sides(statements, 2)
     if len(sides) == 2:
@@ -61,7 +63,10 @@ def main() -> None:
             f"align_statements {sides[0]} vs {sides[1]}",
             lambda: query.align_statements(statements, conflicts, sides[0], sides[1], None),
         )
-        timed("pairs_with_verdicts", lambda: query.pairs_with_verdicts(aligned, {}))
+        timed(
+            "pairs_with_verdicts",
+            lambda: query.pairs_with_verdicts(aligned, verdicts(pl.DataFrame(schema=DECISION_SCHEMA))),
+        )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 One view is drawn per run (a segmented control, not st.tabs, whose bodies would all run): at
 10,000 articles the co-occurrence pairs alone are millions of rows. Every derived frame comes from
-ui.actors_ui's shared caches (keyed on corpus, filters and rejected merges), and every table shows
+ui.actors_ui's shared caches (keyed on corpus, its saved decisions and filters), and every table shows
 at most widgets.MAX_TABLE_ROWS rows with a CSV of all of them.
 """
 
@@ -77,7 +77,7 @@ def _no_actor() -> bool:
 
 if view == "counts" and not _no_actor():
     if data.merges_applied:
-        st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
+        st.caption("Counts follow the saved merge decisions: each rejected spelling is counted as an actor of its own.")
     metric = (
         st.segmented_control(
             "Rank by",
@@ -219,7 +219,7 @@ elif view == "context" and not _no_actor():
 
 elif view == "merges":
     if data.merges_applied:
-        st.caption("Counts follow your merge decisions: each rejected spelling is counted as an actor of its own.")
+        st.caption("Counts follow the saved merge decisions: each rejected spelling is counted as an actor of its own.")
     actors_ui.merge_review(ctx)
 
 elif view == "registry":

@@ -1,14 +1,18 @@
-"""Statements: who said what, by side; two sides aligned by matter, conflicts first; the analyst's verdicts."""
+"""Statements: who said what, by side; two sides aligned by matter, conflicts first; the analysts' verdicts.
+
+Verdicts are saved in the casework store (ui.casework) and applied to the conflicts ranking by ui.state:
+a pair marked agree/unrelated is no longer a conflict on any page.
+"""
 
 from typing import Any
 
 import streamlit as st
 
 from core import query
-from ui import state, statements_ui, widgets
+from core.casework import SHARED
+from ui import casework, state, statements_ui, widgets
 
-VERDICTS_KEY = "statement_pair_verdicts"  # {"corpus_key": str, "verdicts": {(statement_a, statement_b): verdict}}
-PAIR_EDITOR_KEY = "statements_pair_editor"
+PAIR_EDITOR_KEY = "statements_pair_editor"  # + "@<store revision>"
 # The aligned view draws at most this many rows (the table and CSV have all of them).
 MAX_ALIGNED_ROWS = 300
 
@@ -20,7 +24,6 @@ widgets.filters_caption(ctx)
 widgets.stage_notice(ctx, "statements", "conflicts")
 
 statements = query.statements_in(ctx.tables["statements"], ctx.article_ids)
-conflicts = ctx.tables["conflicts"]
 if statements.height == 0:
     st.info("No attributed statement in the filtered articles.")
     st.stop()
@@ -47,8 +50,13 @@ if side_a == side_b:
     st.warning("Choose two different sides.")
     st.stop()
 
-pair_conflicts = query.conflicts_among(conflicts, statements)
-aligned = query.align_statements(statements, pair_conflicts, side_a, side_b, keyword or None)
+# aligned on the conflicts as built (less excluded articles' statements): a pair judged agree/unrelated stays
+# in view as a same-matter pair, with its verdict, instead of vanishing from under the analyst
+verdict_rows = statements_ui.verdict_rows(ctx)
+pair_conflicts = query.conflicts_among(ctx.corpus.tables["conflicts"], statements)
+aligned = query.demote_judged_conflicts(
+    query.align_statements(statements, pair_conflicts, side_a, side_b, keyword or None), verdict_rows
+)
 kinds = query.count_row_kinds(aligned)
 st.caption(
     f"{kinds['conflict']} conflicting pair(s), {kinds['same_matter']} pair(s) on the same matter, "
@@ -64,37 +72,47 @@ else:
     with st.container(height=560):
         st.html(statements_ui.aligned_html(aligned.head(MAX_ALIGNED_ROWS), side_a, side_b, labels))
 
-store = st.session_state.get(VERDICTS_KEY)
-if not store or store.get("corpus_key") != ctx.key:
-    store = {"corpus_key": ctx.key, "verdicts": {}}
-    st.session_state[VERDICTS_KEY] = store
-verdicts = store["verdicts"]
+cw = ctx.casework
+editor_key = f"{PAIR_EDITOR_KEY}@{cw.cache_key if cw else ''}"  # starts afresh after each saved decision
 
 
 def _record_verdicts(shown: Any) -> None:
-    # on_change runs before the script, so the export drawn in this run already has the mark
-    edits = (st.session_state.get(PAIR_EDITOR_KEY) or {}).get("edited_rows") or {}
-    query.record_editor_edits(shown, edits, ("statement_a", "statement_b"), "verdict", verdicts, query.PAIR_VERDICTS)
+    # on_change runs before the script, so the tables drawn in this run already follow the mark
+    edits = (st.session_state.get(editor_key) or {}).get("edited_rows") or {}
+    if cw is not None:
+        casework.record(cw, query.verdict_edits_to_decisions(shown, edits))
 
 
 tab_pairs, tab_statements = st.tabs(["Pairs (mark your verdict)", "Statements of the two sides"], key="statements_tabs")
 with tab_pairs:
-    pairs = query.pairs_with_verdicts(aligned, verdicts)
+    casework.show_flash()
+    pairs = query.pairs_with_verdicts(aligned, verdict_rows)
     if pairs.height == 0:
         st.info("No pair of statements between these sides; points each side made alone are listed above.")
     else:
         st.caption(
-            "Mark each pair *contradict*, *agree* or *unrelated*; marks stay for this session and are in the CSV."
+            "Mark each pair *contradict*, *agree* or *unrelated* (*unmarked* undoes a mark). "
+            + (
+                "Marks are saved, with who and when, for everyone working on this corpus; a pair marked *agree* "
+                "or *unrelated* leaves the conflicts ranking."
+                if cw is not None and cw.scope == SHARED
+                else "Marks on your upload are saved for you; a pair marked *agree* or *unrelated* leaves the "
+                "conflicts ranking."
+                if cw is not None
+                else "The casework store is unavailable: marks cannot be saved."
+            )
         )
         st.data_editor(
             pairs,
-            key=PAIR_EDITOR_KEY,
+            key=editor_key,
             hide_index=True,
-            disabled=[c for c in pairs.columns if c != "verdict"],
+            disabled=[c for c in pairs.columns if c != "verdict"] if cw is not None else True,
             column_config={
                 "verdict": st.column_config.SelectboxColumn(
                     "verdict", options=list(query.PAIR_VERDICTS), required=True
                 ),
+                "decided_by": st.column_config.TextColumn("decided by"),
+                "decided_at": st.column_config.DatetimeColumn("decided at (UTC)", format="YYYY-MM-DD HH:mm"),
                 "score": st.column_config.NumberColumn(format="%.2f"),
             },
             on_change=_record_verdicts,

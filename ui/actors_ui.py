@@ -1,7 +1,7 @@
 """The Actors page's two editable panels: proposed merges (accept/reject) and the alias table (edit/import/export).
 
-Both keep the analyst's work in session state, keyed to the corpus it was made for, and both
-export exactly the table shown (core.export.table_to_csv_bytes through ui.widgets.download_csv).
+Merge decisions go to the casework store (ui.casework: saved, shared, with who and when) and reach
+every page through ui.state; the alias table's edits stay in session state. Both export exactly the table shown (core.export.table_to_csv_bytes through ui.widgets.download_csv).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import streamlit as st
 
 from core import query
 from core.actors import load_registry, registry_from_csv_bytes
-from ui import widgets
+from core.casework import merge_decisions as casework_merge_decisions
+from ui import casework, widgets
 from ui.state import PageContext
 
-MERGE_DECISIONS_KEY = "actor_merge_decisions"  # {"corpus_key": str, "decisions": {(actor_id, variant): status}}
-MERGE_EDITOR_KEY = "actors_merge_editor"
+MERGE_EDITOR_KEY = "actors_merge_editor"  # + "@<store revision>": the editor starts afresh after each decision
 REGISTRY_STORE_KEY = (
     "actor_registry_table"  # {"corpus_key": str, "frame": DataFrame, "edited": DataFrame, "source": str}
 )
@@ -37,47 +37,23 @@ def _corpus_store(key: str, corpus_key: str, default: dict[str, Any]) -> dict[st
     return store
 
 
-def merge_decisions(ctx: PageContext) -> dict[tuple[str, str], str]:
-    """The analyst's merge decisions for this corpus ((actor_id, variant) -> status), kept in session state."""
-    store = _corpus_store(MERGE_DECISIONS_KEY, ctx.key, {"decisions": {}})
-    return store["decisions"]
+def merge_decisions(ctx: PageContext) -> pl.DataFrame:
+    """The merge decisions in force on this corpus: actor_id, variant, status, who, at (from the casework store)."""
+    return casework_merge_decisions(ctx.decisions if ctx.decisions is not None else casework.NO_DECISIONS)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _applied(
-    key: str, decided: tuple[tuple[str, str, str], ...], _actors: pl.DataFrame, _mentions: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    # keyed on the corpus key and the rejected merges; the frames are what `key` names
-    frame = query.merge_decisions_frame({(a, v): s for a, v, s in decided})
-    return query.apply_merge_decisions(_actors, _mentions, frame)
-
-
-def _rejected(ctx: PageContext) -> tuple[tuple[str, str, str], ...]:
-    return tuple(sorted((a, v, s) for (a, v), s in merge_decisions(ctx).items() if s == "rejected"))
-
-
-def actors_and_mentions(ctx: PageContext) -> tuple[pl.DataFrame, pl.DataFrame, bool]:
-    """(actors, mentions, applied): the corpus's tables with the analyst's rejected merges split off.
-
-    A rejected variant's mentions move to an actor of their own (core.query.apply_merge_decisions), so
-    every count on the page follows the decisions. `applied` is False when nothing was rejected (the
-    tables come back unchanged).
-    """
-    actors, mentions = ctx.tables["actors"], ctx.tables["mentions"]
-    rejected = _rejected(ctx)
-    if not rejected:
-        return actors, mentions, False
-    new_actors, new_mentions = _applied(ctx.key, rejected, actors, mentions)
-    return new_actors, new_mentions, True
+def merges_applied(ctx: PageContext) -> bool:
+    """True when a rejected merge split an actor in this corpus's tables (ui.state applied it)."""
+    return bool((merge_decisions(ctx).get_column("status") == "rejected").any())
 
 
 # ---------------------------------------------------------------------------------------------
 # The page's derived frames, shared by every session (st.cache_resource: never copied per hit).
-# Each is keyed on the scope (corpus key, filters, rejected merges), which names the frames passed
+# Each is keyed on the scope (corpus key with its store revision, filters), which names the frames passed
 # with a leading underscore (not hashed). Callers must treat the returned frames as read-only.
 # ---------------------------------------------------------------------------------------------
 
-Scope = tuple[str, Any, tuple[tuple[str, str, str], ...]]
+Scope = tuple[str, Any]
 
 
 @dataclass(frozen=True)
@@ -98,9 +74,12 @@ def _scoped_mentions(scope: Scope, _mentions: pl.DataFrame, _articles: pl.DataFr
 
 
 def page_data(ctx: PageContext) -> ActorsData:
-    """Actors, mentions in the filtered articles, and the cache scope naming them (no copy when unfiltered)."""
-    actors, all_mentions, applied = actors_and_mentions(ctx)
-    scope: Scope = (ctx.key, ctx.filters, _rejected(ctx) if applied else ())
+    """Actors, mentions in the filtered articles, and the cache scope naming them (no copy when unfiltered).
+
+    The tables already follow the analysts' decisions (rejected merges split off, excluded articles gone).
+    """
+    actors, all_mentions, applied = ctx.tables["actors"], ctx.tables["mentions"], merges_applied(ctx)
+    scope: Scope = (ctx.key, ctx.filters)
     if ctx.articles.height == ctx.tables["articles"].height:
         mentions = all_mentions  # every article passes: the filter would copy the table for nothing
     else:
@@ -182,48 +161,59 @@ def mentions_in_context(data: ActorsData, actor_id: str) -> pl.DataFrame:
 def _merge_rows(ctx: PageContext) -> pl.DataFrame:
     # status first: it is the column the analyst edits, and the evidence text is wide
     return query.merges_with_decisions(ctx.tables["actor_merges"], merge_decisions(ctx)).select(
-        "status", "canonical", "variant", "score", "evidence", "actor_id"
+        "status", "decided_by", "decided_at", "canonical", "variant", "score", "evidence", "actor_id"
     )
 
 
-def _record_merge_edits(ctx: PageContext, shown: pl.DataFrame) -> None:
+def _record_merge_edits(ctx: PageContext, shown: pl.DataFrame, editor_key: str) -> None:
     # on_change runs before the page script, so the counts drawn in this run already follow the edit
-    edits = (st.session_state.get(MERGE_EDITOR_KEY) or {}).get("edited_rows") or {}
-    query.record_editor_edits(
-        shown, edits, ("actor_id", "variant"), "status", merge_decisions(ctx), query.MERGE_STATUSES
-    )
+    edits = (st.session_state.get(editor_key) or {}).get("edited_rows") or {}
+    if ctx.casework is not None:
+        casework.record(ctx.casework, query.merge_edits_to_decisions(shown, edits))
 
 
 def merge_review(ctx: PageContext) -> None:
-    """Proposed spelling merges with a status the analyst sets (auto / confirmed / rejected), and their CSV."""
+    """Proposed spelling merges with a status the analyst sets (auto / confirmed / rejected), who decided, and their CSV."""
     merges = ctx.tables["actor_merges"]
     if merges.height == 0:
         st.info("No spelling variants were merged automatically in this corpus.")
         return
+    casework.show_flash()
     base = _merge_rows(ctx)
+    cw = ctx.casework
     st.caption(
-        "Each row is a spelling the build merged into an actor. Set status to *confirmed* or *rejected*; "
-        "a rejected spelling is counted as an actor of its own on this page. Decisions stay for this "
-        "session and are in the CSV."
+        "Each row is a spelling the build merged into an actor. Set status to *confirmed* or *rejected* "
+        "(*auto* undoes a decision); a rejected spelling is counted as an actor of its own on every page. "
+        + (
+            "Decisions are saved for everyone working on this corpus, with who and when (see the Casework page)."
+            if cw is not None and cw.scope == "shared"
+            else "Decisions on your upload are saved for you (see the Casework page)."
+            if cw is not None
+            else "The casework store is unavailable: decisions cannot be saved."
+        )
     )
+    editor_key = f"{MERGE_EDITOR_KEY}@{cw.cache_key if cw else ''}"
     st.data_editor(
         base,
-        key=MERGE_EDITOR_KEY,
+        key=editor_key,
         hide_index=True,
-        disabled=["actor_id", "canonical", "variant", "score", "evidence"],
+        disabled=[c for c in base.columns if c != "status"] if cw is not None else True,
         column_config={
             "status": st.column_config.SelectboxColumn("status", options=list(query.MERGE_STATUSES), required=True),
+            "decided_by": st.column_config.TextColumn("decided by"),
+            "decided_at": st.column_config.DatetimeColumn("decided at (UTC)", format="YYYY-MM-DD HH:mm"),
             "score": st.column_config.NumberColumn(format="%.2f"),
         },
         on_change=_record_merge_edits,
-        args=(ctx, base),
+        args=(ctx, base, editor_key),
     )
-    result = query.merges_with_decisions(merges, merge_decisions(ctx))
-    n = query.count_by_status(result)
+    n = query.count_by_status(base)
     st.caption(
-        f"{n['confirmed']} confirmed, {n['rejected']} rejected, {result.height - n['confirmed'] - n['rejected']} not reviewed."
+        f"{n['confirmed']} confirmed, {n['rejected']} rejected, {base.height - n['confirmed'] - n['rejected']} not reviewed."
     )
-    widgets.download_csv(result, "actor_merge_decisions", key="actors_merges_download")
+    widgets.download_csv(
+        query.merges_with_decisions(merges, merge_decisions(ctx)), "actor_merge_decisions", key="actors_merges_download"
+    )
 
 
 def _normalise_registry(frame: pl.DataFrame) -> pl.DataFrame:

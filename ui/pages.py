@@ -27,6 +27,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/actors_page.py", "Actors", ":material/groups:", "actors"),
     PageSpec("pages/duplicates_page.py", "Duplicates", ":material/content_copy:", "duplicates"),
     PageSpec("pages/statements_page.py", "Statements", ":material/format_quote:", "statements"),
+    PageSpec("pages/casework_page.py", "Casework", ":material/gavel:", "casework"),
 )
 
 HOME = PAGES[0]

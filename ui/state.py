@@ -4,6 +4,8 @@ app.py puts the active LoadResult into session state on every run (before the pa
 pages call `page_context()` which returns everything a page needs, or None after saying why
 there is nothing to show. Session-only changes (clusters rebuilt with other thresholds) live in
 session state as overrides keyed to the corpus they were made for, so switching corpus drops them.
+The analysts' decisions (ui.casework: merges, verdicts, exclusions, aliases) are applied to the tables
+here, once per (corpus, overrides, store revision), so every page's counts, charts and CSVs follow them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import streamlit as st
 
 from core import query
 from core.bundle import Corpus
+from core.casework import apply_decisions
+from ui import casework
 from ui.corpus import LoadResult
 from ui.text import md_escape
 
@@ -43,6 +47,8 @@ class PageContext:
     tables: dict[str, pl.DataFrame]
     filters: query.Filters
     articles: pl.DataFrame  # the articles that pass the filters
+    casework: casework.Casework | None = None  # where this session's decisions go (None: no store)
+    decisions: pl.DataFrame | None = None  # the decisions in force, applied to `tables`
 
     @property
     def article_ids(self) -> pl.Series:
@@ -61,7 +67,14 @@ def active_result() -> LoadResult | None:
 
 
 def session_tables(result: LoadResult) -> tuple[dict[str, pl.DataFrame], str]:
-    """The corpus tables with this session's overrides applied, and a key naming that combination."""
+    """The corpus tables with this session's overrides and the analysts' decisions applied, and a key naming that."""
+    tables, key, _cw, _current = _session_tables(result, warn=False)
+    return tables, key
+
+
+def _session_tables(
+    result: LoadResult, warn: bool = True
+) -> tuple[dict[str, pl.DataFrame], str, casework.Casework | None, pl.DataFrame | None]:
     assert result.corpus is not None
     tables = dict(result.corpus.tables)
     key = result.key
@@ -69,7 +82,23 @@ def session_tables(result: LoadResult) -> tuple[dict[str, pl.DataFrame], str]:
     if override and override.get("corpus_key") == result.key:
         tables["clusters"] = override["clusters"]
         key += f"|clusters={override['params']}"
-    return tables, key
+    cw, why = casework.for_result(result)
+    if cw is None:
+        if why and warn:
+            st.warning(md_escape(why))
+        return tables, key, None, None
+    current = casework.decisions(cw)
+    if current.height == 0:
+        return tables, key, cw, current
+    key += f"|casework={cw.cache_key}"
+    return _with_decisions(key, tables, current), key, cw, current
+
+
+# bounded: each entry holds a corpus's tables less its excluded articles (up to a copy of the whole corpus)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _with_decisions(key: str, _tables: dict[str, pl.DataFrame], _current: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    # keyed on corpus + overrides + store revision (all in `key`); shared by every session of the corpus
+    return apply_decisions(_tables, _current)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -110,10 +139,10 @@ def page_context() -> PageContext | None:
     if result.corpus is None:
         st.error(md_escape(result.error or "The corpus could not be loaded."))
         return None
-    tables, key = session_tables(result)
+    tables, key, cw, current = _session_tables(result)
     filters = filters_from_state(tables["articles"])
     articles = _filtered_articles(key, filters, tables)
-    return PageContext(result.corpus, key, tables, filters, articles)
+    return PageContext(result.corpus, key, tables, filters, articles, cw, current)
 
 
 def filtered_articles(ctx: PageContext, filters: query.Filters) -> pl.DataFrame:

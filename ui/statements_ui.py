@@ -1,10 +1,13 @@
-"""Drawing the Statements page's aligned view: two sides' statements in two columns, conflicts first."""
+"""The Statements page's helpers: the aligned view (two sides' statements in two columns, conflicts first), verdicts."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from core import query
+from core.casework import verdicts
+from ui import casework
+from ui.state import PageContext
 from ui.text import STYLE, esc, marked_html
 
 ROW_LABELS = {
@@ -13,6 +16,11 @@ ROW_LABELS = {
     "only_a": "only {a} said",
     "only_b": "only {b} said",
 }
+
+
+def verdict_rows(ctx: PageContext) -> pl.DataFrame:
+    """The verdicts in force on this corpus (core.casework.verdicts): statement_a, statement_b, verdict, who, at."""
+    return verdicts(ctx.decisions if ctx.decisions is not None else casework.NO_DECISIONS)
 
 
 def _statement_cell(speaker: str | None, cue: str | None, text: str | None, meta: str) -> str:

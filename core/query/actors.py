@@ -1,21 +1,23 @@
 """The Actors page: counts per actor, by outlet and over time, co-occurrence, mentions in context, merge decisions.
 
-The analyst's merge decisions are applied here (`apply_merge_decisions`), so every count the page
-shows follows them. Vectorised over the frames they get except where a docstring says otherwise.
+The analysts' merge decisions reach these functions already applied (core.casework.apply_decisions on
+the loaded tables, in ui.state), so every count the page shows follows them. Vectorised over the frames they get except where a docstring says otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import polars as pl
 
-from core import schema
+from core.casework import UNDO, Decision, merge_subject
+from core.query.edits import record_editor_edits
 from core.query.filters import DATE_FOR_AXIS, PERIODS, with_date_for_axis
-from core.text.names import fold, slugify
 
 # Statuses of a proposed actor merge; "auto" = the build's decision, not reviewed.
 MERGE_STATUSES: tuple[str, ...] = ("auto", "confirmed", "rejected")
+# The decision kind a status set in the merge table records ("auto" records an undo).
+MERGE_STATUS_KINDS: dict[str, str] = {"confirmed": "merge_accepted", "rejected": "merge_rejected"}
 
 
 def count_mentions_by_actor(mentions: pl.DataFrame, article_ids: Iterable[str] | None = None) -> pl.DataFrame:
@@ -92,48 +94,6 @@ def mentions_in_context(articles: pl.DataFrame, mentions: pl.DataFrame, actor_id
     return out.cast(cols).sort("article_id", "field", "start")  # type: ignore[arg-type]
 
 
-def apply_merge_decisions(
-    actors: pl.DataFrame, mentions: pl.DataFrame, decisions: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Apply the analyst's verdicts on automatic merges; returns (actors, mentions).
-
-    `decisions` has actor_id, variant and status ("confirmed" / "rejected"). A rejected variant's
-    mentions (same surface, folded) leave that actor for a new actor of their own
-    (actor_id "<actor_id>~<slug(variant)>", origin "split"); confirmed ones change nothing. Counts
-    and aliases are recomputed.
-    """
-    if decisions.height == 0 or "status" not in decisions.columns:
-        return actors, mentions
-    rejected = decisions.filter(pl.col("status") == "rejected").select("actor_id", "variant").unique()
-    if rejected.height == 0:
-        return actors, mentions
-    base = {r["actor_id"]: r for r in actors.iter_rows(named=True)}
-    new_rows = []
-    m = mentions.with_columns(pl.col("surface").map_elements(fold, return_dtype=pl.String).alias("_f"))
-    for r in rejected.iter_rows(named=True):
-        aid, variant = r["actor_id"], r["variant"]
-        if aid not in base or not variant:
-            continue
-        new_id = f"{aid}~{slugify(variant)}"
-        hit = (pl.col("actor_id") == aid) & (pl.col("_f") == fold(variant))
-        m = m.with_columns(pl.when(hit).then(pl.lit(new_id)).otherwise(pl.col("actor_id")).alias("actor_id"))
-        parent = base[aid]
-        if new_id not in base:
-            row = {**parent, "actor_id": new_id, "name": variant, "aliases": [], "origin": "split"}
-            base[new_id] = row
-            new_rows.append(row)
-        parent["aliases"] = [a for a in (parent.get("aliases") or []) if fold(a) != fold(variant)]
-    m = m.drop("_f")
-    counts = count_mentions_by_actor(m)
-    rows = list(base.values())
-    out = pl.DataFrame(rows, schema=actors.schema).drop("n_mentions", "n_articles")
-    out = out.join(counts, on="actor_id", how="left").with_columns(
-        pl.col("n_mentions").fill_null(0), pl.col("n_articles").fill_null(0)
-    )
-    out = schema.conform("actors", out).sort(["n_mentions", "actor_id"], descending=[True, False])
-    return out, m
-
-
 def name_actors(frame: pl.DataFrame, actors: pl.DataFrame, on: str = "actor_id", prefix: str = "") -> pl.DataFrame:
     """Add `<prefix>name`, `<prefix>type`, `<prefix>side` for the actor id column `on` (the id when unnamed)."""
     info = actors.select(
@@ -173,23 +133,45 @@ def mentions_over_time(mentions: pl.DataFrame, articles: pl.DataFrame, period: s
     )
 
 
-def merges_with_decisions(merges: pl.DataFrame, decisions: dict[tuple[str, str], str]) -> pl.DataFrame:
-    """`merges` with `status` replaced by the analyst's decision where one exists ((actor_id, variant) -> status)."""
-    if not decisions:
-        return merges
-    dec = pl.DataFrame(
-        {
-            "actor_id": [k[0] for k in decisions],
-            "variant": [k[1] for k in decisions],
-            "_decision": list(decisions.values()),
-        },
-        schema={"actor_id": pl.String, "variant": pl.String, "_decision": pl.String},
-    )
+def merges_with_decisions(merges: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """`merges` with the analysts' decisions: `status` replaced where one exists, plus `decided_by`, `decided_at`.
+
+    `decisions` is core.casework.merge_decisions(current): actor_id, variant, status, who, at (the latest
+    per merge). Undecided merges keep the build's status ("auto") with null decided_by / decided_at.
+    """
+    dec = decisions.select(
+        "actor_id",
+        "variant",
+        pl.col("status").alias("_decision"),
+        pl.col("who").alias("decided_by"),
+        pl.col("at").alias("decided_at"),
+    ).unique(subset=["actor_id", "variant"], keep="last", maintain_order=True)
     return (
-        merges.join(dec, on=["actor_id", "variant"], how="left", maintain_order="left")
+        merges.drop("decided_by", "decided_at", strict=False)
+        .join(dec, on=["actor_id", "variant"], how="left", maintain_order="left")
         .with_columns(status=pl.coalesce("_decision", "status"))
         .drop("_decision")
     )
+
+
+def merge_edits_to_decisions(shown: pl.DataFrame, edited_rows: dict) -> list[Decision]:
+    """The decisions an st.data_editor's `edited_rows` on the merge table ask for (who/scope left to the caller).
+
+    `shown` is the table the editor drew (actor_id, variant, status). A status set to what the row already
+    shows records nothing; "auto" on a decided row records an undo (the build's merge stands again).
+    """
+    wanted = record_editor_edits(shown, edited_rows, ("actor_id", "variant"), "status", {}, MERGE_STATUSES)
+    before = {(a, v): s for a, v, s in shown.select("actor_id", "variant", "status").iter_rows()}
+    out = []
+    for (actor_id, variant), status in wanted.items():
+        if before.get((actor_id, variant)) == status:
+            continue
+        subject = merge_subject(actor_id, variant)
+        if status in MERGE_STATUS_KINDS:
+            out.append(Decision(MERGE_STATUS_KINDS[status], subject))
+        else:
+            out.append(Decision(UNDO, subject, family="merge"))
+    return out
 
 
 def registry_table(actors: pl.DataFrame) -> pl.DataFrame:
@@ -202,18 +184,6 @@ def registry_table(actors: pl.DataFrame) -> pl.DataFrame:
         "side",
         aliases=pl.col("aliases").fill_null(pl.lit([], dtype=pl.List(pl.String))).list.join("; "),
     ).sort("name", nulls_last=True)
-
-
-def merge_decisions_frame(decisions: Mapping[tuple[str, str], str]) -> pl.DataFrame:
-    """The analyst's merge decisions as a frame: actor_id, variant, status (`apply_merge_decisions` input)."""
-    return pl.DataFrame(
-        {
-            "actor_id": [k[0] for k in decisions],
-            "variant": [k[1] for k in decisions],
-            "status": list(decisions.values()),
-        },
-        schema={"actor_id": pl.String, "variant": pl.String, "status": pl.String},
-    )
 
 
 def cooccurrence_matrix_rows(pairs: pl.DataFrame, keep_ids: list[str]) -> pl.DataFrame:

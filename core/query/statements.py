@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
 
 import polars as pl
 from polars._typing import PolarsDataType
 
+from core.casework import UNDO, VERDICTS, Decision, join_verdicts, verdict_subject
+from core.casework.decisions import VERDICTS_DROPPING_CONFLICT
 from core.conflicts import DENIAL_RX, NEGATION_RX, REBUTTAL_RX, negation_cue_spans, term_weights
+from core.query.edits import record_editor_edits
 
 ALIGN_MIN_OVERLAP = 0.12  # align_statements: weakest topical overlap shown as an aligned (non-conflict) pair
 # statements_by_side's label for statements without a side
@@ -293,10 +295,11 @@ def to_align_columns(rows: pl.DataFrame, conflicts: pl.DataFrame | None = None) 
     return out
 
 
-def pairs_with_verdicts(aligned: pl.DataFrame, verdicts: Mapping[tuple[str, str], str]) -> pl.DataFrame:
-    """The two-sided rows of `aligned` (conflict, same_matter) with a leading `verdict` column (the analyst's marks).
+def pairs_with_verdicts(aligned: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """The two-sided rows of `aligned` (conflict, same_matter) led by the analysts' `verdict`, `decided_by`, `decided_at`.
 
-    `verdicts` maps (statement_a, statement_b) -> one of PAIR_VERDICTS; pairs not in it get UNMARKED.
+    `verdicts` is core.casework.verdicts(current): statement_a < statement_b, verdict, who, at; a pair matches
+    in either order. Pairs without a verdict get UNMARKED and null decided_by / decided_at.
     """
     # what the analyst judges (the two texts) comes first, ids last
     pairs = aligned.filter(pl.col("statement_a").is_not_null() & pl.col("statement_b").is_not_null()).select(
@@ -314,17 +317,58 @@ def pairs_with_verdicts(aligned: pl.DataFrame, verdicts: Mapping[tuple[str, str]
         "statement_b",
         "article_b",
     )
-    marks = pl.DataFrame(
-        {
-            "statement_a": [k[0] for k in verdicts],
-            "statement_b": [k[1] for k in verdicts],
-            "verdict": [v or UNMARKED for v in verdicts.values()],
-        },
-        schema={"statement_a": pl.String, "statement_b": pl.String, "verdict": pl.String},
-    )
-    joined = pairs.join(marks, on=["statement_a", "statement_b"], how="left", maintain_order="left")
+    joined = join_verdicts(pairs, verdicts).rename({"verdict_who": "decided_by", "verdict_at": "decided_at"})
     # verdict first: it is the column the analyst edits
-    return joined.select(pl.col("verdict").fill_null(UNMARKED), pl.exclude("verdict"))
+    return joined.select(
+        pl.col("verdict").fill_null(UNMARKED),
+        "decided_by",
+        "decided_at",
+        pl.exclude("verdict", "decided_by", "decided_at"),
+    )
+
+
+def demote_judged_conflicts(aligned: pl.DataFrame, verdicts: pl.DataFrame) -> pl.DataFrame:
+    """`aligned` with conflict rows the analysts judged agree/unrelated shown as same-matter rows (kind order kept).
+
+    The page aligns on the conflicts as built so a judged pair stays where the analyst can see and change its
+    verdict; it no longer counts as a conflict, as in the conflicts ranking (core.casework.apply_verdicts).
+    """
+    if verdicts.height == 0 or aligned.height == 0:
+        return aligned
+    judged = join_verdicts(aligned.select("statement_a", "statement_b"), verdicts).get_column("verdict")
+    dropped = judged.is_in(list(VERDICTS_DROPPING_CONFLICT)).fill_null(False)
+    if not dropped.any():
+        return aligned
+    out = aligned.with_columns(
+        row_kind=pl.when(dropped & (pl.col("row_kind") == "conflict"))
+        .then(pl.lit("same_matter"))
+        .otherwise(pl.col("row_kind"))
+    )
+    order = pl.DataFrame({"row_kind": list(ALIGN_ROW_KINDS), "_order": list(range(len(ALIGN_ROW_KINDS)))})
+    return (
+        out.with_row_index("_pos")
+        .join(order, on="row_kind", how="left")
+        .sort(["_order", "_pos"])
+        .drop("_pos", "_order")
+    )
+
+
+def verdict_edits_to_decisions(shown: pl.DataFrame, edited_rows: dict) -> list[Decision]:
+    """The decisions an st.data_editor's `edited_rows` on `pairs_with_verdicts` ask for (who/scope left to the caller).
+
+    A verdict set to what the row already shows records nothing; UNMARKED on a judged pair records an undo.
+    """
+    wanted = record_editor_edits(shown, edited_rows, ("statement_a", "statement_b"), "verdict", {}, PAIR_VERDICTS)
+    before = {(a, b): v for a, b, v in shown.select("statement_a", "statement_b", "verdict").iter_rows()}
+    out = []
+    for (a, b), verdict in wanted.items():
+        if before.get((a, b)) == verdict:
+            continue
+        if verdict in VERDICTS:
+            out.append(Decision("verdict", verdict_subject(a, b), verdict))
+        else:
+            out.append(Decision(UNDO, verdict_subject(a, b), family="verdict"))
+    return out
 
 
 def marked_spans(text: str, cue: str | None = None) -> list[tuple[int, int, str]]:

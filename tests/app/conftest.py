@@ -19,6 +19,14 @@ def synthetic_bundle(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def casework_db(tmp_path, monkeypatch) -> str:
+    """Every app test gets its own empty casework store (a SQLite file in tmp, never ~/.newsdash); its URL."""
+    url = f"sqlite:///{tmp_path / 'casework.sqlite'}"
+    monkeypatch.setenv("NEWSDASH_DB", url)
+    return url
+
+
+@pytest.fixture(autouse=True)
 def _clear_streamlit_caches():
     import streamlit as st
 

@@ -73,6 +73,7 @@ def _extended_corpus(empty: tuple[str, ...] = ()):
     for name in empty:
         t[name] = schema.empty(name)
     corpus.manifest["row_counts"] = {k: v.height for k, v in t.items()}
+    corpus.manifest["build_key"] = "extended-synthetic"  # what decisions are stored under (no input hashes here)
     return corpus
 
 
@@ -146,17 +147,28 @@ def test_collapse_copies_counts_stories_not_copies(make_app, extended_bundle):
     assert all(after[a][1] <= before[a][1] for a in after)
 
 
-def test_rejecting_a_merge_changes_the_counts(make_app, extended_bundle):
-    from ui import actors_ui
+def _decide(db: str, bundle: Path, *rows: tuple[str, str, str]) -> None:
+    """Record (kind, subject, value) decisions on `bundle` in the store at `db`, as another analyst would."""
+    from core.bundle import load_bundle
+    from core.casework import CaseworkStore, Decision, corpus_key
+
+    key = corpus_key(load_bundle(bundle).manifest)
+    with CaseworkStore(db) as store:
+        store.record_many(key, [Decision(k, s, v, who="ana@example.org") for k, s, v in rows])
+
+
+def test_rejecting_a_merge_changes_the_counts(make_app, extended_bundle, casework_db):
+    from core.casework import merge_subject
 
     at = _open(make_app, extended_bundle, ACTORS_PAGE)
     before = _counts(at)
-    store = at.session_state[actors_ui.MERGE_DECISIONS_KEY]
-    at.session_state[actors_ui.MERGE_DECISIONS_KEY] = {
-        "corpus_key": store["corpus_key"],
-        "decisions": {("a_gen", VARIANT): "rejected", ("a_pm", "Elna Varro"): "confirmed"},
-    }
-    at.run()
+    _decide(
+        casework_db,
+        extended_bundle,
+        ("merge_rejected", merge_subject("a_gen", VARIANT), ""),
+        ("merge_accepted", merge_subject("a_pm", "Elna Varro"), ""),
+    )
+    at.run()  # the store's revision changed: the next run applies the decisions
     _ok(at)
     after = _counts(at)
     assert after["a_gen"] == (before["a_gen"][0] - 1, before["a_gen"][1] - 1)  # v1 named a_gen only as VARIANT
@@ -167,11 +179,13 @@ def test_rejecting_a_merge_changes_the_counts(make_app, extended_bundle):
     at.segmented_control(key="actors_view").set_value("merges").run()  # the merges view shows the decisions
     _ok(at)
     assert any("rejected spelling" in c.value for c in at.caption)
-    merges = _table(at, "actor_id", "variant", "status")
+    merges = _table(at, "actor_id", "variant", "status", "decided_by")
     assert dict(zip(merges["variant"], merges["status"], strict=True)) == {
         "Elna Varro": "confirmed",
         VARIANT: "rejected",
     }
+    assert set(merges["decided_by"]) == {"ana@example.org"}  # who decided is shown
+    assert merges["decided_at"].is_not_null().all()  # and when
     assert any("1 confirmed, 1 rejected, 0 not reviewed" in c.value for c in at.caption)
 
 
@@ -328,18 +342,22 @@ def test_markup_in_a_statement_is_shown_escaped(make_app, extended_bundle):
 
 
 @pytest.mark.parametrize("verdict", ["contradict", "agree", "unrelated"])
-def test_verdict_on_a_pair_reaches_the_table_and_its_csv(make_app, extended_bundle, verdict):
+def test_verdict_on_a_pair_reaches_the_table_and_its_csv(make_app, extended_bundle, casework_db, verdict):
+    from core.casework import verdict_subject
+
     at = _open(make_app, extended_bundle, STATEMENTS_PAGE)
     pairs = _table(at, "statement_a", "statement_b", "verdict")
     assert pairs.height >= 1 and set(pairs["verdict"]) == {query.UNMARKED}
     a, b = pairs.row(0, named=True)["statement_a"], pairs.row(0, named=True)["statement_b"]
-    store = at.session_state["statement_pair_verdicts"]
-    at.session_state["statement_pair_verdicts"] = {"corpus_key": store["corpus_key"], "verdicts": {(a, b): verdict}}
+    _decide(casework_db, extended_bundle, ("verdict", verdict_subject(b, a), verdict))  # either order: one pair
     at.run()
     _ok(at)
-    shown = _table(at, "statement_a", "statement_b", "verdict")
+    shown = _table(at, "statement_a", "statement_b", "verdict", "decided_by")
     marked = shown.filter(pl.col("verdict") != query.UNMARKED)
-    assert marked.select("statement_a", "statement_b", "verdict").rows() == [(a, b, verdict)]
+    # the judged pair stays in view (a pair judged agree/unrelated as a same-matter pair), with who decided
+    assert marked.select("statement_a", "statement_b", "verdict", "decided_by").rows() == [
+        (a, b, verdict, "ana@example.org")
+    ]
     assert any("1 of" in c.value and "marked" in c.value for c in at.caption)
     data = table_to_csv_bytes(shown)  # what the download button below the table gives for it
     back = pl.read_csv(io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")))

@@ -104,6 +104,21 @@ def interact_statements(at) -> None:
     assert texts.str.contains("deal").all()
 
 
+def interact_casework(at) -> None:
+    # excluding an article through the page's form: saved, listed in force, gone from every count
+    assert "8 of 8 articles" in _captions(at)
+    at.text_input(key="casework_exclude_id").set_value("t1").run()
+    at.text_input(key="casework_exclude_reason").set_value("an op-ed").run()
+    at.button(key="casework_exclude").click().run()
+    _no_problem(at)
+    assert "7 of 7 articles" in _captions(at)  # the count every page shows
+    assert {m.label: m.value for m in at.metric}["excluded articles"] == "1"
+    in_force = _table(at, "kind", "subject", "value", "who")
+    assert in_force[["kind", "subject", "value", "who"]].values.tolist() == [
+        ["article_excluded", '{"article_id":"t1"}', "an op-ed", "local"]
+    ]
+
+
 PAGE_INTERACTIONS: dict[str, Callable] = {
     "pages/overview_page.py": interact_overview,
     "pages/articles_page.py": interact_articles,
@@ -111,6 +126,7 @@ PAGE_INTERACTIONS: dict[str, Callable] = {
     "pages/actors_page.py": interact_actors,
     "pages/duplicates_page.py": interact_duplicates,
     "pages/statements_page.py": interact_statements,
+    "pages/casework_page.py": interact_casework,
 }
 
 

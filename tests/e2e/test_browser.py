@@ -70,6 +70,7 @@ def server(tmp_path_factory) -> Iterator[str]:
     if os.environ.get("NEWSDASH_E2E_BUNDLE"):
         env["NEWSDASH_BUNDLE"] = os.environ["NEWSDASH_E2E_BUNDLE"]
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env["NEWSDASH_DB"] = str(log.parent / "casework.sqlite")  # a store of its own, never ~/.newsdash
     cmd = [
         sys.executable,
         "-m",

@@ -7,6 +7,7 @@ import pytest
 
 from core import query
 from core.actors import extract_actors
+from core.casework import apply_merge_decisions  # the one implementation (core.query's was removed)
 
 
 def test_count_mentions_by_actor_and_restriction(tables):
@@ -33,8 +34,39 @@ def test_mentions_in_context_slices_the_mention(tables, width):
 
 
 def test_merges_with_decisions(tables):
-    out = query.merges_with_decisions(tables["actor_merges"], {("a_pm", "Elna Varro"): "rejected"})
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    decided = pl.DataFrame(
+        {"actor_id": ["a_pm"], "variant": ["Elna Varro"], "status": ["rejected"], "who": ["ana"], "at": [at]}
+    )
+    out = query.merges_with_decisions(tables["actor_merges"], decided)
     assert dict(zip(out["variant"], out["status"], strict=True)) == {"Elna Varro": "rejected", "Tomas Breck": "auto"}
+    assert dict(zip(out["variant"], out["decided_by"], strict=True)) == {"Elna Varro": "ana", "Tomas Breck": None}
+    assert out.filter(pl.col("variant") == "Elna Varro")["decided_at"].to_list() == [at]
+    assert out.height == tables["actor_merges"].height  # one row per merge, decided or not
+
+
+@pytest.mark.parametrize(
+    "edits, expected",
+    [
+        ({0: {"status": "rejected"}}, [("merge_rejected", "")]),  # an undecided merge rejected
+        ({0: {"status": "confirmed"}}, [("merge_accepted", "")]),  # ... or confirmed
+        ({0: {"status": "auto"}}, []),  # set to what it shows already: nothing recorded
+        ({1: {"status": "auto"}}, [("undo", "merge")]),  # a decided merge set back to auto: an undo
+        ({0: {"status": "bogus"}, 9: {"status": "rejected"}}, []),  # unknown value, row outside the table
+    ],
+)
+def test_merge_edits_to_decisions(edits, expected):
+    from core.casework import check_decision, merge_subject
+
+    shown = pl.DataFrame({"status": ["auto", "rejected"], "actor_id": ["a1", "a2"], "variant": ["V1", "V2"]})
+    got = query.merge_edits_to_decisions(shown, edits)
+    assert [(d.kind, d.family) for d in got] == expected
+    for d, (pos, _change) in zip(got, edits.items(), strict=False):
+        row = shown.row(pos, named=True)
+        assert d.subject == merge_subject(row["actor_id"], row["variant"])
+        check_decision(d)  # every decision produced is storable
 
 
 # ---------------------------------------------------------------- on a real extraction (moved from tests/core/test_actors.py)
@@ -100,12 +132,12 @@ def test_apply_merge_decisions_splits_rejected_variant(small_result):
     _, res = small_result
     sato = actor_of(res, "Kenji Sato").pop()
     decisions = pl.DataFrame({"actor_id": [sato], "variant": ["Sato"], "status": ["rejected"]})
-    actors2, mentions2 = query.apply_merge_decisions(res.actors, res.mentions, decisions)
+    actors2, mentions2 = apply_merge_decisions(res.actors, res.mentions, decisions)
     new_ids = set(mentions2.filter(pl.col("surface") == "Sato")["actor_id"].to_list())
     assert len(new_ids) == 1 and sato not in new_ids
     new = actors2.filter(pl.col("actor_id") == new_ids.pop()).row(0, named=True)
     assert (new["name"], new["origin"], new["n_mentions"]) == ("Sato", "split", 1)
     assert actors2.filter(pl.col("actor_id") == sato)["n_mentions"].to_list() == [2]
     confirmed = decisions.with_columns(pl.lit("confirmed").alias("status"))
-    same_actors, same_mentions = query.apply_merge_decisions(res.actors, res.mentions, confirmed)
+    same_actors, same_mentions = apply_merge_decisions(res.actors, res.mentions, confirmed)
     assert same_mentions.equals(res.mentions)
