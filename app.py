@@ -10,7 +10,7 @@ import streamlit as st
 from ui.pages import HOME, PAGES
 from ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="News corpus analyst", page_icon=":material/newspaper:", layout="wide")
+st.set_page_config(page_title="News corpus analyst", page_icon="📰", layout="wide")
 
 
 def login_configured() -> bool:

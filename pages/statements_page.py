@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import query
 from ui import state, statements_ui, widgets
+from ui.text import md_escape
 
 VERDICTS_KEY = "statement_pair_verdicts"  # {"corpus_key": str, "verdicts": {(statement_a, statement_b): verdict}}
 PAIR_EDITOR_KEY = "statements_pair_editor"
@@ -52,7 +53,7 @@ aligned = query.align_statements(statements, pair_conflicts, side_a, side_b, key
 kinds = query.count_row_kinds(aligned)
 st.caption(
     f"{kinds['conflict']} conflicting pair(s), {kinds['same_matter']} pair(s) on the same matter, "
-    f"{kinds['only_a']} point(s) only {side_a} made, {kinds['only_b']} only {side_b} made. "
+    f"{kinds['only_a']} point(s) only {md_escape(side_a)} made, {kinds['only_b']} only {md_escape(side_b)} made. "
     "Negations are marked red, cue words blue; under each statement: its article and statement id."
 )
 labels = query.aligned_article_labels(ctx.tables["articles"], aligned)

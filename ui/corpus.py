@@ -38,6 +38,7 @@ from core.bundle import (
     save_bundle,
 )
 from core.pipeline import build_corpus
+from ui.text import md_escape
 
 ENV_BUNDLE = "NEWSDASH_BUNDLE"
 ENV_CORPUS = "NEWSDASH_CORPUS"
@@ -281,7 +282,7 @@ def _offer_rebuild(source: CorpusSource, result: LoadResult) -> LoadResult:
     """Draw a rebuild button for a bundle that failed to load; returns the rebuilt result when clicked."""
     inputs, _params, why = rebuild_plan(source.path)
     if not inputs:
-        st.caption(f"No automatic rebuild: {why}.")
+        st.caption(md_escape(f"No automatic rebuild: {why}."))
         return result
     hint = LoadResult(
         None, f'{result.error} Use "Rebuild the corpus" in the sidebar to rebuild it.', result.key, result.label
@@ -296,7 +297,7 @@ def _offer_rebuild(source: CorpusSource, result: LoadResult) -> LoadResult:
     with st.spinner("Rebuilding the corpus (shared by every session)…"):
         rebuilt = rebuild_source(source)
     if rebuilt.corpus is None:
-        st.error(rebuilt.error or "The rebuild failed.")
+        st.error(md_escape(rebuilt.error or "The rebuild failed."))
     else:
         st.success("Rebuilt.")
     return rebuilt

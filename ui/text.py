@@ -14,7 +14,12 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+# Every ASCII punctuation character (CommonMark lets any of them be backslash-escaped): links, images,
+# emphasis, LaTeX ($), colour directives (:red[...]), HTML, GFM autolinks (http\:, www\.) all need one.
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# remark-emoji and Streamlit's :material/...: icons match ":word:" in the *parsed* text, after escapes are
+# gone: a word joiner (U+2060, invisible, zero width) after the colon keeps ":smile:" literal.
+_SHORTCODE_COLON = re.compile(r"\\:(?=[\w+/-])")
 
 STYLE = """
 <style>
@@ -49,8 +54,15 @@ mark.nd-only { background: #ffd9b3; padding: 0 1px; }
 
 
 def md_escape(text: str | None) -> str:
-    """`text` with every Markdown/HTML-significant character backslash-escaped (safe inside st.error & co)."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+    """`text` shown literally by anything that renders Streamlit Markdown (st.error/warning/info/success/toast/
+    caption/markdown, widget labels): no link, image, emphasis, LaTeX, colour directive, emoji or icon code.
+
+    The one escape helper for user-supplied text (file names, article text, reasons quoting either).
+    Every ASCII punctuation character is backslash-escaped and a word joiner follows each colon that
+    could open a shortcode; the visible text is unchanged.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
+    return _SHORTCODE_COLON.sub("\\:\u2060", escaped)
 
 
 def esc(text: str | None) -> str:
