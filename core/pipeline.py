@@ -124,7 +124,9 @@ class Stage:
 
 
 def _ingest(s: Step) -> Tables:
-    res = ingest.read_inputs(s.tables["inputs"], progress=lambda st, f, m: s.progress(f, m))
+    res = ingest.read_inputs(
+        s.tables["inputs"], progress=lambda st, f, m: s.progress(f, m), limits=s.tables.get("ingest_limits")
+    )
     return {"documents": res.documents, "ingest_report": res.report, "input_records": res.inputs}
 
 
@@ -495,14 +497,24 @@ def build_corpus(
     progress: ProgressFn | None = None,
     cache: StageCache | None = None,
     engine: LocalEngine | None = None,
+    ingest_limits: ingest.IngestLimits | None = None,
 ) -> Corpus:
     """Run every stage of STAGES over `inputs` in memory; returns the Corpus (BuildError if nothing usable).
+
+    `ingest_limits` (default: core.ingest's) budgets the read, e.g. of a browser upload; what they skip
+    is in the ingest report.
 
     With a `cache` (core.stagecache), the stages with a resume key reuse the tables an interrupted
     build of the same inputs saved, and save theirs (the manifest's stage entry says "resumed").
     """
     params = params or BuildParams()
-    run = _Run({"inputs": list(inputs)}, params, progress or _noop_progress, cache, engine or get_engine("local"))
+    run = _Run(
+        {"inputs": list(inputs), "ingest_limits": ingest_limits},
+        params,
+        progress or _noop_progress,
+        cache,
+        engine or get_engine("local"),
+    )
     try:
         for st in STAGES:
             run.run(st)
