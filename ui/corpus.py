@@ -285,7 +285,7 @@ def rebuild_source(source: CorpusSource) -> LoadResult:
         if done is not None:
             return done
         try:  # another session rebuilt it while this one waited for the lock
-            load_bundle(source.path, verify="size")
+            load_bundle(source.path)
             healthy = True
         except BundleError:
             healthy = False
