@@ -240,10 +240,10 @@ def _align_passages(
     free_b: dict[str, list[int]] = {}
     for j, k in enumerate(kb):
         free_b.setdefault(k, []).append(j)
-    for k in free_b.values():
-        k.reverse()  # pop() hands out the earliest occurrence first
-    for i, k in enumerate(ka):
-        pool = free_b.get(k)
+    for positions in free_b.values():
+        positions.reverse()  # pop() hands out the earliest occurrence first
+    for i, key in enumerate(ka):
+        pool = free_b.get(key)
         if pool:
             match_of_a[i] = pool.pop()
     complete = _fuzzy_matches(ka, kb, match_of_a, cutoff, deadline)
