@@ -26,11 +26,14 @@ from core.text.lexicons import word_list
 
 # A page whose extracted text is shorter than this may be judged a login, paywall or index page.
 NONARTICLE_MAX_WORDS = 150
-# An index (section, tag, search) page: fewer words than this and at least INDEX_MIN_LINKS links.
-INDEX_MAX_WORDS = 60
-INDEX_MIN_LINKS = 30
+# An index (section, tag, search) page: at least INDEX_MIN_LINKS links whose text is at least this share of
+# the words extracted (an article's paragraphs outweigh its link lists).
+INDEX_MIN_LINKS = 20
+INDEX_LINK_WORD_SHARE = 0.6
 _PASSWORD_FIELD = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
 _LINK_TAG = re.compile(r"<a\s[^>]*\bhref\s*=", re.I)
+_LINK_TEXT = re.compile(r"<a\s[^>]*>(.*?)</a\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]*>")
 _NONARTICLE_CUES = tuple(c.lower() for c in word_list("ingest_nonarticle_cues"))
 
 
@@ -148,6 +151,10 @@ def _not_an_article(html: str, text: str) -> str:
     when its page also carries a login box. The cues are in data/lexicons/ingest_nonarticle_cues.txt.
     """
     n_words = len(text.split())
+    n_links = len(_LINK_TAG.findall(html))
+    link_words = sum(len(_TAGS.sub(" ", m).split()) for m in _LINK_TEXT.findall(html))
+    if n_links >= INDEX_MIN_LINKS and link_words >= INDEX_LINK_WORD_SHARE * n_words:
+        return f"index page: {n_links} links, and link text is {link_words} of the {n_words} words; no article body"
     if n_words >= NONARTICLE_MAX_WORDS:
         return ""
     if _PASSWORD_FIELD.search(html):
@@ -156,7 +163,4 @@ def _not_an_article(html: str, text: str) -> str:
     cue = next((c for c in _NONARTICLE_CUES if c in folded), None)
     if cue is not None:
         return f"paywall or login page: {n_words} words of text, saying {cue!r}; no article body"
-    n_links = len(_LINK_TAG.findall(html))
-    if n_words < INDEX_MAX_WORDS and n_links >= INDEX_MIN_LINKS:
-        return f"index page: {n_links} links and {n_words} words of text, no article body"
     return ""

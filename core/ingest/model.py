@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -166,7 +167,9 @@ def size_vs_limit(size: int, limit: int, what: str = "") -> str:
     A size just over its limit must never read "1074 MB (limit 1074 MB)". `what` goes inside the parentheses.
     """
     tail = f" {what}" if what else ""
-    for digits in range(4):
+    # enough decimals for the limit itself to show (0.5 MB, not 0 MB), more until the two differ
+    first = 0 if limit >= MB else min(math.ceil(math.log10(MB / max(limit, 1))), 6)
+    for digits in range(first, first + 4):
         shown, cap = f"{size / MB:,.{digits}f}", f"{limit / MB:,.{digits}f}"
         if shown != cap:
             return f"{shown} MB (limit {cap} MB{tail})"
