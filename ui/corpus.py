@@ -59,12 +59,12 @@ UPLOAD_BYTES_USED_KEY = "_upload_bytes_used"  # session-state: uncompressed byte
 
 # Upload budgets (docs/deploy.md): name -> default. Set as `[newsdash] upload_max_mb = 100` in
 # .streamlit/secrets.toml or NEWSDASH_UPLOAD_MAX_MB=100 in the environment (the environment wins).
-# 100 MB of text builds in about 1.5 GB of server memory (docs/benchmarks.md), so the defaults keep one
+# 50 MB of text (10,000 articles) peaks at about 1.4 GB above idle (docs/benchmarks.md), so the defaults keep one
 # hostile upload far from a 12 GB service limit.
 UPLOAD_LIMIT_DEFAULTS: dict[str, int] = {
-    "upload_max_mb": 100,  # uncompressed bytes of one upload (every file and zip member), MB
-    "session_max_mb": 300,  # uncompressed bytes of all the uploads one session builds, MB
-    "upload_max_articles": 20_000,  # articles one upload may give
+    "upload_max_mb": 50,  # uncompressed bytes of one upload (every file and zip member), MB
+    "session_max_mb": 150,  # uncompressed bytes of all the uploads one session builds, MB
+    "upload_max_articles": 10_000,  # articles one upload may give
     "article_max_chars": 500_000,  # the longest article, characters (about 80,000 words)
 }
 
