@@ -202,6 +202,34 @@ def test_md_escape_breaks_streamlit_only_syntax(payload, opener):
     assert escaped.replace("\\", "").replace("\u2060", "") == payload  # the visible text is the same
 
 
+# What Streamlit 1.67's Markdown finds in text nodes, after backslash escapes are resolved (copied from its
+# bundle: mdast-util-gfm-autolink-literal and remark-emoji). Escaping alone does not stop these: the first
+# real-browser run of the file-name test showed a live evil.example link despite the backslashes.
+AFTER_PARSE_PATTERNS = {
+    "autolink": re.compile(r"(https?://|www(?=\.))([-.\w]+)([^ \t\r\n]*)", re.I | re.A),
+    "email": re.compile(r"(?<![-.\w+])([-.\w+]+)@([-\w]+(?:\.[-\w]+)+)", re.A),
+    "shortcode": re.compile(r":[\w/+-]+:", re.A),
+}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "[log in again](http://evil.example/login).txt",
+        "see HTTPS://evil.example and www.evil.example and WWW.Evil.Example",
+        "mail boss@evil.example now",
+        ":smile: :material/home: :red[x]",
+    ],
+)
+def test_md_escape_defeats_what_streamlit_matches_after_parsing(payload):
+    from ui.text import md_escape
+
+    text_node = re.sub(r"\\(.)", r"\1", md_escape(payload))  # what the parser leaves in the text node
+    for kind, pattern in AFTER_PARSE_PATTERNS.items():
+        assert pattern.search(text_node) is None, kind
+    assert any(p.search(payload) for p in AFTER_PARSE_PATTERNS.values())  # control: the raw payload matches
+
+
 MESSAGE_CALLS = ("error", "warning", "info", "success", "toast", "caption", "markdown")
 
 

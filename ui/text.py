@@ -17,9 +17,13 @@ from collections.abc import Iterable, Sequence
 # Every ASCII punctuation character (CommonMark lets any of them be backslash-escaped): links, images,
 # emphasis, LaTeX ($), colour directives (:red[...]), HTML, GFM autolinks (http\:, www\.) all need one.
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-# remark-emoji and Streamlit's :material/...: icons match ":word:" in the *parsed* text, after escapes are
-# gone: a word joiner (U+2060, invisible, zero width) after the colon keeps ":smile:" literal.
-_SHORTCODE_COLON = re.compile(r"\\:(?=[\w+/-])")
+# Some Markdown is found in the *parsed* text, after the backslash escapes are gone: remark-emoji and
+# Streamlit's :material/...: icons (":word:"), and GFM's literal autolinks (mdast-util-gfm-autolink-literal
+# runs /(https?:\/\/|www(?=\.))…/ and /…@…\.…/ over text nodes). A word joiner (U+2060: invisible, zero
+# width) after every colon and "@", and between "www" and its dot, keeps them from matching.
+_WORD_JOINER = "\u2060"
+_AFTER_PARSE = re.compile(r"(\\[:@])|(www)(?=\\\.)", re.IGNORECASE)
+
 
 STYLE = """
 <style>
@@ -58,11 +62,12 @@ def md_escape(text: str | None) -> str:
     caption/markdown, widget labels): no link, image, emphasis, LaTeX, colour directive, emoji or icon code.
 
     The one escape helper for user-supplied text (file names, article text, reasons quoting either).
-    Every ASCII punctuation character is backslash-escaped and a word joiner follows each colon that
-    could open a shortcode; the visible text is unchanged.
+    Every ASCII punctuation character is backslash-escaped, and an invisible word joiner follows each
+    colon, "@" and "www" before a dot (shortcodes and autolinks are matched after escapes are resolved);
+    the visible text is unchanged.
     """
     escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
-    return _SHORTCODE_COLON.sub("\\:\u2060", escaped)
+    return _AFTER_PARSE.sub(lambda m: (m.group(1) or m.group(2)) + _WORD_JOINER, escaped)
 
 
 def esc(text: str | None) -> str:
