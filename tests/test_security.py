@@ -393,3 +393,40 @@ def test_pages_without_an_article_body_are_skipped_with_the_reason(tmp_path, pag
     assert row["status"] == status, row
     assert reason in (row["reason"] or "")
     assert len(res.documents) == (1 if status == "ok" else 0)
+
+
+# --- closed sessions are cleaned up on time -----------------------------------------------------------
+
+
+def test_expired_session_is_reaped_without_another_session_touching_the_storage(tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+    from streamlit.runtime.session_manager import SessionInfo
+
+    from ui import sessions
+    from ui.corpus import SessionUploadDir
+
+    class _Session:  # what the storage holds for a closed tab: its state (with the upload folder)
+        id = "closed-tab"
+
+        def __init__(self) -> None:
+            self.state = {"_upload_dir": SessionUploadDir(tmp_path)}
+            self.shut_down = False
+
+        def shutdown(self) -> None:
+            self.shut_down = True
+
+    storage = MemorySessionStorage(ttl_seconds=0.2)
+    session = _Session()
+    folder = session.state["_upload_dir"].path
+    storage.save(SessionInfo(client=None, session=session))  # type: ignore[arg-type]
+    monkeypatch.setattr(sessions, "_session_storage", lambda: (storage, threading.Lock()))
+    assert sessions.reap_expired_sessions() == 0  # not expired yet: kept for a reconnect
+    time.sleep(0.3)
+    assert folder.is_dir()  # Streamlit alone would keep it until another session touched the storage
+    assert sessions.reap_expired_sessions() == 1
+    assert session.shut_down
+    del session
+    assert not folder.exists()  # the session state went, and with it the upload folder
