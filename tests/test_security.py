@@ -430,3 +430,16 @@ def test_expired_session_is_reaped_without_another_session_touching_the_storage(
     assert session.shut_down
     del session
     assert not folder.exists()  # the session state went, and with it the upload folder
+
+
+def test_reader_ships_a_capped_view_of_a_huge_article():
+    from ui.text import READER_MAX_CHARS, article_html, raw_lines_html
+
+    body = "The minister said the plan would go ahead.\n" * 100_000  # 4.4 MB
+    html = article_html("Huge", [], body)
+    assert len(html) < 2 * READER_MAX_CHARS  # the browser gets a capped view, not megabytes
+    assert f"Showing the first {READER_MAX_CHARS:,} of {len(body):,} characters" in html
+    lines = ({"line_no": i, "text": "x" * 1_000, "fate": "body", "reason": "body"} for i in range(10_000))
+    raw = raw_lines_html(lines)
+    assert len(raw) < 3 * READER_MAX_CHARS and "The raw lines stop here" in raw
+    assert "Showing the first" not in article_html("Small", [], "Short body.")
