@@ -1,6 +1,7 @@
 """The heavy attacks of issue 18, each as an outside tester built it: bounded CPU and memory per session.
 
-Behind the `hostile` marker (run by .ci/run; `pytest -m hostile` here): they build a gigabyte zip and a
+Behind the `hostile` marker (.ci/run runs them with the suite; `-m "not hostile"` leaves them out, `-m hostile`
+runs only them): they build a gigabyte zip and a
 corpus of two multi-MB near-copies, which takes a minute of the shared machine. The cheap checks of the
 same defences (escaping, budgets' wording, lying zips, login pages) are in tests/test_security.py.
 """

@@ -443,3 +443,14 @@ def test_reader_ships_a_capped_view_of_a_huge_article():
     raw = raw_lines_html(lines)
     assert len(raw) < 3 * READER_MAX_CHARS and "The raw lines stop here" in raw
     assert "Showing the first" not in article_html("Small", [], "Short body.")
+
+
+@pytest.mark.parametrize("markup", ["<a " * 200_000, "<input " * 200_000, "<a href=x>" * 100_000], ids=str.strip)
+def test_non_article_checks_stay_linear_on_hostile_markup(markup):
+    import time
+
+    from core.ingest.formats import _not_an_article
+
+    started = time.perf_counter()
+    _not_an_article(markup, "a few words")
+    assert time.perf_counter() - started < 1.0  # unbounded ".*?" scans took 27 s on the first case

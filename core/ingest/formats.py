@@ -30,10 +30,10 @@ NONARTICLE_MAX_WORDS = 150
 # the words extracted (an article's paragraphs outweigh its link lists).
 INDEX_MIN_LINKS = 20
 INDEX_LINK_WORD_SHARE = 0.6
-_PASSWORD_FIELD = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?password", re.I)
-_LINK_TAG = re.compile(r"<a\s[^>]*\bhref\s*=", re.I)
-_LINK_TEXT = re.compile(r"<a\s[^>]*>(.*?)</a\s*>", re.I | re.S)
-_TAGS = re.compile(r"<[^>]*>")
+# Bounded, tag-local repetitions: a hostile page of unclosed "<a " must not make these scans quadratic.
+# A tag's attributes never hold "<" here, so each scan stops at the next tag: linear in the page.
+_PASSWORD_FIELD = re.compile(r"<input\b[^<>]{0,1000}?\btype\s*=\s*[\"']?password", re.I)
+_LINK_TEXT = re.compile(r"<a\s[^<>]{0,2000}?\bhref\s*=[^<>]{0,2000}>([^<]{0,500})", re.I)  # text up to the next tag
 _NONARTICLE_CUES = tuple(c.lower() for c in word_list("ingest_nonarticle_cues"))
 
 
@@ -147,12 +147,14 @@ def _read_html(label: str, html: str, encoding: str, sha: str, size: int, run: _
 def _not_an_article(html: str, text: str) -> str:
     """Why an extracted page is not an article (a login, paywall or index page), or "" when it may be one.
 
-    Only short extractions are judged (under NONARTICLE_MAX_WORDS words): a long text is an article even
-    when its page also carries a login box. The cues are in data/lexicons/ingest_nonarticle_cues.txt.
+    An index page is one whose links' text is most of the extracted words. Login and paywall pages are
+    judged only when the extraction is short (under NONARTICLE_MAX_WORDS words): a long text is an article
+    even when its page also carries a login box. The cues are in data/lexicons/ingest_nonarticle_cues.txt.
     """
     n_words = len(text.split())
-    n_links = len(_LINK_TAG.findall(html))
-    link_words = sum(len(_TAGS.sub(" ", m).split()) for m in _LINK_TEXT.findall(html))
+    link_texts = _LINK_TEXT.findall(html)
+    n_links = len(link_texts)
+    link_words = sum(len(t.split()) for t in link_texts)
     if n_links >= INDEX_MIN_LINKS and link_words >= INDEX_LINK_WORD_SHARE * n_words:
         return f"index page: {n_links} links, and link text is {link_words} of the {n_words} words; no article body"
     if n_words >= NONARTICLE_MAX_WORDS:
