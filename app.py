@@ -8,9 +8,13 @@ analyst uploads files in the sidebar.
 import streamlit as st
 
 from ui.pages import HOME, PAGES
+from ui.sessions import start_session_reaper
 from ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="News corpus analyst", page_icon=":material/newspaper:", layout="wide")
+# An emoji icon is drawn in the browser (a data: SVG); a ":material/...:" one is fetched from fonts.gstatic.com,
+# which an air-gapped deployment cannot reach.
+st.set_page_config(page_title="News corpus analyst", page_icon="📰", layout="wide")
+start_session_reaper()  # closed sessions freed on time (ui/sessions.py)
 
 
 def login_configured() -> bool:

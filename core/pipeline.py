@@ -126,7 +126,9 @@ class Stage:
 
 
 def _ingest(s: Step) -> Tables:
-    res = ingest.read_inputs(s.tables["inputs"], progress=lambda st, f, m: s.progress(f, m))
+    res = ingest.read_inputs(
+        s.tables["inputs"], progress=lambda st, f, m: s.progress(f, m), limits=s.tables.get("ingest_limits")
+    )
     return {"documents": res.documents, "ingest_report": res.report, "input_records": res.inputs}
 
 
@@ -500,17 +502,26 @@ def build_corpus(
     progress: ProgressFn | None = None,
     cache: StageCache | None = None,
     engine: Engine | None = None,
+    ingest_limits: ingest.IngestLimits | None = None,
 ) -> Corpus:
     """Run every stage of STAGES over `inputs` in memory; returns the Corpus (BuildError if nothing usable).
 
     `engine` runs the article work (default: the one NEWSDASH_ENGINE names, local when unset).
+    `ingest_limits` (default: core.ingest's) budgets the read, e.g. of a browser upload; what they skip
+    is in the ingest report.
 
     With a `cache` (core.stagecache), the stages with a resume key reuse the tables an interrupted
     build of the same inputs saved, and save theirs (the manifest's stage entry says "resumed").
     """
     params = params or BuildParams()
     own_engine = engine is None  # made here from NEWSDASH_ENGINE (default local): stopped here too
-    run = _Run({"inputs": list(inputs)}, params, progress or _noop_progress, cache, engine or engine_from_env())
+    run = _Run(
+        {"inputs": list(inputs), "ingest_limits": ingest_limits},
+        params,
+        progress or _noop_progress,
+        cache,
+        engine or engine_from_env(),
+    )
     try:
         for st in STAGES:
             run.run(st)

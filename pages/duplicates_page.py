@@ -121,7 +121,10 @@ if len(ids) >= 2:
     a = c1.selectbox("Left", ids, index=0, format_func=lambda x: labels[x], key="dedup_compare_a")
     b = c2.selectbox("Right", ids, index=1, format_func=lambda x: labels[x], key="dedup_compare_b")
     body = query.bodies(ctx.tables["articles"], [a, b])
-    rows_cmp = query.compare_texts(body.get(a, ""), body.get(b, ""))
+    side_by_side = query.compare_side_by_side(body.get(a, ""), body.get(b, ""))  # capped, within a time budget
+    rows_cmp = side_by_side.rows
+    for note in side_by_side.notes("the left article", "the right article"):
+        st.caption(note)
     counts = query.count_passages(rows_cmp)
     st.caption(
         "Passages: "

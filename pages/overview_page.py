@@ -56,6 +56,8 @@ st.subheader("Build summary")
 result = state.active_result()
 st.code((result.summary if result else "") or "(no summary)", language=None)
 st.caption(
-    f"Built {manifest.get('built_at', '?')} by {manifest.get('tool', '?')} {manifest.get('tool_version', '')}"
-    + (f" · bundle at {ctx.corpus.path}" if ctx.corpus.path else " · built in memory")
+    md_escape(
+        f"Built {manifest.get('built_at', '?')} by {manifest.get('tool', '?')} {manifest.get('tool_version', '')}"
+    )
+    + (f" · bundle at {md_escape(str(ctx.corpus.path))}" if ctx.corpus.path else " · built in memory")
 )

@@ -11,6 +11,7 @@ import streamlit as st
 from core import query
 from core.casework import SHARED
 from ui import casework, state, statements_ui, widgets
+from ui.text import md_escape
 
 PAIR_EDITOR_KEY = "statements_pair_editor"  # + "@<store revision>"
 # The aligned view draws at most this many rows (the table and CSV have all of them).
@@ -60,7 +61,7 @@ aligned = query.demote_judged_conflicts(
 kinds = query.count_row_kinds(aligned)
 st.caption(
     f"{kinds['conflict']} conflicting pair(s), {kinds['same_matter']} pair(s) on the same matter, "
-    f"{kinds['only_a']} point(s) only {side_a} made, {kinds['only_b']} only {side_b} made. "
+    f"{kinds['only_a']} point(s) only {md_escape(side_a)} made, {kinds['only_b']} only {md_escape(side_b)} made. "
     "Negations are marked red, cue words blue; under each statement: its article and statement id."
 )
 labels = query.aligned_article_labels(ctx.tables["articles"], aligned)

@@ -19,6 +19,7 @@ from core.actors import load_registry, registry_from_csv_bytes
 from core.casework import merge_decisions as casework_merge_decisions
 from ui import casework, widgets
 from ui.state import PageContext
+from ui.text import md_escape
 
 MERGE_EDITOR_KEY = "actors_merge_editor"  # + "@<store revision>": the editor starts afresh after each decision
 REGISTRY_STORE_KEY = (
@@ -287,7 +288,7 @@ def registry_editor(ctx: PageContext) -> None:
         # back on the page after leaving it: the editor's widget state is gone, so start from the last edit
         store["frame"] = store["edited"]
     st.caption(
-        f"From {store['source']}. Edit cells, add or delete rows; aliases are separated by '{ALIAS_SEPARATOR.strip()}'. "
+        f"From {md_escape(store['source'])}. Edit cells, add or delete rows; aliases are separated by '{ALIAS_SEPARATOR.strip()}'. "
         "Changes stay in this session; download the CSV to keep them (and build with it: `python -m core build … --registry FILE`)."
     )
     edited = st.data_editor(store["frame"], key=REGISTRY_EDITOR_KEY, hide_index=True, num_rows="dynamic")

@@ -37,7 +37,9 @@ from core.bundle import (
     load_bundle,
     save_bundle,
 )
+from core.ingest import IngestLimits, declared_upload_bytes, size_vs_limit, upload_budget_problem
 from core.pipeline import build_corpus
+from ui.text import md_escape
 
 ENV_BUNDLE = "NEWSDASH_BUNDLE"
 ENV_CORPUS = "NEWSDASH_CORPUS"
@@ -53,6 +55,37 @@ FINGERPRINT_TTL_SECONDS = 15
 UPLOAD_DIR_PREFIX = "newsdash-upload-"
 UPLOAD_DIR_KEY = "_upload_dir"  # session-state key of this session's SessionUploadDir
 REBUILD_BUTTON_KEY = "corpus_rebuild"
+UPLOAD_BYTES_USED_KEY = "_upload_bytes_used"  # session-state: uncompressed bytes this session's builds read
+
+# Upload budgets (docs/deploy.md): name -> default. Set as `[newsdash] upload_max_mb = 100` in
+# .streamlit/secrets.toml or NEWSDASH_UPLOAD_MAX_MB=100 in the environment (the environment wins).
+# 50 MB of text (10,000 articles) peaks at about 1.4 GB above idle (docs/benchmarks.md), so the defaults keep one
+# hostile upload far from a 12 GB service limit.
+UPLOAD_LIMIT_DEFAULTS: dict[str, int] = {
+    "upload_max_mb": 50,  # uncompressed bytes of one upload (every file and zip member), MB
+    "session_max_mb": 150,  # uncompressed bytes of all the uploads one session builds, MB
+    "upload_max_articles": 10_000,  # articles one upload may give
+    "article_max_chars": 500_000,  # the longest article, characters (about 80,000 words)
+}
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """The budgets of browser uploads (see UPLOAD_LIMIT_DEFAULTS); `ingest()` gives core.ingest's limits."""
+
+    upload_bytes: int
+    session_bytes: int
+    max_articles: int
+    max_article_chars: int
+
+    def ingest(self) -> IngestLimits:
+        base = IngestLimits()
+        return IngestLimits(
+            max_file_bytes=min(base.max_file_bytes, self.upload_bytes),
+            max_total_bytes=self.upload_bytes,
+            max_articles=self.max_articles,
+            max_article_chars=self.max_article_chars,
+        )
 
 
 @dataclass(frozen=True)
@@ -252,7 +285,7 @@ def rebuild_source(source: CorpusSource) -> LoadResult:
         if done is not None:
             return done
         try:  # another session rebuilt it while this one waited for the lock
-            load_bundle(source.path, verify="size")
+            load_bundle(source.path)
             healthy = True
         except BundleError:
             healthy = False
@@ -281,7 +314,7 @@ def _offer_rebuild(source: CorpusSource, result: LoadResult) -> LoadResult:
     """Draw a rebuild button for a bundle that failed to load; returns the rebuilt result when clicked."""
     inputs, _params, why = rebuild_plan(source.path)
     if not inputs:
-        st.caption(f"No automatic rebuild: {why}.")
+        st.caption(md_escape(f"No automatic rebuild: {why}."))
         return result
     hint = LoadResult(
         None, f'{result.error} Use "Rebuild the corpus" in the sidebar to rebuild it.', result.key, result.label
@@ -296,10 +329,62 @@ def _offer_rebuild(source: CorpusSource, result: LoadResult) -> LoadResult:
     with st.spinner("Rebuilding the corpus (shared by every session)…"):
         rebuilt = rebuild_source(source)
     if rebuilt.corpus is None:
-        st.error(rebuilt.error or "The rebuild failed.")
+        st.error(md_escape(rebuilt.error or "The rebuild failed."))
     else:
         st.success("Rebuilt.")
     return rebuilt
+
+
+def upload_limits() -> UploadLimits:
+    """The upload budgets in force: environment (NEWSDASH_UPLOAD_MAX_MB, ...), else secrets, else the defaults.
+
+    A value that is not a positive number is ignored (the default applies) rather than stopping the app.
+    """
+    values: dict[str, int] = {}
+    for name, default in UPLOAD_LIMIT_DEFAULTS.items():
+        raw = os.environ.get(f"NEWSDASH_{name.upper()}") or _secret(name)
+        try:
+            value = int(float(raw)) if raw is not None else default
+        except ValueError:
+            value = default
+        values[name] = value if value > 0 else default
+    mb = 1_000_000
+    return UploadLimits(
+        upload_bytes=values["upload_max_mb"] * mb,
+        session_bytes=values["session_max_mb"] * mb,
+        max_articles=values["upload_max_articles"],
+        max_article_chars=values["article_max_chars"],
+    )
+
+
+def _session_bytes_used() -> int:
+    """Uncompressed upload bytes this browser session has built so far (0 outside a Streamlit session)."""
+    from streamlit import runtime
+
+    return int(st.session_state.get(UPLOAD_BYTES_USED_KEY, 0)) if runtime.exists() else 0
+
+
+def _spend_session_bytes(n: int) -> None:
+    from streamlit import runtime
+
+    if runtime.exists():
+        st.session_state[UPLOAD_BYTES_USED_KEY] = _session_bytes_used() + n
+
+
+def upload_refusal(blobs: Sequence[tuple[str, bytes]], limits: UploadLimits, session_used: int) -> str:
+    """Why these uploads are refused before anything is read (over the upload or the session budget), or ""."""
+    problem = upload_budget_problem(blobs, limits.ingest())
+    if problem:
+        return f"Upload refused, nothing was read: {problem}."
+    declared = declared_upload_bytes(blobs)
+    if session_used + declared > limits.session_bytes:
+        return (
+            f"Upload refused, nothing was read: this session has already built {session_used / 1e6:,.1f} MB of "
+            f"uploads, and these files would bring it to "
+            f"{size_vs_limit(session_used + declared, limits.session_bytes, 'for one session')}. "
+            "Open a new session (reload the page) for another large corpus."
+        )
+    return ""
 
 
 def uploads_key(files: Sequence[Any]) -> str:
@@ -398,28 +483,39 @@ def build_uploads(
     files: Sequence[Any],
     progress: Callable[[str, float, str], None] | None = None,
     workdir: str | Path | None = None,
+    limits: UploadLimits | None = None,
 ) -> LoadResult:
     """Build a corpus from uploaded files for this session only; returns it, or the reason it failed.
 
     The bytes are written under this session's private folder (`workdir`, default
     `session_upload_dir()`) as upload-NNNN.<ext> and removed after the build; the uploaded names
-    are only labels in the tables. Archives are checked by core.ingest (traversal, zip bombs).
+    are only labels in the tables. Archives are checked by core.ingest (traversal, zip bombs). The
+    upload is budgeted as a whole (`limits`, default `upload_limits()`): refused before anything is
+    read when its declared size passes the upload or session budget, and read within those budgets,
+    the article count and the longest article otherwise (what is left out is in the ingest report).
     """
     key = uploads_key(files)
     label = f"Upload: {len(files)} file(s)"
     if not files:
         return LoadResult(None, "No files were uploaded.", key, label)
+    limits = limits or upload_limits()
+    shown_names = upload_display_names([f.name for f in files])
+    blobs = [(name, f.getvalue()) for name, f in zip(shown_names, files, strict=True)]
+    refusal = upload_refusal(blobs, limits, _session_bytes_used())
+    if refusal:
+        return LoadResult(None, refusal, key, label)
+    _spend_session_bytes(declared_upload_bytes(blobs))
     root = Path(workdir) if workdir is not None else session_upload_dir()
     tmp = Path(tempfile.mkdtemp(prefix="build-", dir=root))
     labels: dict[str, str] = {}  # stored name -> the analyst's name
     try:
-        shown = upload_display_names([f.name for f in files])
-        for i, (f, display) in enumerate(zip(files, shown, strict=True), 1):
+        for i, (f, (display, data)) in enumerate(zip(files, blobs, strict=True), 1):
             stored = _stored_name(i, f.name)
-            (tmp / stored).write_bytes(f.getvalue())
+            (tmp / stored).write_bytes(data)
             labels[stored] = display
+        del blobs
         t0 = time.perf_counter()
-        corpus = build_corpus([tmp], progress=progress)
+        corpus = build_corpus([tmp], progress=progress, ingest_limits=limits.ingest())
         _relabel_source_files(corpus, labels)
         corpus.manifest.setdefault("ui", {})["build_seconds"] = round(time.perf_counter() - t0, 2)
     except Exception as exc:

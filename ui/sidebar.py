@@ -17,6 +17,7 @@ from core import query
 from core.pipeline import STAGES
 from ui import state
 from ui.corpus import UPLOAD_TYPES, LoadResult, build_uploads, configured_sources, load_source, uploads_key
+from ui.text import md_escape
 
 SOURCE_KEY = "corpus_source"
 UPLOAD_KEY = "corpus_upload"
@@ -92,12 +93,12 @@ def _build_with_progress(files: list) -> LoadResult:
             names = [st.name for st in STAGES]
             idx = names.index(stage) if stage in names else 0
             overall = min(max((idx + min(max(fraction, 0.0), 1.0)) / len(names), 0.0), 1.0)
-            bar.progress(overall, text=f"{stage}: {message}"[:120])
+            bar.progress(overall, text=md_escape(f"{stage}: {message}"[:120]))
 
         result = build_uploads(files, progress)
         if result.corpus is None:
             box.update(label="The build failed", state="error", expanded=True)
-            st.error(result.error or "unknown error")
+            st.error(md_escape(result.error or "unknown error"))
         else:
             bar.progress(1.0, text="done")
             box.update(label=f"Built {result.corpus['articles'].height:,} articles", state="complete", expanded=True)

@@ -14,7 +14,16 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+# Every ASCII punctuation character (CommonMark lets any of them be backslash-escaped): links, images,
+# emphasis, LaTeX ($), colour directives (:red[...]), HTML, GFM autolinks (http\:, www\.) all need one.
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Some Markdown is found in the *parsed* text, after the backslash escapes are gone: remark-emoji and
+# Streamlit's :material/...: icons (":word:"), and GFM's literal autolinks (mdast-util-gfm-autolink-literal
+# runs /(https?:\/\/|www(?=\.))…/ and /…@…\.…/ over text nodes). A word joiner (U+2060: invisible, zero
+# width) after every colon and "@", and between "www" and its dot, keeps them from matching.
+_WORD_JOINER = "\u2060"
+_AFTER_PARSE = re.compile(r"(\\[:@])|(www)(?=\\\.)", re.IGNORECASE)
+
 
 STYLE = """
 <style>
@@ -49,8 +58,16 @@ mark.nd-only { background: #ffd9b3; padding: 0 1px; }
 
 
 def md_escape(text: str | None) -> str:
-    """`text` with every Markdown/HTML-significant character backslash-escaped (safe inside st.error & co)."""
-    return _MD_SPECIAL.sub(r"\\\1", text or "")
+    """`text` shown literally by anything that renders Streamlit Markdown (st.error/warning/info/success/toast/
+    caption/markdown, widget labels): no link, image, emphasis, LaTeX, colour directive, emoji or icon code.
+
+    The one escape helper for user-supplied text (file names, article text, reasons quoting either).
+    Every ASCII punctuation character is backslash-escaped, and an invisible word joiner follows each
+    colon, "@" and "www" before a dot (shortcodes and autolinks are matched after escapes are resolved);
+    the visible text is unchanged.
+    """
+    escaped = _MD_SPECIAL.sub(r"\\\1", text or "")
+    return _AFTER_PARSE.sub(lambda m: (m.group(1) or m.group(2)) + _WORD_JOINER, escaped)
 
 
 def esc(text: str | None) -> str:
@@ -73,9 +90,28 @@ def marked_html(text: str, spans: Iterable[tuple[int, int, str]], css: str = "nd
     return f'<div class="{css}">' + "".join(parts) + "</div>"
 
 
+# The reader ships at most this many characters of one article (or of its raw lines) to the browser; a
+# configured corpus may hold multi-MB "articles", and st.html sends everything it is given.
+READER_MAX_CHARS = 200_000
+
+
+def _cut_note(shown: int, total: int, what: str) -> str:
+    return (
+        f'<div class="nd-caption">Showing the first {shown:,} of {total:,} characters of {esc(what)}; '
+        "the full text is in the corpus's articles table (python -m core export).</div>"
+    )
+
+
 def article_html(title: str | None, captions: Sequence[str] | None, body: str | None) -> str:
-    """The cleaned article for reading: title, captions, then body paragraphs (split on blank lines / newlines)."""
-    paras = [p.strip() for p in re.split(r"\n+", body or "") if p.strip()]
+    """The cleaned article for reading: title, captions, then body paragraphs (split on blank lines / newlines).
+
+    A body longer than READER_MAX_CHARS is cut there, and the page says so."""
+    body = body or ""
+    note = ""
+    if len(body) > READER_MAX_CHARS:
+        note = _cut_note(READER_MAX_CHARS, len(body), "the body")
+        body = body[:READER_MAX_CHARS]
+    paras = [p.strip() for p in re.split(r"\n+", body) if p.strip()]
     caps = "".join(f'<div class="nd-caption">{esc(c)}</div>' for c in (captions or []) if c)
     return (
         STYLE
@@ -83,15 +119,24 @@ def article_html(title: str | None, captions: Sequence[str] | None, body: str | 
         + f"<h3>{esc(title) or '<em>(no title)</em>'}</h3>"
         + caps
         + "".join(f"<p>{esc(p)}</p>" for p in paras)
+        + note
         + "</div>"
     )
 
 
 def raw_lines_html(lines: Iterable[dict]) -> str:
     """Raw ledger lines, one per row: line number, text, and a badge with the fate (and reason);
-    removed lines (repeat/junk) struck through in red."""
+    removed lines (repeat/junk) struck through in red. Stops after READER_MAX_CHARS characters of text."""
     rows = []
+    budget = READER_MAX_CHARS
     for line in lines:
+        budget -= len(line.get("text") or "")
+        if budget < 0:
+            rows.append(
+                '<div class="nd-caption">The raw lines stop here: the rest would be more than '
+                f"{READER_MAX_CHARS:,} characters.</div>"
+            )
+            break
         fate = line.get("fate") or ""
         reason = line.get("reason") or ""
         removed = bool(line.get("removed"))

@@ -30,8 +30,15 @@ from core.ingest.model import (
     IngestLimits,
     IngestResult,
     ProgressFn,
+    size_vs_limit,
 )
-from core.ingest.reader import finalize_report, read_blobs, read_inputs
+from core.ingest.reader import (
+    declared_upload_bytes,
+    finalize_report,
+    read_blobs,
+    read_inputs,
+    upload_budget_problem,
+)
 
 __all__ = [
     "DATE_COLUMNS",
@@ -48,8 +55,11 @@ __all__ = [
     "IngestLimits",
     "IngestResult",
     "ProgressFn",
+    "declared_upload_bytes",
     "decode_bytes",
+    "size_vs_limit",
     "finalize_report",
     "read_blobs",
     "read_inputs",
+    "upload_budget_problem",
 ]

@@ -10,9 +10,11 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from core.ingest.model import (
+    MB,
     _kind_of,
     _Run,
     _too_big,
+    size_vs_limit,
 )
 
 
@@ -73,11 +75,20 @@ def _archive_refusal(files: list[zipfile.ZipInfo], depth: int, run: _Run) -> str
     if len(files) > lim.max_zip_members:
         return f"zip has {len(files)} members (limit {lim.max_zip_members})"
     declared = sum(i.file_size for i in files)
+    if run.bytes_left is not None and declared > run.bytes_left:
+        limit = lim.max_total_bytes or 0
+        used = limit - run.bytes_left
+        before = f" with the {used / MB:,.1f} MB read before it" if used else ""
+        return f"zip would expand to {size_vs_limit(used + declared, limit, 'for all files together')}{before}"
     if declared > run.zip_budget_left:
         return (
-            f"zip would expand to {declared / 1e6:.0f} MB (limit {lim.max_zip_total_bytes / 1e6:.0f} MB"
-            + (" for an archive and those nested in it" if depth > 1 else "")
-            + "): possible zip bomb"
+            "zip would expand to "
+            + size_vs_limit(
+                declared,
+                lim.max_zip_total_bytes,
+                "for an archive and those nested in it" if depth > 1 else "for one archive",
+            )
+            + ": possible zip bomb"
         )
     return ""
 
@@ -118,7 +129,7 @@ def _member_refused(info: zipfile.ZipInfo, member: str, run: _Run) -> int | None
 
 def _member_content(zf: zipfile.ZipFile, info: zipfile.ZipInfo, member: str, run: _Run) -> bytes | None:
     """The member's bytes, or None after reporting why they could not be read."""
-    budget = min(run.limits.max_file_bytes, run.zip_budget_left)
+    budget = min(run.read_budget(), run.zip_budget_left)
     try:
         return _read_member(zf, info, budget)
     except _MemberTooLarge:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -12,12 +14,14 @@ from core import schema
 from core.ingest.formats import _read_blob
 from core.ingest.model import (
     MAX_PROGRESS_CALLS,
+    MB,
     IngestLimits,
     IngestResult,
     ProgressFn,
     _kind_of,
     _Run,
     _too_big,
+    size_vs_limit,
 )
 
 
@@ -55,6 +59,47 @@ def read_blobs(
         items.append((label, data))
     _read_all(iter(items), len(items), run, progress)
     return _result(run)
+
+
+def upload_budget_problem(blobs: Sequence[tuple[str, bytes]], limits: IngestLimits, already_used: int = 0) -> str:
+    """Why these (name, bytes) uploads may not be read at all, or "": their uncompressed size, from each zip's
+    declared member sizes (nothing is decompressed), would pass `limits.max_total_bytes` (plus `already_used`).
+
+    The message names the file that crosses the limit and the limit. Cheap: reads zip directories only.
+    Zips that lie about their sizes are still stopped while reading (read_blobs keeps the same budget).
+    """
+    limit = limits.max_total_bytes
+    if limit is None:
+        return ""
+    total = already_used
+    for name, data in blobs:
+        label = PurePosixPath(str(name).replace("\\", "/")).name or "upload"
+        size = _declared_size(label, data)
+        total += size
+        if total > limit:
+            whole = declared_upload_bytes(blobs) + already_used
+            return (
+                f"{label} would expand to {size / MB:,.1f} MB of files; "
+                + ("with what was uploaded before, " if already_used else "")
+                + f"the upload comes to {size_vs_limit(whole, limit, 'for all files together')}"
+            )
+    return ""
+
+
+def declared_upload_bytes(blobs: Sequence[tuple[str, bytes]]) -> int:
+    """Uncompressed bytes (name, bytes) uploads declare: zips by their member sizes, other files by length."""
+    return sum(_declared_size(PurePosixPath(str(n).replace("\\", "/")).name, d) for n, d in blobs)
+
+
+def _declared_size(label: str, data: bytes) -> int:
+    """Uncompressed size of one upload: a zip's declared member sizes (its directory only), else its length."""
+    if _kind_of(label) != "zip":
+        return len(data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return len(data)  # read_blobs reports it as corrupt
 
 
 def finalize_report(report: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

@@ -64,6 +64,7 @@ def _records_to_documents(
     n_total = sel.height
     sel = sel.filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
     n_empty = n_total - sel.height
+    sel, limited = _within_article_limits(sel, run)
     for row in sel.iter_rows(named=True):
         run.documents.append(
             Document(
@@ -83,7 +84,7 @@ def _records_to_documents(
         run.report(
             label,
             "skipped",
-            f"no record has text in column {text_col!r} ({n_total} records)",
+            limited or f"no record has text in column {text_col!r} ({n_total} records)",
             kind,
             encoding,
             size,
@@ -91,7 +92,28 @@ def _records_to_documents(
         )
         return
     reason = f"{n_empty} of {n_total} records had no text and were skipped" if n_empty else ""
+    reason = "; ".join(r for r in (reason, limited) if r)
     run.report(label, "ok", reason, kind, encoding, size, sha)
+
+
+def _within_article_limits(sel: pl.DataFrame, run: _Run) -> tuple[pl.DataFrame, str]:
+    """The records within the read's longest-article and article-count limits, and what was left out ("" if none)."""
+    lim = run.limits
+    notes = []
+    if lim.max_article_chars is not None:
+        kept = sel.filter(pl.col("text").str.len_chars() <= lim.max_article_chars)
+        if kept.height < sel.height:
+            notes.append(
+                f"{sel.height - kept.height} record(s) longer than {lim.max_article_chars:,} characters "
+                "(the limit for one article) were skipped"
+            )
+        sel = kept
+    if lim.max_articles is not None:
+        room = max(lim.max_articles - len(run.documents), 0)
+        if sel.height > room:
+            notes.append(f"{sel.height - room} record(s) past the limit of {lim.max_articles:,} articles were not read")
+            sel = sel.head(room)
+    return sel, "; ".join(notes)
 
 
 def _read_csv(label: str, text: str, encoding: str, sha: str, size: int, run: _Run) -> None:

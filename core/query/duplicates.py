@@ -6,15 +6,16 @@ texts is for two articles side by side, never for a whole corpus.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
+import time
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 # Texts longer than this many words are cut before the word diff (SequenceMatcher is quadratic
 # in the worst case; two 20,000-word texts still compare in well under a second).
@@ -118,14 +119,95 @@ def independent_story_count(clusters: pl.DataFrame, article_ids: Iterable[str], 
 
 SENTENCE_MATCH_CUTOFF = 80.0
 """compare_texts: RapidFuzz ratio (0-100) at or above which two sentences count as the same passage."""
+COMPARE_MAX_CHARS = 100_000
+"""compare_side_by_side: characters of each text compared and shown (about 15,000 words; the rest is cut and the
+page says so). Two long articles fit; a hostile 4.5 MB "article" does not reach the browser or the matcher."""
+PASSAGE_MAX_CHARS = 1_000
+"""A passage (sentence) longer than this is cut into pieces at word boundaries: text without sentence ends would
+otherwise be one passage, and comparing two such passages character by character is quadratic in their length."""
+COMPARE_BUDGET_SECONDS = 2.0
+"""compare_side_by_side: wall-clock budget of the fuzzy matching; passages not reached in time stay unmatched."""
+FUZZY_WINDOW = 30
+"""compare_texts: an unmatched passage of a is compared with the unmatched passages of b at most this many places
+before or after where it would fall (from the nearest exact match): O(n x window), not O(n x m)."""
 # text-layer: a sentence splitter (the lead merges it into core/text). After a sentence end (optionally closed by a
 # quote), or at a line break.
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?…])\s+|(?<=[.!?…][\"”’'])\s+|\n+")
 
 
 def split_passages(text: str) -> list[str]:
-    """Sentences (or lines) of `text`, stripped, empty ones dropped."""
-    return [s.strip() for s in _SENTENCE_SPLIT.split(text or "") if s and s.strip()]
+    """Sentences (or lines) of `text`, stripped, empty ones dropped; one longer than PASSAGE_MAX_CHARS is cut
+    into pieces at word boundaries (joining the pieces with spaces gives the sentence back)."""
+    out: list[str] = []
+    for s in _SENTENCE_SPLIT.split(text or ""):
+        s = s.strip() if s else ""
+        if len(s) <= PASSAGE_MAX_CHARS:
+            if s:
+                out.append(s)
+            continue
+        piece: list[str] = []
+        size = 0
+        for word in s.split():
+            if piece and size + len(word) + 1 > PASSAGE_MAX_CHARS:
+                out.append(" ".join(piece))
+                piece, size = [], 0
+            piece.append(word)
+            size += len(word) + 1
+        if piece:
+            out.append(" ".join(piece))
+    return out
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """`compare_texts` rows for the page, and what was left out: characters compared of each text (of how many),
+    and whether the time budget ran out before every passage was matched."""
+
+    rows: list[tuple[str, str, str]]
+    shown_chars: tuple[int, int]
+    total_chars: tuple[int, int]
+    complete: bool = True
+
+    def notes(self, label_a: str = "the left text", label_b: str = "the right text") -> list[str]:
+        """Plain sentences saying what is not shown or not matched (empty when everything was)."""
+        out = []
+        sides = zip((label_a, label_b), self.shown_chars, self.total_chars, strict=True)
+        for label, shown, total in sides:
+            if shown < total:
+                out.append(f"Showing the first {shown:,} of {total:,} characters of {label}.")
+        if not self.complete:
+            out.append(
+                f"The comparison stopped after its {COMPARE_BUDGET_SECONDS:g} s budget: passages it had not reached "
+                "are shown as one-sided even where the other text has a similar one."
+            )
+        return out
+
+
+def compare_side_by_side(
+    a: str,
+    b: str,
+    max_chars: int = COMPARE_MAX_CHARS,
+    budget_seconds: float = COMPARE_BUDGET_SECONDS,
+) -> SideBySide:
+    """`compare_texts` on the first `max_chars` characters of each text within `budget_seconds`, saying what was cut.
+
+    Cost: bounded whatever the input: O(n log n) in the passages of the capped texts plus at most the budget
+    of fuzzy matching. This is what an interactive page calls; `compare_texts` has no caps.
+    """
+    a, b = a or "", b or ""
+    deadline = time.monotonic() + budget_seconds
+    ca, cb = _cut_at_word(a, max_chars), _cut_at_word(b, max_chars)
+    rows, complete = _align_passages(split_passages(ca), split_passages(cb), SENTENCE_MATCH_CUTOFF, deadline)
+    return SideBySide(rows, (len(ca), len(cb)), (len(a), len(b)), complete)
+
+
+def _cut_at_word(text: str, max_chars: int) -> str:
+    """The first `max_chars` characters of `text`, backed off to the last white space when one is near."""
+    if len(text) <= max_chars:
+        return text
+    cut = text[:max_chars]
+    space = max(cut.rfind(" "), cut.rfind("\n"))
+    return cut[:space] if space > max_chars - 200 else cut
 
 
 def compare_texts(a: str, b: str, cutoff: float = SENTENCE_MATCH_CUTOFF) -> list[tuple[str, str, str]]:
@@ -134,51 +216,100 @@ def compare_texts(a: str, b: str, cutoff: float = SENTENCE_MATCH_CUTOFF) -> list
     Returns rows (kind, passage_in_a, passage_in_b) in reading order of `a`, with passages only in
     `b` placed after the last aligned passage before them. kind: "shared" (same words after
     normalisation), "changed" (RapidFuzz ratio >= cutoff, 0-100), "only_a", "only_b" (the other
-    side is ""). Each sentence of b is matched at most once. Cost: O(len(a) x len(b)) sentence
-    comparisons in RapidFuzz (fine for two articles; not meant for whole corpora).
+    side is ""). Each sentence of b is matched at most once. Cost: exact matches by dictionary
+    (O(n)), then each unmatched sentence of a against the unmatched sentences of b within
+    FUZZY_WINDOW of where it would fall: O(n x window) RapidFuzz ratios of sentences of at most
+    PASSAGE_MAX_CHARS. No cap on the input: pages call `compare_side_by_side`.
     """
-    sa, sb = split_passages(a), split_passages(b)
+    rows, _ = _align_passages(split_passages(a), split_passages(b), cutoff, None)
+    return rows
+
+
+def _passage_key(s: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
+
+
+def _align_passages(
+    sa: list[str], sb: list[str], cutoff: float, deadline: float | None
+) -> tuple[list[tuple[str, str, str]], bool]:
+    """compare_texts on split passages; (rows, False) when `deadline` (time.monotonic) passed mid-way."""
     if not sa and not sb:
-        return []
-
-    def key(s: str) -> str:
-        return " ".join(re.sub(r"[^\w\s]", " ", s.lower()).split())
-
-    ka, kb = [key(s) for s in sa], [key(s) for s in sb]
-    matched_b: dict[int, tuple[int, float]] = {}
+        return [], True
+    ka, kb = [_passage_key(s) for s in sa], [_passage_key(s) for s in sb]
     match_of_a: dict[int, int] = {}
-    if sa and sb:
-        scores = process.cdist(ka, kb, scorer=fuzz.ratio, workers=1)
-        # greedy best-first one-to-one matching
-        flat = np.argsort(-scores, axis=None, kind="stable")
-        for f in flat:
-            i, j = divmod(int(f), len(sb))
-            sc = float(scores[i, j])
-            if sc < cutoff:
-                break
-            if i in match_of_a or j in matched_b:
-                continue
-            match_of_a[i] = j
-            matched_b[j] = (i, sc)
+    free_b: dict[str, list[int]] = {}
+    for j, k in enumerate(kb):
+        free_b.setdefault(k, []).append(j)
+    for positions in free_b.values():
+        positions.reverse()  # pop() hands out the earliest occurrence first
+    for i, key in enumerate(ka):
+        pool = free_b.get(key)
+        if pool:
+            match_of_a[i] = pool.pop()
+    complete = _fuzzy_matches(ka, kb, match_of_a, cutoff, deadline)
+    matched_b = set(match_of_a.values())
     rows: list[tuple[str, str, str]] = []
-    emitted_b: set[int] = set()
+    next_b = 0  # b passages before this one are placed already (or matched)
 
     def flush_b_until(j_max: int) -> None:
-        for j in range(j_max):
-            if j not in matched_b and j not in emitted_b:
-                rows.append(("only_b", "", sb[j]))
-                emitted_b.add(j)
+        nonlocal next_b
+        while next_b < j_max:
+            if next_b not in matched_b:
+                rows.append(("only_b", "", sb[next_b]))
+            next_b += 1
 
     for i, s in enumerate(sa):
         if i in match_of_a:
             j = match_of_a[i]
             flush_b_until(j)
-            kind = "shared" if ka[i] == kb[j] else "changed"
-            rows.append((kind, s, sb[j]))
+            rows.append(("shared" if ka[i] == kb[j] else "changed", s, sb[j]))
         else:
             rows.append(("only_a", s, ""))
     flush_b_until(len(sb))
-    return rows
+    return rows, complete
+
+
+def _fuzzy_matches(
+    ka: list[str], kb: list[str], match_of_a: dict[int, int], cutoff: float, deadline: float | None
+) -> bool:
+    """In reading order of a, match each unmatched passage to the best free passage of b (ratio >= cutoff) near
+    where it would fall: just after the last match before it (exact or fuzzy), else proportionally.
+
+    Returns False when `deadline` passed before every unmatched passage of a was scored.
+    """
+    taken = set(match_of_a.values())
+    free_b = [j for j in range(len(kb)) if j not in taken]
+    if not free_b or len(match_of_a) == len(ka):
+        return True
+    exact = dict(match_of_a)
+    last: tuple[int, int] | None = None
+    scale = len(kb) / max(len(ka), 1)
+    for n, i in enumerate(range(len(ka))):
+        if i in exact:
+            last = (i, exact[i])
+            continue
+        if deadline is not None and n % 16 == 0 and time.monotonic() > deadline:
+            return False
+        expected = last[1] + (i - last[0]) if last is not None else round(i * scale)
+        lo = bisect.bisect_left(free_b, expected - FUZZY_WINDOW)
+        hi = bisect.bisect_right(free_b, expected + FUZZY_WINDOW)
+        best, best_j = cutoff, -1
+        for j in free_b[lo:hi]:
+            if j in taken:
+                continue
+            score = fuzz.ratio(ka[i], kb[j], score_cutoff=best)
+            # the nearest of equal scores: a repeated sentence pairs with its own copy
+            if (
+                score > best
+                or (score == best and best_j < 0)
+                or (score == best and abs(j - expected) < abs(best_j - expected))
+            ):
+                best, best_j = score, j
+        if best_j >= 0:
+            match_of_a[i] = best_j
+            taken.add(best_j)
+            last = (i, best_j)
+    return True
 
 
 SHARED_PASSAGE_MIN_WORDS = 8

@@ -186,13 +186,44 @@ def test_deleted_table_raises_bundle_error_naming_the_file(bundle, table):
         load_bundle(bundle)
 
 
-def test_same_size_alteration_is_caught_by_hash_check_only(bundle):
-    path = bundle / "articles.parquet"
+def _flip_a_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF  # one flipped byte, same size
     path.write_bytes(bytes(data))
+
+
+def test_same_size_alteration_is_caught_on_open_by_default(bundle):
+    _flip_a_byte(bundle / "articles.parquet")
     with pytest.raises(BundleError, match="articles.parquet: content hash differs"):
-        load_bundle(bundle, verify="hash")
+        load_bundle(bundle)  # the default verification is by content
+
+
+def test_every_problem_is_named_not_only_the_first(bundle):
+    _flip_a_byte(bundle / "articles.parquet")
+    (bundle / "mentions.parquet").unlink()
+    with (bundle / "statements.parquet").open("ab") as fh:
+        fh.write(b"x")
+    with pytest.raises(BundleError) as err:
+        load_bundle(bundle)
+    message = str(err.value)
+    assert "3 problem(s)" in message
+    for expected in ("articles.parquet: content hash differs", "mentions.parquet: missing", "statements.parquet: "):
+        assert expected in message
+
+
+def test_row_counts_come_from_the_tables_and_an_edited_count_is_named(bundle):
+    corpus = load_bundle(bundle)
+    assert corpus.manifest["row_counts"]["articles"] == corpus["articles"].height
+    m = json.loads((bundle / MANIFEST).read_text())
+    m["row_counts"]["articles"] = 999_999
+    (bundle / MANIFEST).write_text(json.dumps(m))
+    with pytest.raises(BundleError, match=r"row counts differ from the tables: articles \(manifest 999999"):
+        load_bundle(bundle)
+
+
+def test_unknown_verify_mode_is_refused(bundle):
+    with pytest.raises(ValueError, match="verify must be one of"):
+        load_bundle(bundle, verify="sha1")
 
 
 def _manifest_cases():

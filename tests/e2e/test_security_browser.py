@@ -140,3 +140,65 @@ def test_hostile_article_is_shown_as_text_on_every_page(server):
             browser.close()
     assert dialogs == []
     assert not [u for u in outside if "example.invalid" in u or "evil" in u], outside
+
+
+def _markdown_named_zip() -> bytes:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name in MARKDOWN_NAMES:
+            zf.writestr(name, "   \n")  # only white space: nothing readable, so the build fails naming them
+    return buf.getvalue()
+
+
+MARKDOWN_NAMES = (
+    "[log in again](http://evil.example/login).txt",  # a link in the red box (issue 18)
+    "![x](http://evil.example/pixel.png).txt",  # an image the browser would fetch
+    ":red[alarm] $x^2$ **bold**.txt",  # colour directive, LaTeX, emphasis
+)
+
+
+def test_markdown_file_name_in_a_failed_upload_shows_as_literal_text(server):
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            # Every request that leaves the server counts: the favicon too (a :material: icon is fetched
+            # from fonts.gstatic.com, which an air-gapped deployment cannot reach).
+            page.on(
+                "request",
+                lambda r: (
+                    outside.append(r.url)
+                    if urlparse(r.url).hostname not in ("127.0.0.1", None) and not r.url.startswith(("data:", "blob:"))
+                    else None
+                ),
+            )
+            page.goto(server, timeout=PAGE_TIMEOUT_MS)
+            page.locator("h1").first.wait_for(timeout=PAGE_TIMEOUT_MS)
+            _wait_idle(page)
+            sidebar = page.locator('[data-testid="stSidebar"]')
+            sidebar.locator('[data-testid="stSelectbox"]').first.click()
+            page.get_by_role("option", name="Upload files…").click()
+            _wait_idle(page)
+            uploader = sidebar.locator('input[type="file"]').first
+            uploader.set_input_files(
+                [{"name": "news.zip", "mimeType": "application/zip", "buffer": _markdown_named_zip()}]
+            )
+            page.get_by_role("button", name="Build corpus").click()
+            error = page.locator('[data-testid="stAlertContentError"]').filter(has_text="log in again").first
+            error.wait_for(timeout=PAGE_TIMEOUT_MS)
+            _wait_idle(page)
+            shown = error.inner_text().replace("\u2060", "")  # the word joiner after a shortcode colon
+            for name in MARKDOWN_NAMES:
+                assert name in shown, shown  # the names, character for character
+            assert error.locator("a, img, strong, em, .katex").count() == 0, error.inner_html()
+            assert page.locator('a[href*="evil.example"], img[src*="evil.example"]').count() == 0
+            page.wait_for_timeout(500)
+        finally:
+            browser.close()
+    assert outside == [], outside
