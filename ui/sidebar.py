@@ -116,12 +116,12 @@ def _filters(result: LoadResult) -> None:
     ss = st.session_state
     tables, _key = state.session_tables(result)
     articles = tables["articles"]
+    lo, hi = query.date_bounds(articles)
     if ss.get(state.FILTERS_CORPUS_KEY) != result.key:
-        state.clear_filters()
+        reset_filters(lo, hi)
         ss[state.FILTERS_CORPUS_KEY] = result.key
 
     st.subheader("Filters")
-    lo, hi = query.date_bounds(articles)
     if lo is not None and hi is not None:
         dates = ss.get(state.FILTER_DATES)
         valid = isinstance(dates, tuple | list) and all(isinstance(d, date) and lo <= d <= hi for d in dates)
@@ -180,7 +180,24 @@ def _filters(result: LoadResult) -> None:
         key=state.FILTER_COLLAPSE,
         help="One article per story cluster (exact copies, near copies and rewrites count once).",
     )
-    st.button("Clear filters", key="filter_clear", on_click=state.clear_filters)
+    st.button("Clear filters", key="filter_clear", on_click=reset_filters, args=(lo, hi))
+
+
+def reset_filters(lo: date | None, hi: date | None) -> None:
+    """Set every shared filter widget back to its neutral value (a widget-button callback).
+
+    Values are assigned, never popped: a popped key leaves the browser holding the widget's old value,
+    which it sends back on the next rerun (a search "cleared" this way came back on the next click).
+    """
+    ss = st.session_state
+    ss[state.FILTER_SEARCH] = ""
+    ss[state.FILTER_OUTLETS] = []
+    ss[state.FILTER_ACTORS] = []
+    ss[state.FILTER_COLLAPSE] = False
+    if lo is not None and hi is not None:
+        ss[state.FILTER_DATES] = (lo, hi)
+    else:
+        ss.pop(state.FILTER_DATES, None)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

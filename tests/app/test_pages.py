@@ -463,3 +463,24 @@ def test_login_is_required_only_when_configured(make_app, synthetic_bundle, auth
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == expected_title
     assert ("Log in" in [b.label for b in at.button]) == bool(auth)
+
+
+def test_clear_filters_resets_every_filter_widget_and_it_stays_cleared(app):
+    # every shared filter set, then "Clear filters": the widgets show their neutral values and the next
+    # interaction (opening another page, collapsing copies) does not bring any filter back
+    app.text_input(key="filter_search").set_value("deal").run()
+    app.multiselect(key="filter_outlets").set_value(["Freedonia Post"]).run()
+    app.multiselect(key="filter_actors").set_value(["a_gen"]).run()
+    _no_problem(app)
+    assert "filters:" in _captions(app)
+    app.button(key="filter_clear").click().run()
+    _no_problem(app)
+    assert app.text_input(key="filter_search").value == ""
+    assert app.multiselect(key="filter_outlets").value == []
+    assert app.multiselect(key="filter_actors").value == []
+    assert app.toggle(key="filter_collapse_copies").value is False
+    assert "8 of 8 articles" in _captions(app) and "filters:" not in _captions(app)
+    at = open_page(app, PAGES[1])
+    _no_problem(at)
+    assert at.text_input(key="filter_search").value == ""
+    assert "8 of 8 articles" in _captions(at)

@@ -202,3 +202,26 @@ def test_timeline_click_lists_what_is_behind_a_point(server, browser_page):
     assert page.get_by_text("Sentences", exact=True).count() >= 1
     assert page.locator('[data-testid="stException"]').count() == 0
     _screenshot(page, "timeline_selected")
+
+
+def test_clear_filters_clears_the_search_box_for_good(server, browser_page):
+    # issue 15 item 1: the search text must leave the box, and the next page must not apply it again
+    page = browser_page
+    _open(page, server, "articles", "Articles")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.get_by_label("Search title and text")
+    box.fill("zzzz-no-such-text")
+    box.press("Enter")
+    page.get_by_text("0 of ", exact=False).first.wait_for(state="visible")
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+    sidebar.get_by_role("button", name="Clear filters").click()
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+    assert box.input_value() == ""
+    # another page, opened through the navigation (same session): no search filter comes back
+    sidebar.get_by_role("link", name="Timeline").click()
+    page.get_by_role("heading", name="Timeline", exact=True).first.wait_for(state="visible")
+    page.wait_for_timeout(500)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
+    assert sidebar.get_by_label("Search title and text").input_value() == ""
+    assert page.get_by_text("filters: search", exact=False).count() == 0
