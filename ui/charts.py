@@ -380,6 +380,42 @@ def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
     return fig
 
 
+def coverage_figure(per_period: pl.DataFrame, period: str) -> go.Figure:
+    """A small stacked bar chart of articles per `period` for the front page: published dates in solid blue,
+    lower bounds only ("not before") in hatched orange (rows of query.dated_coverage)."""
+    fig = go.Figure()
+    for basis, colour, pattern in ((BASIS_PUBLISHED, "#0072B2", ""), (BASIS_NOT_BEFORE, "#E69F00", "/")):
+        part = per_period.filter(pl.col(BASIS_COLUMN) == basis)
+        if part.height == 0:
+            continue
+        fig.add_bar(
+            x=_iso(part.get_column("period_start").to_list()),
+            y=part.get_column("articles").to_list(),
+            name="published" if basis == BASIS_PUBLISHED else "not before (lower bound)",
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            width=_period_ms(period) * 0.85,  # a bar as wide as its period: never a hairline
+            hovertemplate="%{x}: %{y} article(s)<extra>" + basis + "</extra>",
+        )
+    totals = per_period.group_by("period_start").agg(pl.col("articles").sum()) if per_period.height else per_period
+    top = int(totals.get_column("articles").max() or 0) if per_period.height else 0
+    fig.update_layout(
+        height=240,
+        barmode="stack",
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis_title=f"articles per {period}",
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if top <= 5 else {"tickformat": ",d"}))
+    return fig
+
+
+def _period_ms(period: str) -> float:
+    """A period's length in milliseconds (Plotly's unit for bar widths on a date axis)."""
+    days = {"day": 1, "week": 7, "month": 30.4}[period]
+    return days * 86_400_000
+
+
 def timeline_selection(points: list[dict]) -> tuple[list[tuple[date, str | None, str | None]], list[str]]:
     """What was clicked in `timeline_figure`: the bars as (period_start, outlet, date basis), sorted, each once,
     and the event ids, in click order (read back from the customdata the figure writes)."""

@@ -31,3 +31,4 @@ PAGES: tuple[PageSpec, ...] = (
 
 HOME = PAGES[0]
 ARTICLES = PAGES[1]  # the reader other pages open an article in
+PAGE_BY_NAME = {p.url_path: p for p in PAGES}  # for st.page_link: PAGE_BY_NAME["timeline"].path

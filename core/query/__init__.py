@@ -89,10 +89,19 @@ from core.query.filters import (
     with_date_for_axis,
 )
 from core.query.overview import (
+    FRONT_TOP_ACTORS,
+    FRONT_TOP_CLUSTERS,
+    FRONT_TOP_CONFLICTS,
     OVERVIEW_COUNT_LABELS,
+    biggest_copy_clusters,
+    corpus_gaps,
+    COVERAGE_FENCE_IQR,
+    dated_coverage,
     overview_counts,
+    sharpest_conflicts,
     stage_status,
     table_counts,
+    top_actors,
 )
 from core.query.statements import (
     ALIGN_COLUMNS,
@@ -140,6 +149,15 @@ from core.query.timeline import (
 )
 
 __all__ = [
+    "top_actors",
+    "sharpest_conflicts",
+    "dated_coverage",
+    "COVERAGE_FENCE_IQR",
+    "corpus_gaps",
+    "biggest_copy_clusters",
+    "FRONT_TOP_CONFLICTS",
+    "FRONT_TOP_CLUSTERS",
+    "FRONT_TOP_ACTORS",
     "ALIGN_COLUMNS",
     "ALIGN_MIN_OVERLAP",
     "ALIGN_ROW_KINDS",
