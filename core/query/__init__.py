@@ -89,13 +89,13 @@ from core.query.filters import (
     with_date_for_axis,
 )
 from core.query.overview import (
+    COVERAGE_FENCE_IQR,
     FRONT_TOP_ACTORS,
     FRONT_TOP_CLUSTERS,
     FRONT_TOP_CONFLICTS,
     OVERVIEW_COUNT_LABELS,
     biggest_copy_clusters,
     corpus_gaps,
-    COVERAGE_FENCE_IQR,
     dated_coverage,
     overview_counts,
     sharpest_conflicts,
