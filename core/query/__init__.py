@@ -44,13 +44,16 @@ from core.query.articles import (
     reader_options,
 )
 from core.query.duplicates import (
+    CLOSEST_PAIR_TRIES,
     DIFF_MAX_WORDS,
+    LEVEL_LABELS,
     LEVELS,
     PASSAGE_KINDS,
     SENTENCE_MATCH_CUTOFF,
     SHARED_PASSAGE_MIN_WORDS,
     TextComparison,
     bodies,
+    closest_pair,
     cluster_members,
     cluster_overview,
     cluster_title,
@@ -58,6 +61,7 @@ from core.query.duplicates import (
     compare_texts_by_words,
     comparison_table,
     count_passages,
+    default_level,
     independent_story_count,
     levels_present,
     member_labels,
@@ -149,6 +153,10 @@ from core.query.timeline import (
 )
 
 __all__ = [
+    "CLOSEST_PAIR_TRIES",
+    "LEVEL_LABELS",
+    "closest_pair",
+    "default_level",
     "top_actors",
     "sharpest_conflicts",
     "dated_coverage",

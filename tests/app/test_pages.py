@@ -484,3 +484,24 @@ def test_clear_filters_resets_every_filter_widget_and_it_stays_cleared(app):
     _no_problem(at)
     assert at.text_input(key="filter_search").value == ""
     assert "8 of 8 articles" in _captions(at)
+
+
+def test_duplicates_opens_on_copies_with_the_closest_pair_side_by_side(app):
+    # issue 15 item 3: the page opens on copies, never on related coverage, the header names the level,
+    # and the comparison starts on a pair sharing a passage (the synthetic exact pair t1/t2 is in the near level too)
+    at = open_page(app, PAGES[4])
+    _no_problem(at)
+    level = at.segmented_control(key="dedup_level")
+    assert level.value in ("near", "exact")
+    assert any("copies" in h.value for h in at.subheader)
+    left = [s for s in at.selectbox if str(s.key).startswith("dedup_compare_a_")]
+    right = [s for s in at.selectbox if str(s.key).startswith("dedup_compare_b_")]
+    assert left and right and left[0].value != right[0].value
+    import re
+
+    shared = re.search(r"Passages: (\d+) shared", _captions(at))
+    assert shared and int(shared.group(1)) >= 1
+    level.set_value("story").run()
+    _no_problem(at)
+    assert any("Related coverage" in h.value for h in at.subheader)
+    assert not any("copies:" in h.value.lower() for h in at.subheader)
