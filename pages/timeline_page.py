@@ -16,6 +16,7 @@ MAX_EVENT_POINTS = 3000
 WINDOW_PAD_DAYS = 31
 AXIS_OPTIONS = ("publication period", "all events")
 
+
 st.title("Timeline")
 ctx = state.page_context()
 if ctx is None:
@@ -81,14 +82,19 @@ st.caption(
 if per_period.height == 0 and rows.height == 0:
     st.info("Nothing to draw: no dated article or event passes the filters.")
 else:
-    drawn = query.spread_rows(query.top_groups(rows, charts.MAX_CATEGORIES), MAX_EVENT_POINTS)
-    if drawn.height < rows.height:
+    drawn = query.spread_rows(charts.group_top_and_other(rows, charts.TIMELINE_MAX_GROUPS), MAX_EVENT_POINTS)
+    n_groups = rows.get_column("group").n_unique() if rows.height else 0
+    if n_groups > charts.TIMELINE_MAX_GROUPS or drawn.height < rows.height:
         st.caption(
-            f"The chart draws {drawn.height:,} of {rows.height:,} event rows (the {charts.MAX_CATEGORIES} {colour_by}s"
-            f" with most events, at most {MAX_EVENT_POINTS:,} points shared among them and spread over each"
-            " one's dates); the events table below goes further."
-        )
-    fig = charts.timeline_figure(per_period, drawn, colour_by, period)
+            f"The chart labels the {min(n_groups, charts.TIMELINE_MAX_GROUPS)} {colour_by}s with most events"
+            + (f"; the other {n_groups - charts.TIMELINE_MAX_GROUPS:,} share the grey 'other' row" if n_groups > charts.TIMELINE_MAX_GROUPS else "")
+            + (f"; it draws {drawn.height:,} of {rows.height:,} event rows (at most {MAX_EVENT_POINTS:,} points,"
+               " spread over each row's dates)" if drawn.height < rows.height else "")
+            + ". The events table below has them all."
+        )  # fmt: skip
+    # the publication period is the dated mass of the articles (lower bounds decades away do not stretch it)
+    window = query.axis_window(ctx.articles) if axis == AXIS_OPTIONS[0] else None
+    fig = charts.timeline_figure(per_period, drawn, colour_by, period, window=window)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")
     points = widgets.selected_points(event)
     if points:

@@ -77,8 +77,10 @@ from core.query.filters import (
     DATE_BASIS_NOT_BEFORE,
     DATE_BASIS_PUBLISHED,
     DATE_FOR_AXIS,
+    DATED_MASS_FENCE_IQR,
     PERIODS,
     Filters,
+    axis_window,
     collapse_copies,
     collapse_level,
     count_articles_and_stories,
@@ -87,13 +89,13 @@ from core.query.filters import (
     date_bounds,
     date_for_axis_expr,
     date_text,
+    dated_mass,
     filter_articles,
     outlet_options,
     story_keys,
     with_date_for_axis,
 )
 from core.query.overview import (
-    COVERAGE_FENCE_IQR,
     FRONT_TOP_ACTORS,
     FRONT_TOP_CLUSTERS,
     FRONT_TOP_CONFLICTS,
@@ -153,6 +155,9 @@ from core.query.timeline import (
 )
 
 __all__ = [
+    "axis_window",
+    "dated_mass",
+    "DATED_MASS_FENCE_IQR",
     "CLOSEST_PAIR_TRIES",
     "LEVEL_LABELS",
     "closest_pair",
@@ -160,7 +165,6 @@ __all__ = [
     "top_actors",
     "sharpest_conflicts",
     "dated_coverage",
-    "COVERAGE_FENCE_IQR",
     "corpus_gaps",
     "biggest_copy_clusters",
     "FRONT_TOP_CONFLICTS",

@@ -14,6 +14,7 @@ from core.query.filters import (
     count_articles_and_stories,
     count_by_date_basis,
     date_for_axis_expr,
+    dated_mass,
     outlet_options,
 )
 from core.query.timeline import articles_per_period
@@ -84,27 +85,17 @@ COVERAGE_DAYS_MAX = 120
 COVERAGE_WEEKS_MAX = 730
 
 
-# The coverage chart's axis spans the dated mass: dates within this many interquartile ranges of the
-# middle half (Tukey's "far out" fence), the range being at least COVERAGE_MIN_IQR_DAYS wide.
-COVERAGE_FENCE_IQR = 3.0
-COVERAGE_MIN_IQR_DAYS = 7
-
-
 def dated_coverage(articles: pl.DataFrame) -> tuple[pl.DataFrame, str, int]:
     """Articles per period over the dated mass, the period used, and how many placed articles fall outside it.
 
     Rows: `period_start`, DATE_BASIS ("published" or "not before": a lower bound only), `articles`. The window
-    is the quartiles of the placed dates widened by COVERAGE_FENCE_IQR interquartile ranges (a lower bound from
-    a reference to 1870 would otherwise stretch the axis over a century); the period is day, week or month by
-    the span of what is inside."""
+    is `dated_mass` of the placed dates (a lower bound from a reference to 1870 would otherwise stretch the axis
+    over a century); the period is day, week or month by the window's span."""
     placed = articles.select(date_for_axis_expr(articles)).get_column(DATE_FOR_AXIS).drop_nulls()
-    if placed.is_empty():
+    window = dated_mass(placed)
+    if window is None:
         return articles_per_period(articles.head(0), "day", by_outlet=False).drop("outlet"), "day", 0
-    days = placed.cast(pl.Int32)
-    q1, q3 = float(days.quantile(0.25, "lower") or 0), float(days.quantile(0.75, "higher") or 0)
-    reach = COVERAGE_FENCE_IQR * max(q3 - q1, COVERAGE_MIN_IQR_DAYS)
-    kept = placed.filter((days >= q1 - reach) & (days <= q3 + reach))
-    lo, hi = kept.min(), kept.max()
+    lo, hi = window
     inside = articles.filter(date_for_axis_expr(articles).is_between(lo, hi))
     span = (hi - lo).days  # type: ignore[operator]
     period = "day" if span <= COVERAGE_DAYS_MAX else "week" if span <= COVERAGE_WEEKS_MAX else "month"

@@ -505,3 +505,50 @@ def test_duplicates_opens_on_copies_with_the_closest_pair_side_by_side(app):
     _no_problem(at)
     assert any("Related coverage" in h.value for h in at.subheader)
     assert not any("copies:" in h.value.lower() for h in at.subheader)
+
+
+def test_timeline_rows_are_labelled_coloured_apart_and_lower_bounds_get_their_own_lane():
+    # issue 15 item 4: 30 actors -> 12 labelled rows + "other"; no colour twice; lower bounds on their own axis;
+    # whole-number ticks on a small axis; the x range is the dated mass, not a lower bound from 1870
+    from datetime import date, timedelta
+
+    from ui import charts
+
+    per_period = pl.DataFrame(
+        {
+            "period_start": [date(2024, 3, 1), date(2024, 3, 2), date(1870, 5, 1)],
+            "outlet": ["A", "B", "A"],
+            "date_basis": ["published", "published", "not before"],
+            "articles": [2, 1, 1],
+        }
+    )
+    rows = pl.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(60)],
+            "group": [f"actor {i % 30}" for i in range(60)],
+            "date_start": [date(2024, 3, 1) + timedelta(days=i % 5) for i in range(60)],
+            "date_end": [None] * 60,
+            "expression": ["x"] * 60,
+            "precision": ["day"] * 60,
+            "sentence": ["s"] * 60,
+            "outlet": ["A"] * 60,
+        },
+        schema_overrides={"date_end": pl.Date},
+    )
+    grouped = charts.group_top_and_other(rows, charts.TIMELINE_MAX_GROUPS)
+    assert grouped["group"].n_unique() == charts.TIMELINE_MAX_GROUPS + 1
+    window = query.axis_window(
+        pl.DataFrame({"published": [date(2024, 3, 1), date(2024, 3, 2)], "published_not_before": [None, None]})
+    )
+    fig = charts.timeline_figure(per_period, grouped, "actor", "day", window=window).to_plotly_json()
+    points = [t for t in fig["data"] if t.get("mode") == "markers"]
+    colours = [t["marker"]["color"] for t in points if t["name"] != charts.OTHER_LABEL]
+    assert len(colours) == len(set(colours)) == charts.TIMELINE_MAX_GROUPS
+    layout = fig["layout"]
+    event_axis = layout[f"yaxis{3}"]
+    assert list(event_axis["tickvals"]) == grouped["group"].unique(maintain_order=True).to_list()
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    assert {t["yaxis"] for t in bars if "not before" in t["name"]} == {"y2"}
+    assert {t["yaxis"] for t in bars if "not before" not in t["name"]} == {"y"}
+    assert layout["yaxis"]["dtick"] == 1
+    assert layout["xaxis"]["range"][0] > "2024"
