@@ -30,6 +30,7 @@ from core.query.actors import (
 from core.query.articles import (
     ARTICLE_TABLE_COLUMNS,
     REMOVED_FATES,
+    UNKNOWN_WHY,
     article_labels,
     article_raw_lines,
     article_row,
@@ -155,6 +156,7 @@ from core.query.timeline import (
 )
 
 __all__ = [
+    "UNKNOWN_WHY",
     "axis_window",
     "dated_mass",
     "DATED_MASS_FENCE_IQR",

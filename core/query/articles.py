@@ -6,20 +6,30 @@ import polars as pl
 
 from core.query.filters import date_for_axis_expr, date_text
 
-# Columns of the articles table the corpus table shows, in order: the publication date and the
-# lower bound side by side, so a lower bound is never read as a publication date.
+# Columns of the articles table the corpus table shows, in order: what an analyst reads first (title, outlet,
+# date), the publication date and the lower bound side by side (a lower bound is never read as a publication
+# date), then how each was found, and the ids that trace a row to its file last.
 ARTICLE_TABLE_COLUMNS: tuple[str, ...] = (
-    "article_id",
     "title",
     "outlet",
     "published",
-    "published_how",
     "published_not_before",
+    "published_how",
     "published_not_before_how",
     "n_chars",
     "source_file",
     "position",
+    "article_id",
 )
+# Why a value of the corpus table can be unknown (the table's tooltip; the page shows such a value as a dash).
+UNKNOWN_WHY: dict[str, str] = {
+    "title": "the article's text has no line that reads as its title",
+    "outlet": "no outlet in the input's metadata, the page's masthead/byline/URL, or the text's own self-reports",
+    "published": "no publication date in the metadata, a dateline or the captions (see published_not_before)",
+    "published_not_before": "no earlier date the article refers to bounds its publication from below",
+    "published_how": "no publication date was found",
+    "published_not_before_how": "no lower bound was found",
+}
 
 REMOVED_FATES: tuple[str, ...] = ("repeat", "junk")
 

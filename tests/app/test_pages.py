@@ -552,3 +552,17 @@ def test_timeline_rows_are_labelled_coloured_apart_and_lower_bounds_get_their_ow
     assert {t["yaxis"] for t in bars if "not before" not in t["name"]} == {"y"}
     assert layout["yaxis"]["dtick"] == 1
     assert layout["xaxis"]["range"][0] > "2024"
+
+
+def test_articles_table_leads_with_title_outlet_date_and_shows_unknown_as_a_dash(app, synthetic_bundle):
+    # issue 15 item 6: ids last; an unknown outlet or date reads "—" (never "None"); the CSV keeps it empty
+    at = open_page(app, PAGES[1])
+    _no_problem(at)
+    shown = _table(at, "title", "outlet", "published", "article_id")
+    assert list(shown.columns[:3]) == ["title", "outlet", "published"]
+    assert shown.columns[-1] == "article_id"
+    bundle = pl.read_parquet(synthetic_bundle / "articles.parquet")
+    n_undated = bundle["published"].null_count()
+    assert n_undated >= 1  # the synthetic corpus has an undated article: it must read "—"
+    assert int((shown["published"] == "—").sum()) == n_undated
+    assert not shown[["title", "outlet", "published"]].isna().any().any()
