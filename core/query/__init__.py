@@ -38,6 +38,7 @@ from core.query.articles import (
     articles_table,
     cleaning_report,
     count_removed,
+    ingest_by_input,
     ingest_problems,
     ingest_table,
     ledger_of_files,
@@ -156,6 +157,7 @@ from core.query.timeline import (
 )
 
 __all__ = [
+    "ingest_by_input",
     "UNKNOWN_WHY",
     "axis_window",
     "dated_mass",

@@ -147,6 +147,33 @@ def ingest_table(ingest_report: pl.DataFrame) -> pl.DataFrame:
     return ingest_report.sort(pl.col("status") == "ok", "source_file")
 
 
+def ingest_by_input(ingest_report: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """One row per input as the analyst gave it (an uploaded file; a .zip counts once, its members inside it):
+    `file`, `status`, `articles`, `skipped` (members or parts not read), `reason`. In `names` order; an input
+    with no report row reads "not read"."""
+    top = ingest_report.with_columns(
+        file=pl.col("source_file").str.split("/").list.first(), member=pl.col("source_file").str.contains("/")
+    )
+    per_file = top.group_by("file").agg(
+        status=pl.col("status").filter(~pl.col("member")).first(),
+        articles=pl.col("n_articles").filter(~pl.col("member")).sum().cast(pl.Int64),
+        skipped=(pl.col("member") & (pl.col("status") != "ok")).sum().cast(pl.Int64),
+        reason=pl.col("reason").filter(~pl.col("member")).first(),
+    )
+    wanted = pl.DataFrame({"file": names}, schema={"file": pl.String}).with_row_index("_order")
+    return (
+        wanted.join(per_file, on="file", how="left")
+        .sort("_order")
+        .select(
+            "file",
+            pl.col("status").fill_null("not read"),
+            pl.col("articles").fill_null(0),
+            pl.col("skipped").fill_null(0),
+            pl.col("reason").fill_null(""),
+        )
+    )
+
+
 def article_titles(articles: pl.DataFrame, article_ids: list[str]) -> dict[str, str | None]:
     """article_id -> title for the given ids (for pickers that open an article in the reader)."""
     return dict(articles.filter(pl.col("article_id").is_in(article_ids)).select("article_id", "title").iter_rows())

@@ -219,8 +219,11 @@ def test_upload_is_built_for_the_session(make_app, tmp_path):
     at.button(key="corpus_build_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    assert at.status and at.status[0].proto.label.startswith("Built")
-    assert any("articles: 2" in c.value for c in at.code)
+    # one status in the main area (not the sidebar) whose counts match: 2 articles from 1 file, one row per file
+    assert at.status and at.status[0].proto.label == "Built 2 articles from 1 uploaded file"
+    assert not at.sidebar.get("expandable") and not at.sidebar.get("status")
+    per_file = _table(at, "file", "status", "articles", "skipped")
+    assert per_file[["file", "status", "articles"]].values.tolist() == [["articles.csv", "ok", 2]]
     at.switch_page("pages/articles_page.py").run()
     assert not at.exception
     shown = [d for d in at.dataframe if d.key == "articles_table"][0].value
@@ -232,10 +235,15 @@ def test_bad_upload_says_why(make_app, tmp_path):
     at = make_app(corpus=tmp_path / "nothing-here")
     at.run()
     at.selectbox(key="corpus_source").set_value("Upload files…").run()
-    at.file_uploader(key="corpus_upload").set_value(("empty.txt", b"", "text/plain")).run()
+    at.file_uploader(key="corpus_upload").set_value(
+        [("empty.txt", b"", "text/plain"), ("blank.txt", b"   ", "text/plain")]
+    ).run()
     at.button(key="corpus_build_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Could not build the uploaded files" in e.value for e in at.error)
+    # said once (not in the status and the sidebar and the page), counting the analyst's two files
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "Could not build the uploaded files" in errors[0], errors
+    assert "2 uploaded files" in errors[0] and "input(s)" not in errors[0]
 
 
 def _stories_line(at) -> tuple[int, int]:
