@@ -47,12 +47,15 @@ axis = (
 per_period = query.articles_per_period(ctx.articles, period, by_outlet=True)
 events = query.events_with_context(ctx.tables["events"], ctx.articles, ctx.tables["actors"])
 n_all_events = events.height
-if axis == AXIS_OPTIONS[0] and per_period.height:
+# The publication period: the dated mass of the articles (a lower bound decades away does not stretch it),
+# padded; events outside it are hidden, and so are the few articles placed far outside it (counted below).
+window = None
+mass = query.axis_window(ctx.articles) if axis == AXIS_OPTIONS[0] else None
+if mass is not None:
     pad = timedelta(days=WINDOW_PAD_DAYS)
-    _first, last_axis_date = query.date_bounds(ctx.articles)  # not None: per_period has a row
-    events = query.events_in_window(
-        events, per_period["period_start"].min() - pad, last_axis_date + pad if last_axis_date else None
-    )
+    window = (mass[0] - pad, mass[1] + pad)
+    events = query.events_in_window(events, *window)
+n_off_axis = query.articles_outside(per_period, window)
 rows = query.event_groups(events, ctx.tables["actors"], colour_by, ctx.filters.actor_ids)
 basis = query.count_by_date_basis(ctx.articles)
 undated = basis["undated"]
@@ -66,6 +69,7 @@ st.caption(
         else ""
     )
     + (f" · {undated:,} with no date are not drawn" if undated else "")
+    + (f" · {n_off_axis:,} placed far outside the publication period are off the axis" if n_off_axis else "")
     + f" · {events.height:,} dated events"
     + (
         f" ({n_all_events - events.height:,} dated outside the publication period are hidden)"
@@ -92,8 +96,6 @@ else:
                " spread over each row's dates)" if drawn.height < rows.height else "")
             + ". The events table below has them all."
         )  # fmt: skip
-    # the publication period is the dated mass of the articles (lower bounds decades away do not stretch it)
-    window = query.axis_window(ctx.articles) if axis == AXIS_OPTIONS[0] else None
     fig = charts.timeline_figure(per_period, drawn, colour_by, period, window=window)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")
     points = widgets.selected_points(event)

@@ -145,6 +145,7 @@ from core.query.timeline import (
     SELECTED_EVENT_COLUMNS,
     articles_behind_bars,
     articles_in_period,
+    articles_outside,
     articles_per_period,
     count_undated,
     event_groups,
@@ -157,6 +158,7 @@ from core.query.timeline import (
 )
 
 __all__ = [
+    "articles_outside",
     "ingest_by_input",
     "UNKNOWN_WHY",
     "axis_window",
