@@ -104,14 +104,21 @@ if overview.height == 0:
 copies = int(overview["size"].sum()) - overview.height
 st.subheader(f"{label[0].upper()}{label[1:]}: {overview.height:,} cluster{'s' if overview.height != 1 else ''}")
 st.caption(
-    f"{overview.height:,} {label} clusters with 2+ members, holding {int(overview['size'].sum()):,} articles"
+    f"{overview.height:,} {label} cluster{'s' if overview.height != 1 else ''} with 2+ members, holding {int(overview['size'].sum()):,} articles"
     + (f" ({copies:,} copies)." if level != "story" else " (different articles on one story, not copies).")
 )
 left, right = st.columns([3, 1])
 with right:
     st.plotly_chart(charts.cluster_sizes_figure(overview), key="dedup_sizes_chart")
 with left:
-    event = widgets.table(overview, f"clusters_{level}", key="dedup_clusters_table", select="single-row", height=300)
+    event = widgets.table(
+        overview,
+        f"clusters_{level}",
+        key="dedup_clusters_table",
+        select="single-row",
+        height=300,
+        unknown={c: "no member has a publication date" for c in ("first_published", "last_published")},
+    )
 rows = widgets.selected_rows(event)
 cluster_ids = overview.get_column("cluster_id").to_list()
 cluster_id = st.selectbox(
@@ -124,7 +131,12 @@ cluster_id = st.selectbox(
 )
 members = query.cluster_members(clusters, uncollapsed, level, cluster_id)
 st.markdown(f"**Members of {cluster_id}** ({label})")
-widgets.table(members, f"cluster_{cluster_id}_members", key="dedup_members_table")
+widgets.table(
+    members,
+    f"cluster_{cluster_id}_members",
+    key="dedup_members_table",
+    unknown={c: query.UNKNOWN_WHY[c] for c in ("title", "outlet", "published")},
+)
 
 ids = members.get_column("article_id").to_list()
 if len(ids) >= 2:

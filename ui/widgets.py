@@ -70,7 +70,8 @@ def table(
         st.info(empty_message)
         return None
     unknown = {c: why for c, why in (unknown or {}).items() if c in frame.columns}
-    shown = frame.with_columns(pl.col(c).cast(pl.String).fill_null(UNKNOWN_MARK) for c in unknown)
+    # an empty text is as unknown as a null (e.g. `published_how` when no date was found)
+    shown = frame.with_columns(pl.col(c).cast(pl.String).replace("", None).fill_null(UNKNOWN_MARK) for c in unknown)
     config: dict[str, Any] = {
         name: st.column_config.DateColumn(format="YYYY-MM-DD")
         for name, dtype in shown.schema.items()
