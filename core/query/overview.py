@@ -11,10 +11,10 @@ from core.query.duplicates import cluster_overview
 from core.query.filters import (
     DATE_BASIS_NOT_BEFORE,
     DATE_FOR_AXIS,
+    axis_window,
     count_articles_and_stories,
     count_by_date_basis,
     date_for_axis_expr,
-    dated_mass,
     outlet_options,
 )
 from core.query.timeline import articles_per_period
@@ -89,10 +89,10 @@ def dated_coverage(articles: pl.DataFrame) -> tuple[pl.DataFrame, str, int]:
     """Articles per period over the dated mass, the period used, and how many placed articles fall outside it.
 
     Rows: `period_start`, DATE_BASIS ("published" or "not before": a lower bound only), `articles`. The window
-    is `dated_mass` of the placed dates (a lower bound from a reference to 1870 would otherwise stretch the axis
-    over a century); the period is day, week or month by the window's span."""
+    is `axis_window` (a lower bound from a reference to 1870 would otherwise stretch the axis over a century);
+    the period is day, week or month by the window's span."""
     placed = articles.select(date_for_axis_expr(articles)).get_column(DATE_FOR_AXIS).drop_nulls()
-    window = dated_mass(placed)
+    window = axis_window(articles)
     if window is None:
         return articles_per_period(articles.head(0), "day", by_outlet=False).drop("outlet"), "day", 0
     lo, hi = window
