@@ -117,7 +117,11 @@ with left:
         key="dedup_clusters_table",
         select="single-row",
         height=300,
-        unknown={c: "no member has a publication date" for c in ("first_published", "last_published")},
+        unknown={
+            "outlets": "no member has a known outlet",
+            "first_published": "no member has a publication date",
+            "last_published": "no member has a publication date",
+        },
     )
 rows = widgets.selected_rows(event)
 cluster_ids = overview.get_column("cluster_id").to_list()
