@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
+
+from rich.progress import TaskID
 
 from core import __version__, schema
 from core.bundle import BuildError, BuildParams, BundleError, build_bundle, build_summary, load_bundle
@@ -18,40 +19,61 @@ from core.pipeline import stage_markdown, stage_table
 
 
 class StageBars:
-    """Draws one text progress bar per stage on stderr (plain lines when stderr is not a terminal)."""
+    """Build progress on stderr: one line per stage, in the pipeline's order, each with its bar, drawn by rich.
 
-    WIDTH = 30
+    A stage's line appears when it starts and is updated in place (a stage whose background work reports
+    late, e.g. the early statement pass, updates its own line, never prints a new one). When stderr is not
+    a terminal there are no bars: one plain "<stage> start <what it does>" line per stage, once, in order
+    (a log shows how far a build got; tests/core/test_cli.py waits on these lines).
+    """
 
     def __init__(self, stream=sys.stderr) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.current: str | None = None
-        self.last_draw = 0.0
-        self.started = time.perf_counter()
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.table import Column
+
+        self.console = Console(file=stream)
+        self.tasks: dict[str, TaskID] = {}
+        self.progress: Progress | None = None
+        if self.console.is_terminal:
+            self.progress = Progress(
+                TextColumn("{task.fields[stage]}", table_column=Column(min_width=15, no_wrap=True)),
+                BarColumn(bar_width=24),
+                TextColumn("{task.percentage:>3.0f}%", table_column=Column(min_width=4, no_wrap=True)),
+                TimeElapsedColumn(),
+                TextColumn(
+                    "{task.fields[note]}",
+                    markup=False,
+                    table_column=Column(no_wrap=True, overflow="ellipsis", max_width=40),
+                ),
+                console=self.console,
+                auto_refresh=True,
+                refresh_per_second=8,
+            )
+            self.progress.start()
 
     def __call__(self, stage: str, fraction: float, message: str) -> None:
-        now = time.perf_counter()
+        if self.progress is None:
+            if stage not in self.tasks:
+                self.tasks[stage] = TaskID(len(self.tasks))
+                self.console.file.write(f"{stage:<15} start {message}\n")
+                self.console.file.flush()
+            return
         fraction = min(max(fraction, 0.0), 1.0)
-        if stage != self.current:
-            if self.current is not None and self.tty:
-                self.stream.write("\n")
-            self.current = stage
-            self.last_draw = 0.0
-        if self.tty:
-            if now - self.last_draw < 0.1 and fraction < 1.0:
-                return
-            filled = int(fraction * self.WIDTH)
-            bar = "#" * filled + "-" * (self.WIDTH - filled)
-            self.stream.write(f"\r{stage:<11} [{bar}] {fraction * 100:5.1f}% {message[:40]:<40}")
-        elif fraction in (0.0, 1.0):
-            self.stream.write(f"{stage:<11} {'start' if fraction == 0.0 else 'done '} {message}\n")
-        self.stream.flush()
-        self.last_draw = now
+        task = self.tasks.get(stage)
+        if task is None:
+            task = self.progress.add_task("", total=1.0, stage=stage, note="")
+            self.tasks[stage] = task
+        if message == "done":  # keep the stage's last real message beside its full bar
+            self.progress.update(task, completed=fraction)
+        else:
+            self.progress.update(task, completed=fraction, note=message)
 
     def close(self) -> None:
-        if self.tty and self.current is not None:
-            self.stream.write("\n")
-        self.stream.flush()
+        if self.progress is not None:
+            for task in self.tasks.values():  # a stage that reported no end (it failed) keeps its last fraction
+                self.progress.update(task, refresh=False)
+            self.progress.stop()
 
 
 def print_stages() -> None:

@@ -29,8 +29,15 @@ with tab_articles:
         select="single-row",
         height=320,
         empty_message="No article passes the filters. Widen them in the sidebar.",
-        # the id stays visible: the download carries exactly the columns shown, and the id traces a row to the bundle
-        column_config={"article_id": st.column_config.TextColumn("article_id", width="small")},
+        # title, outlet and date first; the id stays (last): the download carries exactly the columns shown,
+        # and the id traces a row to the bundle
+        column_config={
+            "title": st.column_config.TextColumn(
+                "title", width="large", help=f"{widgets.UNKNOWN_MARK} = unknown: {query.UNKNOWN_WHY['title']}"
+            ),
+            "article_id": st.column_config.TextColumn("article_id", width="small"),
+        },
+        unknown=query.UNKNOWN_WHY,
     )
     if shown.height:
         ids = shown.get_column("article_id").to_list()

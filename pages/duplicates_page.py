@@ -22,7 +22,7 @@ n_articles, n_stories = query.count_articles_and_stories(uncollapsed, clusters)
 level_used = query.collapse_level(clusters)
 st.markdown(
     f"**{n_articles:,} articles, {n_stories:,} independent stories**"
-    + (f" (clusters at the *{level_used}* level)" if level_used else "")
+    + (f" (each cluster of {query.LEVEL_LABELS.get(level_used, level_used)} counts once)" if level_used else "")
 )
 
 
@@ -85,21 +85,44 @@ if clusters.height == 0:
     st.stop()
 
 levels = query.levels_present(clusters)
-level = st.segmented_control("Level", levels, default=levels[-1] if levels else None, key="dedup_level", required=True)
-level = level or (levels[-1] if levels else "story")
+opening = query.default_level(levels)
+level = st.segmented_control(
+    "Level",
+    levels,
+    default=opening,
+    format_func=lambda lv: query.LEVEL_LABELS.get(lv, lv),
+    key="dedup_level",
+    required=True,
+    help="Exact and near copies are reprints of one text; related coverage groups different articles on one story.",
+)
+level = level or opening or "story"
+label = query.LEVEL_LABELS.get(level, level)
 overview = query.cluster_overview(clusters, uncollapsed, level)
 if overview.height == 0:
-    st.info(f"No {level} cluster has two or more of the filtered articles.")
+    st.info(f"No {label} cluster has two or more of the filtered articles.")
     st.stop()
 copies = int(overview["size"].sum()) - overview.height
+st.subheader(f"{label[0].upper()}{label[1:]}: {overview.height:,} cluster{'s' if overview.height != 1 else ''}")
 st.caption(
-    f"{overview.height:,} {level} clusters with 2+ members, holding {int(overview['size'].sum()):,} articles ({copies:,} copies)."
+    f"{overview.height:,} {label} cluster{'s' if overview.height != 1 else ''} with 2+ members, holding {int(overview['size'].sum()):,} articles"
+    + (f" ({copies:,} copies)." if level != "story" else " (different articles on one story, not copies).")
 )
 left, right = st.columns([3, 1])
 with right:
     st.plotly_chart(charts.cluster_sizes_figure(overview), key="dedup_sizes_chart")
 with left:
-    event = widgets.table(overview, f"clusters_{level}", key="dedup_clusters_table", select="single-row", height=300)
+    event = widgets.table(
+        overview,
+        f"clusters_{level}",
+        key="dedup_clusters_table",
+        select="single-row",
+        height=300,
+        unknown={
+            "outlets": "no member has a known outlet",
+            "first_published": "no member has a publication date",
+            "last_published": "no member has a publication date",
+        },
+    )
 rows = widgets.selected_rows(event)
 cluster_ids = overview.get_column("cluster_id").to_list()
 cluster_id = st.selectbox(
@@ -111,15 +134,27 @@ cluster_id = st.selectbox(
     help="Or select a row in the table.",
 )
 members = query.cluster_members(clusters, uncollapsed, level, cluster_id)
-st.subheader(f"Members of {cluster_id}")
-widgets.table(members, f"cluster_{cluster_id}_members", key="dedup_members_table")
+st.markdown(f"**Members of {cluster_id}** ({label})")
+widgets.table(
+    members,
+    f"cluster_{cluster_id}_members",
+    key="dedup_members_table",
+    unknown={c: query.UNKNOWN_WHY[c] for c in ("title", "outlet", "published")},
+)
 
 ids = members.get_column("article_id").to_list()
 if len(ids) >= 2:
     labels = query.member_labels(members)
+    texts = query.bodies(ctx.tables["articles"], ids[: 1 + query.CLOSEST_PAIR_TRIES])
+    first_a, first_b = query.closest_pair(members, texts) or (ids[0], ids[1])
     c1, c2 = st.columns(2)
-    a = c1.selectbox("Left", ids, index=0, format_func=lambda x: labels[x], key="dedup_compare_a")
-    b = c2.selectbox("Right", ids, index=1, format_func=lambda x: labels[x], key="dedup_compare_b")
+    # keyed per cluster, so a newly chosen cluster opens on its own closest pair
+    a = c1.selectbox(
+        "Left", ids, index=ids.index(first_a), format_func=lambda x: labels[x], key=f"dedup_compare_a_{cluster_id}"
+    )
+    b = c2.selectbox(
+        "Right", ids, index=ids.index(first_b), format_func=lambda x: labels[x], key=f"dedup_compare_b_{cluster_id}"
+    )
     body = query.bodies(ctx.tables["articles"], [a, b])
     side_by_side = query.compare_side_by_side(body.get(a, ""), body.get(b, ""))  # capped, within a time budget
     rows_cmp = side_by_side.rows

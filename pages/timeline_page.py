@@ -16,6 +16,7 @@ MAX_EVENT_POINTS = 3000
 WINDOW_PAD_DAYS = 31
 AXIS_OPTIONS = ("publication period", "all events")
 
+
 st.title("Timeline")
 ctx = state.page_context()
 if ctx is None:
@@ -46,12 +47,15 @@ axis = (
 per_period = query.articles_per_period(ctx.articles, period, by_outlet=True)
 events = query.events_with_context(ctx.tables["events"], ctx.articles, ctx.tables["actors"])
 n_all_events = events.height
-if axis == AXIS_OPTIONS[0] and per_period.height:
+# The publication period: the dated mass of the articles (a lower bound decades away does not stretch it),
+# padded; events outside it are hidden, and so are the few articles placed far outside it (counted below).
+window = None
+mass = query.axis_window(ctx.articles) if axis == AXIS_OPTIONS[0] else None
+if mass is not None:
     pad = timedelta(days=WINDOW_PAD_DAYS)
-    _first, last_axis_date = query.date_bounds(ctx.articles)  # not None: per_period has a row
-    events = query.events_in_window(
-        events, per_period["period_start"].min() - pad, last_axis_date + pad if last_axis_date else None
-    )
+    window = (mass[0] - pad, mass[1] + pad)
+    events = query.events_in_window(events, *window)
+n_off_axis = query.articles_outside(per_period, window)
 rows = query.event_groups(events, ctx.tables["actors"], colour_by, ctx.filters.actor_ids)
 basis = query.count_by_date_basis(ctx.articles)
 undated = basis["undated"]
@@ -65,6 +69,7 @@ st.caption(
         else ""
     )
     + (f" · {undated:,} with no date are not drawn" if undated else "")
+    + (f" · {n_off_axis:,} placed far outside the publication period are off the axis" if n_off_axis else "")
     + f" · {events.height:,} dated events"
     + (
         f" ({n_all_events - events.height:,} dated outside the publication period are hidden)"
@@ -81,14 +86,17 @@ st.caption(
 if per_period.height == 0 and rows.height == 0:
     st.info("Nothing to draw: no dated article or event passes the filters.")
 else:
-    drawn = query.spread_rows(query.top_groups(rows, charts.MAX_CATEGORIES), MAX_EVENT_POINTS)
-    if drawn.height < rows.height:
+    drawn = query.spread_rows(charts.group_top_and_other(rows, charts.TIMELINE_MAX_GROUPS), MAX_EVENT_POINTS)
+    n_groups = rows.get_column("group").n_unique() if rows.height else 0
+    if n_groups > charts.TIMELINE_MAX_GROUPS or drawn.height < rows.height:
         st.caption(
-            f"The chart draws {drawn.height:,} of {rows.height:,} event rows (the {charts.MAX_CATEGORIES} {colour_by}s"
-            f" with most events, at most {MAX_EVENT_POINTS:,} points shared among them and spread over each"
-            " one's dates); the events table below goes further."
-        )
-    fig = charts.timeline_figure(per_period, drawn, colour_by, period)
+            f"The chart labels the {min(n_groups, charts.TIMELINE_MAX_GROUPS)} {colour_by}s with most events"
+            + (f"; the other {n_groups - charts.TIMELINE_MAX_GROUPS:,} share the grey 'other' row" if n_groups > charts.TIMELINE_MAX_GROUPS else "")
+            + (f"; it draws {drawn.height:,} of {rows.height:,} event rows (at most {MAX_EVENT_POINTS:,} points,"
+               " spread over each row's dates)" if drawn.height < rows.height else "")
+            + ". The events table below has them all."
+        )  # fmt: skip
+    fig = charts.timeline_figure(per_period, drawn, colour_by, period, window=window)
     event = st.plotly_chart(fig, key="timeline_chart", on_select="rerun", selection_mode="points")
     points = widgets.selected_points(event)
     if points:

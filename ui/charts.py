@@ -9,7 +9,7 @@ still HTML-escaped because Plotly's hover labels accept a few tags (<b>, <br>, <
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import plotly.colors as pcolors
@@ -26,7 +26,18 @@ BASIS_NOT_BEFORE = query.DATE_BASIS_NOT_BEFORE
 
 # Charts show at most this many categories (actors, outlets) so they stay readable; tables show all.
 MAX_CATEGORIES = 25
-PALETTE = pcolors.qualitative.D3 + pcolors.qualitative.Set2 + pcolors.qualitative.Pastel
+# Colour-blind-safe and without repeats: Okabe-Ito's eight (black last) then Paul Tol's muted scheme.
+# A chart never draws more coloured categories than this; the rest are one grey "other".
+PALETTE: tuple[str, ...] = (
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677", "#882255", "#AA4499",
+)  # fmt: skip
+OTHER_COLOUR = "#BBBBBB"
+OTHER_LABEL = "other"
+# Event rows (actors/outlets) the timeline labels one by one; the rest share the "other" row.
+TIMELINE_MAX_GROUPS = 12
+MIN_BAR_SHARE = 1 / 150  # narrowest bar, as a share of the time axis
+ROW_PX = 26  # height per labelled event row: every row gets its tick label
 HOVER_WRAP = 70  # characters per hover line
 HOVER_LIMIT = 400  # hover sentences are cut here (the table below the chart has them whole)
 
@@ -91,57 +102,95 @@ def _note(fig: go.Figure, message: str, row: int) -> None:
     )
 
 
-def timeline_figure(per_period: pl.DataFrame, events: pl.DataFrame, colour_by: str, period: str) -> go.Figure:
-    """Two rows on one time axis: reported-when (stacked bars per outlet) over happened-when (events).
+def timeline_figure(
+    per_period: pl.DataFrame,
+    events: pl.DataFrame,
+    colour_by: str,
+    period: str,
+    window: tuple[date, date] | None = None,
+) -> go.Figure:
+    """Rows on one time axis: reported-when (stacked bars per outlet), articles with only a lower bound
+    ("not before", a lane of their own, hatched) when there are any, and happened-when (events, a labelled row
+    per group).
 
-    `per_period`: query.articles_per_period output. Articles placed by a `published_not_before`
-    lower bound (`date_basis` "not before") get their own hatched, lighter trace per outlet, named
-    "… not before (lower bound)", so they never read as publication dates. `events`:
-    query.events_by_actor rows with `group` (the y category / colour: actor name or outlet). Bars
-    carry customdata ["bar", period_start, outlet, date_basis]; event points ["event", event_id].
-    Ranges (month/year/range precision) are drawn as a line from date_start to date_end behind the point.
+    `per_period`: query.articles_per_period output. `events`: query.events_by_actor rows with `group` (the y
+    category / colour: actor name or outlet), at most TIMELINE_MAX_GROUPS + an "other" row (see
+    `group_top_and_other`). `window`: the x range (query.axis_window), padded by one period. Bars carry
+    customdata ["bar", period_start, outlet, date_basis]; event points ["event", event_id]. Ranges
+    (month/year/range precision) are drawn as a line from date_start to date_end behind the point.
     """
     if BASIS_COLUMN not in per_period.columns:
         per_period = per_period.with_columns(pl.lit(BASIS_PUBLISHED).alias(BASIS_COLUMN))
-    has_lower = per_period.filter(pl.col(BASIS_COLUMN) == BASIS_NOT_BEFORE).height > 0
+    published = per_period.filter(pl.col(BASIS_COLUMN) == BASIS_PUBLISHED)
+    lower = per_period.filter(pl.col(BASIS_COLUMN) == BASIS_NOT_BEFORE)
+    n_groups = events.get_column("group").n_unique() if events.height else 0
+    lanes = [("Reported: articles per " + period, published, 220)] if published.height or not lower.height else []
+    if lower.height:
+        lanes.append((f"Only a lower bound: articles 'not before' ({period})", lower, 160))
+    events_px = max(160, ROW_PX * n_groups + 40)
+    heights = [px for _, _, px in lanes] + [events_px]
     fig = make_subplots(
-        rows=2,
+        rows=len(heights),
         cols=1,
         shared_xaxes=True,
-        vertical_spacing=0.08,
-        row_heights=[0.42, 0.58],
-        subplot_titles=(
-            f"Reported: articles per {period}"
-            + (" (hatched: only a 'not before' lower bound is known)" if has_lower else ""),
-            f"Happened: dated events by {colour_by}",
-        ),
+        vertical_spacing=min(0.08, 60 / sum(heights)),
+        row_heights=[h / sum(heights) for h in heights],
+        subplot_titles=[title for title, _, _ in lanes] + [f"Happened: dated events by {colour_by}"],
     )
-    _add_article_bars(fig, per_period)
-    groups = _add_event_points(fig, events, colour_by)
-    if per_period.height == 0:
-        _note(fig, "No article with a date or a lower bound passes the filters", row=1)
+    colours = _outlet_colours(per_period)
+    # a bar is as wide as its period, but never narrower than MIN_BAR_SHARE of the axis (a day over a year)
+    span_ms = ((window[1] - window[0]).days + 1) * 86_400_000 if window else 0
+    width = max(_period_ms(period), span_ms * MIN_BAR_SHARE) * 0.85
+    for row, (_, frame, _) in enumerate(lanes, start=1):
+        _add_article_bars(fig, frame, colours, width, row)
+        top = int(frame.group_by("period_start").agg(pl.col("articles").sum())["articles"].max() or 0)
+        # whole articles: no 0.2 ticks on a two-article axis
+        fig.update_yaxes(title_text="articles", rangemode="tozero", row=row, col=1, **_integer_ticks(top))
+        if frame.height == 0:
+            _note(fig, "No article with a date passes the filters", row=row)
+    groups = _add_event_points(fig, events, colour_by, row=len(heights))
     if not groups:
-        _note(fig, "No dated event in these articles", row=2)
+        _note(fig, "No dated event in these articles", row=len(heights))
     fig.update_layout(
         barmode="stack",
-        height=620,
+        height=sum(heights) + 80,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         clickmode="event+select",
         legend={"groupclick": "toggleitem"},
     )
-    fig.update_yaxes(title_text="articles", row=1, col=1)
-    fig.update_yaxes(automargin=True, row=2, col=1)
+    fig.update_yaxes(
+        automargin=True, type="category", tickmode="array", tickvals=groups, ticktext=[html.escape(g) for g in groups],
+        categoryorder="array", categoryarray=list(reversed(groups)), row=len(heights), col=1,
+    )  # fmt: skip
     fig.update_xaxes(type="date")
+    if window is not None:
+        pad = timedelta(milliseconds=_period_ms(period))
+        fig.update_xaxes(range=[(window[0] - pad).isoformat(), (window[1] + pad).isoformat()])
     return fig
 
 
-def _add_article_bars(fig: go.Figure, per_period: pl.DataFrame) -> None:
-    """timeline_figure's top row: stacked bars per outlet, a hatched trace per outlet for lower bounds."""
-    outlets = per_period.get_column("outlet").unique(maintain_order=True).to_list()[:MAX_CATEGORIES]
-    for i, outlet in enumerate(outlets):
-        colour = PALETTE[i % len(PALETTE)]
+def _integer_ticks(top: int) -> dict:
+    return {"dtick": 1} if top <= 5 else {"tickformat": ",d"}
+
+
+def _outlet_colours(per_period: pl.DataFrame) -> dict[str, str]:
+    """A palette colour per outlet, most articles first; outlets past the palette share OTHER_COLOUR."""
+    ranked = (
+        per_period.group_by("outlet")
+        .agg(pl.col("articles").sum())
+        .sort(["articles", "outlet"], descending=[True, False])
+        .get_column("outlet")
+        .to_list()
+    )
+    return {o: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, o in enumerate(ranked)}
+
+
+def _add_article_bars(fig: go.Figure, frame: pl.DataFrame, colours: dict[str, str], width: float, row: int) -> None:
+    """One lane of stacked bars per outlet (a bar as wide as its period, never a hairline); lower bounds hatched."""
+    for outlet in sorted(frame.get_column("outlet").unique().to_list(), key=lambda o: list(colours).index(o)):
+        colour = colours[outlet]
         for basis in (BASIS_PUBLISHED, BASIS_NOT_BEFORE):
-            part = per_period.filter((pl.col("outlet") == outlet) & (pl.col(BASIS_COLUMN) == basis))
+            part = frame.filter((pl.col("outlet") == outlet) & (pl.col(BASIS_COLUMN) == basis))
             if part.height == 0:
                 continue
             lower = basis == BASIS_NOT_BEFORE
@@ -152,11 +201,10 @@ def _add_article_bars(fig: go.Figure, per_period: pl.DataFrame) -> None:
                 go.Bar(
                     x=x,
                     y=part.get_column("articles").to_list(),
+                    width=width,
                     name=name,
                     legendgroup="reported",
                     legendgrouptitle_text="Outlets",
-                    # lower bounds: a pale fill under a hatch in the outlet's colour, so even a one-pixel
-                    # bar (days over a year) reads lighter than a bar of publication dates
                     marker={
                         "color": _pale(colour) if lower else colour,
                         "pattern": {
@@ -166,7 +214,7 @@ def _add_article_bars(fig: go.Figure, per_period: pl.DataFrame) -> None:
                             "solidity": 0.4,
                         },
                         "line": {"color": colour, "width": 1},
-                    },
+                    },  # fmt: skip
                     customdata=[["bar", d, outlet, basis] for d in x],
                     hovertemplate="%{x}<br>"
                     + html.escape(name)
@@ -174,16 +222,36 @@ def _add_article_bars(fig: go.Figure, per_period: pl.DataFrame) -> None:
                     + ("<br><i>published on or after this date</i>" if lower else "")
                     + "<extra></extra>",
                 ),
-                row=1,
+                row=row,
                 col=1,
             )
 
 
-def _add_event_points(fig: go.Figure, events: pl.DataFrame, colour_by: str) -> list[str]:
+def group_top_and_other(rows: pl.DataFrame, n: int = TIMELINE_MAX_GROUPS, column: str = "group") -> pl.DataFrame:
+    """`rows` with `column` kept for its `n` most frequent values and OTHER_LABEL for the rest, most frequent
+    first (then "other"), each group's rows by `date_start`: every row of the chart gets a label and a colour."""
+    if rows.height == 0:
+        return rows
+    ranks = (
+        rows.group_by(column)
+        .agg(_n=pl.len())
+        .sort(["_n", column], descending=[True, False], nulls_last=True)
+        .with_row_index("_rank")
+        .select(column, "_rank")
+    )
+    out = rows.join(ranks, on=column, how="left", nulls_equal=True).with_columns(
+        pl.when(pl.col("_rank") < n).then(pl.col(column)).otherwise(pl.lit(OTHER_LABEL)).alias(column),
+        pl.min_horizontal("_rank", pl.lit(n)).alias("_rank"),
+    )
+    order = ["_rank", "date_start"] if "date_start" in rows.columns else ["_rank"]
+    return out.sort(order).drop("_rank")
+
+
+def _add_event_points(fig: go.Figure, events: pl.DataFrame, colour_by: str, row: int) -> list[str]:
     """timeline_figure's bottom row: one point trace per group (ranges as a line behind); returns the groups drawn."""
-    groups = events.get_column("group").unique(maintain_order=True).to_list()[:MAX_CATEGORIES] if events.height else []
+    groups = events.get_column("group").unique(maintain_order=True).to_list() if events.height else []
     for i, grp in enumerate(groups):
-        colour = PALETTE[i % len(PALETTE)]
+        colour = OTHER_COLOUR if grp == OTHER_LABEL or i >= len(PALETTE) else PALETTE[i]
         part = events.filter(pl.col("group") == grp)
         starts = _iso(part.get_column("date_start").to_list())
         ends = _iso(part.get_column("date_end").to_list())
@@ -205,7 +273,7 @@ def _add_event_points(fig: go.Figure, events: pl.DataFrame, colour_by: str) -> l
                     hoverinfo="skip",
                     legendgroup=f"ev-{grp}",
                 ),
-                row=2,
+                row=row,
                 col=1,
             )
         hover = _event_hover(part)
@@ -223,7 +291,7 @@ def _add_event_points(fig: go.Figure, events: pl.DataFrame, colour_by: str) -> l
                 hovertext=hover,
                 hovertemplate="%{hovertext}<extra></extra>",
             ),
-            row=2,
+            row=row,
             col=1,
         )
     return groups
@@ -378,6 +446,42 @@ def cluster_sizes_figure(overview: pl.DataFrame) -> go.Figure:
     top = int(sizes.get_column("len").max() or 0) if sizes.height else 0
     fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if top <= 5 else {"tickformat": ",d"}))
     return fig
+
+
+def coverage_figure(per_period: pl.DataFrame, period: str) -> go.Figure:
+    """A small stacked bar chart of articles per `period` for the front page: published dates in solid blue,
+    lower bounds only ("not before") in hatched orange (rows of query.dated_coverage)."""
+    fig = go.Figure()
+    for basis, colour, pattern in ((BASIS_PUBLISHED, "#0072B2", ""), (BASIS_NOT_BEFORE, "#E69F00", "/")):
+        part = per_period.filter(pl.col(BASIS_COLUMN) == basis)
+        if part.height == 0:
+            continue
+        fig.add_bar(
+            x=_iso(part.get_column("period_start").to_list()),
+            y=part.get_column("articles").to_list(),
+            name="published" if basis == BASIS_PUBLISHED else "not before (lower bound)",
+            marker={"color": colour, "pattern": {"shape": pattern}},
+            width=_period_ms(period) * 0.85,  # a bar as wide as its period: never a hairline
+            hovertemplate="%{x}: %{y} article(s)<extra>" + basis + "</extra>",
+        )
+    totals = per_period.group_by("period_start").agg(pl.col("articles").sum()) if per_period.height else per_period
+    top = int(totals.get_column("articles").max() or 0) if per_period.height else 0
+    fig.update_layout(
+        height=240,
+        barmode="stack",
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        yaxis_title=f"articles per {period}",
+        legend={"orientation": "h", "y": 1.12, "x": 0},
+    )
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(rangemode="tozero", **({"dtick": 1} if top <= 5 else {"tickformat": ",d"}))
+    return fig
+
+
+def _period_ms(period: str) -> float:
+    """A period's length in milliseconds (Plotly's unit for bar widths on a date axis)."""
+    days = {"day": 1, "week": 7, "month": 30.4}[period]
+    return days * 86_400_000
 
 
 def timeline_selection(points: list[dict]) -> tuple[list[tuple[date, str | None, str | None]], list[str]]:

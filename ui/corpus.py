@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -522,6 +523,9 @@ def build_uploads(
         message = _error_text(exc)
         for stored, display in labels.items():  # the reason names the analyst's files, not ours
             message = message.replace(stored, display)
+        # the build saw one folder; the analyst gave files
+        n = len(files)
+        message = re.sub(r"from \d+ input\(s\)", f"from the {n} uploaded file{'s' if n != 1 else ''}", message)
         return LoadResult(None, f"Could not build the uploaded files: {message}", key, label)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -5,6 +5,11 @@ folder called pages/ as an old-style page folder until st.navigation has run onc
 (and AppTest re-detects it on every run), and a page whose URL equals its file stem is then run
 on its own, without app.py's sidebar. With different names the router falls back to app.py, which
 calls st.navigation. tests/test_layout.py keeps the two apart.
+
+That fallback made the first direct visit to a sub-page URL after a server start (a bookmark to
+/statements) show "Page not found" over the right page. So each sub-page URL also has a router shim,
+`pages/<url_path>.py`, which only runs app.py: the old router finds a file for the URL, runs the shim,
+and app.py routes to the real page with the sidebar (st.navigation ends the old router for the process).
 """
 
 from __future__ import annotations
@@ -32,3 +37,4 @@ PAGES: tuple[PageSpec, ...] = (
 
 HOME = PAGES[0]
 ARTICLES = PAGES[1]  # the reader other pages open an article in
+PAGE_BY_NAME = {p.url_path: p for p in PAGES}  # for st.page_link: PAGE_BY_NAME["timeline"].path

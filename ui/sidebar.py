@@ -9,14 +9,23 @@ through session state (never through `value=`/`default=`), so a page callback ma
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import polars as pl
 import streamlit as st
 
 from core import query
 from core.pipeline import STAGES
-from ui import state
-from ui.corpus import UPLOAD_TYPES, LoadResult, build_uploads, configured_sources, load_source, uploads_key
+from ui import state, widgets
+from ui.corpus import (
+    UPLOAD_TYPES,
+    LoadResult,
+    build_uploads,
+    configured_sources,
+    load_source,
+    upload_display_names,
+    uploads_key,
+)
 from ui.text import md_escape
 
 SOURCE_KEY = "corpus_source"
@@ -30,15 +39,17 @@ ACTOR_OPTIONS_MAX = 2000  # actors offered in the sidebar filter, most mentioned
 
 def render_sidebar() -> LoadResult | None:
     """Draw the sidebar; store and return the active corpus (None when no corpus is chosen yet)."""
+    # uploads report their build here, in the main area above the page (the sidebar is too narrow)
+    main_area = st.container()
     with st.sidebar:
-        result = _corpus_choice()
+        result = _corpus_choice(main_area)
         state.set_active(result)
         if result is not None and result.corpus is not None:
             _filters(result)
     return result
 
 
-def _corpus_choice() -> LoadResult | None:
+def _corpus_choice(main_area: Any) -> LoadResult | None:
     sources = configured_sources()
     labels = [s.label for s in sources] + [UPLOAD_LABEL]
     if st.session_state.get(SOURCE_KEY) not in labels:
@@ -47,13 +58,13 @@ def _corpus_choice() -> LoadResult | None:
         "Corpus", labels, key=SOURCE_KEY, help="A configured folder or bundle, the sample, or your own files"
     )
     if choice == UPLOAD_LABEL:
-        result = _upload_panel()
+        result = _upload_panel(main_area)
     else:
         result = load_source(sources[labels.index(choice)])
     if result is None:
         return None
     if result.corpus is None:
-        st.error("The corpus could not be loaded; the page says why.")
+        st.caption("No corpus loaded: the page says why.")  # said once, on the page
     else:
         n = result.corpus["articles"].height
         failed = [st.name for st in STAGES if result.corpus.stage_error(st.name)]
@@ -61,7 +72,7 @@ def _corpus_choice() -> LoadResult | None:
     return result
 
 
-def _upload_panel() -> LoadResult | None:
+def _upload_panel(main_area: Any) -> LoadResult | None:
     files = st.file_uploader(
         "Files to analyse",
         type=UPLOAD_TYPES,
@@ -76,33 +87,44 @@ def _upload_panel() -> LoadResult | None:
     key = uploads_key(files)
     built = previous is not None and previous.key == key
     if st.button("Build corpus", key=UPLOAD_BUILD_KEY, type="primary", disabled=built):
-        st.session_state[UPLOAD_RESULT_KEY] = _build_with_progress(files)
+        st.session_state[UPLOAD_RESULT_KEY] = _build_with_progress(files, main_area)
         return st.session_state[UPLOAD_RESULT_KEY]
     if not built:
         st.caption("Not built yet." + (" The corpus in use is your previous upload." if previous else ""))
     return previous
 
 
-def _build_with_progress(files: list) -> LoadResult:
-    """Build the uploads with an st.status box and a progress bar in the main area; ends with the summary."""
-    main = st.container()
-    with main.status(f"Building {len(files)} uploaded file(s)…", expanded=True) as box:
+def _build_with_progress(files: list, main_area: Any) -> LoadResult:
+    """Build the uploads with a status box and a progress bar in the main area; ends with one row per file."""
+    n = len(files)
+    with main_area.status(f"Building {n} uploaded file{'s' if n != 1 else ''}…", expanded=True) as box:
         bar = st.progress(0.0, text="starting")
+        names = [stage.name for stage in STAGES]
 
         def progress(stage: str, fraction: float, message: str) -> None:
-            names = [st.name for st in STAGES]
             idx = names.index(stage) if stage in names else 0
             overall = min(max((idx + min(max(fraction, 0.0), 1.0)) / len(names), 0.0), 1.0)
-            bar.progress(overall, text=md_escape(f"{stage}: {message}"[:120]))
+            bar.progress(overall, text=md_escape(f"{stage} ({idx + 1}/{len(names)}): {message}"[:160]))
 
         result = build_uploads(files, progress)
         if result.corpus is None:
-            box.update(label="The build failed", state="error", expanded=True)
-            st.error(md_escape(result.error or "unknown error"))
-        else:
-            bar.progress(1.0, text="done")
-            box.update(label=f"Built {result.corpus['articles'].height:,} articles", state="complete", expanded=True)
-            st.code(result.summary, language=None)
+            bar.empty()
+            # the reason (one line per file that could not be read) is shown once, by the page below
+            box.update(label="The build failed: the reason is below", state="error", expanded=False)
+            return result
+        bar.progress(1.0, text="done")
+        per_file = query.ingest_by_input(result.corpus["ingest_report"], upload_display_names([f.name for f in files]))
+        n_articles = result.corpus["articles"].height
+        box.update(
+            label=f"Built {n_articles:,} article{'s' if n_articles != 1 else ''} from {n} uploaded "
+            f"file{'s' if n != 1 else ''}",
+            state="complete",
+            expanded=True,
+        )
+        widgets.table(per_file, "upload_files", key="upload_files_table", height=240)
+        not_read = per_file.filter(pl.col("status") != "ok").height
+        if not_read:
+            st.warning(f"{not_read} of {n} uploaded file(s) gave no article; the table says why.")
     return result
 
 
@@ -117,12 +139,12 @@ def _filters(result: LoadResult) -> None:
     ss = st.session_state
     tables, _key = state.session_tables(result)
     articles = tables["articles"]
+    lo, hi = query.date_bounds(articles)
     if ss.get(state.FILTERS_CORPUS_KEY) != result.key:
-        state.clear_filters()
+        reset_filters(lo, hi)
         ss[state.FILTERS_CORPUS_KEY] = result.key
 
     st.subheader("Filters")
-    lo, hi = query.date_bounds(articles)
     if lo is not None and hi is not None:
         dates = ss.get(state.FILTER_DATES)
         valid = isinstance(dates, tuple | list) and all(isinstance(d, date) and lo <= d <= hi for d in dates)
@@ -181,7 +203,24 @@ def _filters(result: LoadResult) -> None:
         key=state.FILTER_COLLAPSE,
         help="One article per story cluster (exact copies, near copies and rewrites count once).",
     )
-    st.button("Clear filters", key="filter_clear", on_click=state.clear_filters)
+    st.button("Clear filters", key="filter_clear", on_click=reset_filters, args=(lo, hi))
+
+
+def reset_filters(lo: date | None, hi: date | None) -> None:
+    """Set every shared filter widget back to its neutral value (a widget-button callback).
+
+    Values are assigned, never popped: a popped key leaves the browser holding the widget's old value,
+    which it sends back on the next rerun (a search "cleared" this way came back on the next click).
+    """
+    ss = st.session_state
+    ss[state.FILTER_SEARCH] = ""
+    ss[state.FILTER_OUTLETS] = []
+    ss[state.FILTER_ACTORS] = []
+    ss[state.FILTER_COLLAPSE] = False
+    if lo is not None and hi is not None:
+        ss[state.FILTER_DATES] = (lo, hi)
+    else:
+        ss.pop(state.FILTER_DATES, None)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

@@ -17,6 +17,7 @@ from ui.text import md_escape
 
 # A table shows at most this many rows (st.dataframe ships every row to the browser); the CSV has all.
 MAX_TABLE_ROWS = 1000
+UNKNOWN_MARK = "—"  # how a table shows a value nobody knows (instead of "None")
 
 
 def csv_bytes_builder(frame: pl.DataFrame) -> Callable[[], bytes]:
@@ -56,27 +57,36 @@ def table(
     height: int | str = "auto",
     empty_message: str | None = None,
     download_label: str = "Download CSV",
+    unknown: dict[str, str] | None = None,
 ) -> Any:
     """Show `frame` (read-only, no index) with its CSV download under it; returns the selection state if `select`.
 
     `select` is a dataframe selection mode ("single-row", "multi-row"); the table reruns on select.
-    An empty frame shows `empty_message` (st.info) when given, and no download.
+    An empty frame shows `empty_message` (st.info) when given, and no download. `unknown` maps a column to
+    why a value can be unknown: its nulls show as UNKNOWN_MARK ("—", not "None") with that reason as the
+    column's tooltip; the CSV keeps them empty.
     """
     if frame.height == 0 and empty_message:
         st.info(empty_message)
         return None
-    config = {
+    unknown = {c: why for c, why in (unknown or {}).items() if c in frame.columns}
+    # an empty text is as unknown as a null (e.g. `published_how` when no date was found)
+    shown = frame.with_columns(pl.col(c).cast(pl.String).replace("", None).fill_null(UNKNOWN_MARK) for c in unknown)
+    config: dict[str, Any] = {
         name: st.column_config.DateColumn(format="YYYY-MM-DD")
-        for name, dtype in frame.schema.items()
+        for name, dtype in shown.schema.items()
         if dtype == pl.Date
     }
+    config.update(
+        {c: st.column_config.TextColumn(c, help=f"{UNKNOWN_MARK} = unknown: {why}") for c, why in unknown.items()}
+    )
     config.update(column_config or {})
     if isinstance(height, int):
         height = fit_height(frame, height)
     kwargs: dict[str, Any] = {"hide_index": True, "key": key, "column_config": config, "height": height}
     if select:
         kwargs.update(on_select="rerun", selection_mode=select)
-    event = st.dataframe(frame, **kwargs)
+    event = st.dataframe(shown, **kwargs)
     download_csv(frame, name, key=f"{key}_download", label=download_label)
     return event if select else None
 

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 
 from core.ingest.model import (
+    DOCUMENTATION_REASON,
     MB,
     _kind_of,
     _Run,
     _too_big,
+    is_documentation_file,
     size_vs_limit,
 )
 
@@ -105,6 +107,9 @@ def _member_refused(info: zipfile.ZipInfo, member: str, run: _Run) -> int | None
             size=info.file_size,
         )
         return 1
+    if is_documentation_file(info.filename):  # a README/LICENSE packed with the articles
+        run.report(member, "skipped", DOCUMENTATION_REASON, _kind_of(info.filename), size=info.file_size)
+        return 0
     if _kind_of(info.filename) == "unknown":
         ext = PurePosixPath(info.filename).suffix.lower() or "(no extension)"
         run.report(member, "skipped", f"unsupported file type {ext}", "unknown", size=info.file_size)

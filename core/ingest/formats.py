@@ -10,6 +10,7 @@ from core.ingest.archive import _read_zip
 from core.ingest.decode import decode_bytes
 from core.ingest.model import (
     _TAG_LINE,
+    DOCUMENTATION_REASON,
     HTML_MARKERS,
     HTML_SNIFF_LINES,
     HTML_TAG_LINE_SHARE,
@@ -20,6 +21,7 @@ from core.ingest.model import (
     _kind_of,
     _Run,
     _too_big,
+    is_documentation_file,
 )
 from core.ingest.records import _read_csv, _read_json_records, _read_parquet
 from core.text.lexicons import word_list
@@ -40,6 +42,9 @@ _NONARTICLE_CUES = tuple(c.lower() for c in word_list("ingest_nonarticle_cues"))
 def _read_blob(label: str, data: bytes, sha: str, depth: int, run: _Run) -> None:
     kind = _kind_of(label)
     size = len(data)
+    if is_documentation_file(label):  # a corpus's README/LICENSE is not an article
+        run.report(label, "skipped", DOCUMENTATION_REASON, kind, size=size, sha=sha)
+        return
     if kind == "unknown":
         ext = PurePosixPath(label).suffix.lower() or "(no extension)"
         run.report(label, "skipped", f"unsupported file type {ext}", kind, size=size, sha=sha)

@@ -11,7 +11,7 @@ from typing import Any
 
 import polars as pl
 
-from core.text.lexicons import word_list
+from core.text.lexicons import word_list, word_set
 
 ProgressFn = Callable[[str, float, str], None]
 
@@ -178,6 +178,16 @@ def size_vs_limit(size: int, limit: int, what: str = "") -> str:
 
 def _too_big(size: int, limit: int) -> str:
     return f"file too large: {size_vs_limit(size, limit, 'for one file')}"
+
+
+# Names of documentation files (README, LICENSE, ...) that sit beside the articles in a corpus folder or zip.
+DOCUMENTATION_NAMES = word_set("documentation_files")
+DOCUMENTATION_REASON = "documentation file"
+
+
+def is_documentation_file(label: str) -> bool:
+    """True when the file's name up to its first dot is a DOCUMENTATION_NAMES entry ("README.TXT", "LICENSE")."""
+    return PurePosixPath(label).name.split(".", 1)[0].casefold() in DOCUMENTATION_NAMES
 
 
 def _kind_of(label: str) -> str:

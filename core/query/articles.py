@@ -6,20 +6,30 @@ import polars as pl
 
 from core.query.filters import date_for_axis_expr, date_text
 
-# Columns of the articles table the corpus table shows, in order: the publication date and the
-# lower bound side by side, so a lower bound is never read as a publication date.
+# Columns of the articles table the corpus table shows, in order: what an analyst reads first (title, outlet,
+# date), the publication date and the lower bound side by side (a lower bound is never read as a publication
+# date), then how each was found, and the ids that trace a row to its file last.
 ARTICLE_TABLE_COLUMNS: tuple[str, ...] = (
-    "article_id",
     "title",
     "outlet",
     "published",
-    "published_how",
     "published_not_before",
+    "published_how",
     "published_not_before_how",
     "n_chars",
     "source_file",
     "position",
+    "article_id",
 )
+# Why a value of the corpus table can be unknown (the table's tooltip; the page shows such a value as a dash).
+UNKNOWN_WHY: dict[str, str] = {
+    "title": "the article's text has no line that reads as its title",
+    "outlet": "no outlet in the input's metadata, the page's masthead/byline/URL, or the text's own self-reports",
+    "published": "no publication date in the metadata, a dateline or the captions (see published_not_before)",
+    "published_not_before": "no earlier date the article refers to bounds its publication from below",
+    "published_how": "no publication date was found",
+    "published_not_before_how": "no lower bound was found",
+}
 
 REMOVED_FATES: tuple[str, ...] = ("repeat", "junk")
 
@@ -135,6 +145,33 @@ def ingest_problems(ingest_report: pl.DataFrame) -> pl.DataFrame:
 def ingest_table(ingest_report: pl.DataFrame) -> pl.DataFrame:
     """The ingest report as shown: problems first, then by file."""
     return ingest_report.sort(pl.col("status") == "ok", "source_file")
+
+
+def ingest_by_input(ingest_report: pl.DataFrame, names: list[str]) -> pl.DataFrame:
+    """One row per input as the analyst gave it (an uploaded file; a .zip counts once, its members inside it):
+    `file`, `status`, `articles`, `skipped` (members or parts not read), `reason`. In `names` order; an input
+    with no report row reads "not read"."""
+    top = ingest_report.with_columns(
+        file=pl.col("source_file").str.split("/").list.first(), member=pl.col("source_file").str.contains("/")
+    )
+    per_file = top.group_by("file").agg(
+        status=pl.col("status").filter(~pl.col("member")).first(),
+        articles=pl.col("n_articles").filter(~pl.col("member")).sum().cast(pl.Int64),
+        skipped=(pl.col("member") & (pl.col("status") != "ok")).sum().cast(pl.Int64),
+        reason=pl.col("reason").filter(~pl.col("member")).first(),
+    )
+    wanted = pl.DataFrame({"file": names}, schema={"file": pl.String}).with_row_index("_order")
+    return (
+        wanted.join(per_file, on="file", how="left")
+        .sort("_order")
+        .select(
+            "file",
+            pl.col("status").fill_null("not read"),
+            pl.col("articles").fill_null(0),
+            pl.col("skipped").fill_null(0),
+            pl.col("reason").fill_null(""),
+        )
+    )
 
 
 def article_titles(articles: pl.DataFrame, article_ids: list[str]) -> dict[str, str | None]:

@@ -22,6 +22,10 @@ from rapidfuzz import fuzz
 DIFF_MAX_WORDS = 20_000
 # The cluster levels in the order the page offers them (copies first, related coverage last).
 LEVELS: tuple[str, ...] = ("exact", "near", "story")
+# What each level means to an analyst: the story level groups different articles on one subject.
+LEVEL_LABELS: dict[str, str] = {"exact": "exact copies", "near": "near copies", "story": "related coverage"}
+# Pairs of one cluster tried for a shared passage before the page settles for the closest one.
+CLOSEST_PAIR_TRIES = 6
 # Passage kinds of `compare_texts`, in the order the page counts them.
 PASSAGE_KINDS: tuple[str, ...] = ("shared", "changed", "only_a", "only_b")
 
@@ -376,6 +380,30 @@ def shared_passages(
         else:
             i += 1
     return out
+
+
+def default_level(levels: list[str]) -> str | None:
+    """The level the Duplicates page opens on: copies (near, else exact) before related coverage."""
+    for level in ("near", "exact", "story"):
+        if level in levels:
+            return level
+    return levels[0] if levels else None
+
+
+def closest_pair(members: pl.DataFrame, texts: dict[str, str]) -> tuple[str, str] | None:
+    """The two members to show side by side first: the representative and the most similar other member
+    that shares a passage with it (SHARED_PASSAGE_MIN_WORDS words word for word); None when fewer than two.
+
+    `members` is `cluster_members` output (representative first, then by similarity); at most
+    CLOSEST_PAIR_TRIES pairs are compared. When none shares a passage the first pair is returned."""
+    ids = members.get_column("article_id").to_list()
+    if len(ids) < 2:
+        return None
+    first = ids[0]
+    for other in ids[1 : 1 + CLOSEST_PAIR_TRIES]:
+        if shared_passages(texts.get(first, ""), texts.get(other, "")):
+            return first, other
+    return first, ids[1]
 
 
 def levels_present(clusters: pl.DataFrame) -> list[str]:

@@ -240,3 +240,36 @@ def date_bounds(articles: pl.DataFrame) -> tuple[date | None, date | None]:
     """(earliest, latest) DATE_FOR_AXIS in `articles` (publication date, else lower bound); (None, None) when none."""
     col = articles.select(date_for_axis_expr(articles)).get_column(DATE_FOR_AXIS)
     return col.min(), col.max()  # type: ignore[return-value]
+
+
+# The dated mass of a corpus: dates within this many interquartile ranges of the middle half (Tukey's
+# fences), the range being at least DATED_MASS_MIN_IQR_DAYS wide. Charts set their time axis by it, so a
+# lower bound from a reference to 1870 does not stretch an axis of 2024 articles over a century.
+# Lower bounds get Tukey's "far out" fence; publication dates are evidence of publication, so only a date
+# wildly apart from the rest (a misread year) is left off: a bursty corpus keeps its real tail.
+DATED_MASS_FENCE_IQR = 3.0
+PUBLISHED_FENCE_IQR = 10.0
+DATED_MASS_MIN_IQR_DAYS = 7
+
+
+def dated_mass(dates: pl.Series, fence_iqr: float = DATED_MASS_FENCE_IQR) -> tuple[date, date] | None:
+    """(first, last) of the `dates` inside the fences (`fence_iqr` interquartile ranges beyond the quartiles);
+    None when there is no date."""
+    placed = dates.drop_nulls()
+    if placed.is_empty():
+        return None
+    days = placed.cast(pl.Int32)
+    q1, q3 = float(days.quantile(0.25, "lower") or 0), float(days.quantile(0.75, "higher") or 0)
+    reach = fence_iqr * max(q3 - q1, DATED_MASS_MIN_IQR_DAYS)
+    kept = placed.filter((days >= q1 - reach) & (days <= q3 + reach))
+    return kept.min(), kept.max()  # type: ignore[return-value]
+
+
+def axis_window(articles: pl.DataFrame) -> tuple[date, date] | None:
+    """The time axis a chart of `articles` should span: the dated mass of the publication dates
+    (PUBLISHED_FENCE_IQR), or of the lower bounds (DATED_MASS_FENCE_IQR) when no article has a publication
+    date; None when neither exists. Lower bounds outside the publication dates' window are off the axis."""
+    window = dated_mass(articles.select(_date_col(articles, "published")).to_series(), PUBLISHED_FENCE_IQR)
+    if window is None:
+        window = dated_mass(articles.select(_date_col(articles, "published_not_before")).to_series())
+    return window

@@ -39,6 +39,14 @@ def articles_per_period(articles: pl.DataFrame, period: str = "day", by_outlet: 
     )
 
 
+def articles_outside(per_period: pl.DataFrame, window: tuple[date, date] | None) -> int:
+    """Articles of `articles_per_period` rows whose period starts outside `window` (0 when there is no window)."""
+    if window is None or per_period.height == 0:
+        return 0
+    outside = ~pl.col("period_start").is_between(window[0], window[1])
+    return int(per_period.filter(outside).get_column("articles").sum())
+
+
 def count_undated(articles: pl.DataFrame) -> int:
     """Articles with neither `published` nor `published_not_before` (nothing to place on the date axis)."""
     return count_by_date_basis(articles)["undated"]

@@ -235,8 +235,11 @@ def test_upload_is_built_for_the_session(make_app, tmp_path):
     at.button(key="corpus_build_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-    assert at.status and at.status[0].proto.label.startswith("Built")
-    assert any("articles: 2" in c.value for c in at.code)
+    # one status in the main area (not the sidebar) whose counts match: 2 articles from 1 file, one row per file
+    assert at.status and at.status[0].proto.label == "Built 2 articles from 1 uploaded file"
+    assert not at.sidebar.get("expandable") and not at.sidebar.get("status")
+    per_file = _table(at, "file", "status", "articles", "skipped")
+    assert per_file[["file", "status", "articles"]].values.tolist() == [["articles.csv", "ok", 2]]
     at.switch_page("pages/articles_page.py").run()
     assert not at.exception
     shown = [d for d in at.dataframe if d.key == "articles_table"][0].value
@@ -248,10 +251,15 @@ def test_bad_upload_says_why(make_app, tmp_path):
     at = make_app(corpus=tmp_path / "nothing-here")
     at.run()
     at.selectbox(key="corpus_source").set_value("Upload files…").run()
-    at.file_uploader(key="corpus_upload").set_value(("empty.txt", b"", "text/plain")).run()
+    at.file_uploader(key="corpus_upload").set_value(
+        [("empty.txt", b"", "text/plain"), ("blank.txt", b"   ", "text/plain")]
+    ).run()
     at.button(key="corpus_build_upload").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("Could not build the uploaded files" in e.value for e in at.error)
+    # said once (not in the status and the sidebar and the page), counting the analyst's two files
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "Could not build the uploaded files" in errors[0], errors
+    assert "2 uploaded files" in errors[0] and "input(s)" not in errors[0]
 
 
 def _stories_line(at) -> tuple[int, int]:
@@ -355,7 +363,8 @@ def test_lower_bounds_give_a_date_axis_marked_as_such(make_app, lower_bound_bund
     # the Articles table shows the bound in its own column, never as `published`
     at.switch_page("pages/articles_page.py").run()
     shown = [d for d in at.dataframe if d.key == "articles_table"][0].value
-    assert shown["published"].isna().all() and shown["published_not_before"].notna().all()
+    # (an unknown publication date reads "—")
+    assert (shown["published"] == "—").all() and (shown["published_not_before"] != "—").all()
 
 
 def _metrics(at) -> dict[str, str]:
@@ -479,3 +488,106 @@ def test_login_is_required_only_when_configured(make_app, synthetic_bundle, auth
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == expected_title
     assert ("Log in" in [b.label for b in at.button]) == bool(auth)
+
+
+def test_clear_filters_resets_every_filter_widget_and_it_stays_cleared(app):
+    # every shared filter set, then "Clear filters": the widgets show their neutral values and the next
+    # interaction (opening another page, collapsing copies) does not bring any filter back
+    app.text_input(key="filter_search").set_value("deal").run()
+    app.multiselect(key="filter_outlets").set_value(["Freedonia Post"]).run()
+    app.multiselect(key="filter_actors").set_value(["a_gen"]).run()
+    _no_problem(app)
+    assert "filters:" in _captions(app)
+    app.button(key="filter_clear").click().run()
+    _no_problem(app)
+    assert app.text_input(key="filter_search").value == ""
+    assert app.multiselect(key="filter_outlets").value == []
+    assert app.multiselect(key="filter_actors").value == []
+    assert app.toggle(key="filter_collapse_copies").value is False
+    assert "8 of 8 articles" in _captions(app) and "filters:" not in _captions(app)
+    at = open_page(app, PAGES[1])
+    _no_problem(at)
+    assert at.text_input(key="filter_search").value == ""
+    assert "8 of 8 articles" in _captions(at)
+
+
+def test_duplicates_opens_on_copies_with_the_closest_pair_side_by_side(app):
+    # issue 15 item 3: the page opens on copies, never on related coverage, the header names the level,
+    # and the comparison starts on a pair sharing a passage (the synthetic exact pair t1/t2 is in the near level too)
+    at = open_page(app, PAGES[4])
+    _no_problem(at)
+    level = at.segmented_control(key="dedup_level")
+    assert level.value in ("near", "exact")
+    assert any("copies" in h.value for h in at.subheader)
+    left = [s for s in at.selectbox if str(s.key).startswith("dedup_compare_a_")]
+    right = [s for s in at.selectbox if str(s.key).startswith("dedup_compare_b_")]
+    assert left and right and left[0].value != right[0].value
+    import re
+
+    shared = re.search(r"Passages: (\d+) shared", _captions(at))
+    assert shared and int(shared.group(1)) >= 1
+    level.set_value("story").run()
+    _no_problem(at)
+    assert any("Related coverage" in h.value for h in at.subheader)
+    assert not any("copies:" in h.value.lower() for h in at.subheader)
+
+
+def test_timeline_rows_are_labelled_coloured_apart_and_lower_bounds_get_their_own_lane():
+    # issue 15 item 4: 30 actors -> 12 labelled rows + "other"; no colour twice; lower bounds on their own axis;
+    # whole-number ticks on a small axis; the x range is the dated mass, not a lower bound from 1870
+    from datetime import date, timedelta
+
+    from ui import charts
+
+    per_period = pl.DataFrame(
+        {
+            "period_start": [date(2024, 3, 1), date(2024, 3, 2), date(1870, 5, 1)],
+            "outlet": ["A", "B", "A"],
+            "date_basis": ["published", "published", "not before"],
+            "articles": [2, 1, 1],
+        }
+    )
+    rows = pl.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(60)],
+            "group": [f"actor {i % 30}" for i in range(60)],
+            "date_start": [date(2024, 3, 1) + timedelta(days=i % 5) for i in range(60)],
+            "date_end": [None] * 60,
+            "expression": ["x"] * 60,
+            "precision": ["day"] * 60,
+            "sentence": ["s"] * 60,
+            "outlet": ["A"] * 60,
+        },
+        schema_overrides={"date_end": pl.Date},
+    )
+    grouped = charts.group_top_and_other(rows, charts.TIMELINE_MAX_GROUPS)
+    assert grouped["group"].n_unique() == charts.TIMELINE_MAX_GROUPS + 1
+    window = query.axis_window(
+        pl.DataFrame({"published": [date(2024, 3, 1), date(2024, 3, 2)], "published_not_before": [None, None]})
+    )
+    fig = charts.timeline_figure(per_period, grouped, "actor", "day", window=window).to_plotly_json()
+    points = [t for t in fig["data"] if t.get("mode") == "markers"]
+    colours = [t["marker"]["color"] for t in points if t["name"] != charts.OTHER_LABEL]
+    assert len(colours) == len(set(colours)) == charts.TIMELINE_MAX_GROUPS
+    layout = fig["layout"]
+    event_axis = layout[f"yaxis{3}"]
+    assert list(event_axis["tickvals"]) == grouped["group"].unique(maintain_order=True).to_list()
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    assert {t["yaxis"] for t in bars if "not before" in t["name"]} == {"y2"}
+    assert {t["yaxis"] for t in bars if "not before" not in t["name"]} == {"y"}
+    assert layout["yaxis"]["dtick"] == 1
+    assert layout["xaxis"]["range"][0] > "2024"
+
+
+def test_articles_table_leads_with_title_outlet_date_and_shows_unknown_as_a_dash(app, synthetic_bundle):
+    # issue 15 item 6: ids last; an unknown outlet or date reads "—" (never "None"); the CSV keeps it empty
+    at = open_page(app, PAGES[1])
+    _no_problem(at)
+    shown = _table(at, "title", "outlet", "published", "article_id")
+    assert list(shown.columns[:3]) == ["title", "outlet", "published"]
+    assert shown.columns[-1] == "article_id"
+    bundle = pl.read_parquet(synthetic_bundle / "articles.parquet")
+    n_undated = bundle["published"].null_count()
+    assert n_undated >= 1  # the synthetic corpus has an undated article: it must read "—"
+    assert int((shown["published"] == "—").sum()) == n_undated
+    assert not shown[["title", "outlet", "published"]].isna().any().any()

@@ -95,8 +95,12 @@ def test_build_sample_exits_0_prints_summary_and_writes_a_loadable_bundle(tmp_pa
     corpus = load_bundle(out, verify="hash")
     assert corpus["articles"].height > 0
     assert corpus.manifest["row_counts"]["articles"] == corpus["articles"].height
-    # Progress goes to stderr, one start/done line per stage when it is not a terminal.
-    assert "ingest" in proc.stderr.decode() and "clean" in proc.stderr.decode()
+    # Progress goes to stderr; off a terminal: no bars, one "<stage> start" line per stage, once, in pipeline order
+    from core.pipeline import STAGES
+
+    started = [line.split()[0] for line in proc.stderr.decode().splitlines() if line.split()[1:2] == ["start"]]
+    assert started == [st.name for st in STAGES]
+    assert "\r" not in proc.stderr.decode()
 
 
 def test_build_refuses_to_overwrite_a_folder_that_is_not_a_bundle(tmp_path, capsys):

@@ -273,3 +273,30 @@ def test_finalize_report_counts_articles_per_file_and_zip(tmp_path: Path):
     out = finalize_report(report, articles)
     schema.validate("ingest_report", out)
     assert out["n_articles"].to_list() == [2, 1, 1, 0]
+
+
+@pytest.mark.parametrize(
+    "name, skipped",
+    [
+        ("README.TXT", True),  # the BBC corpus's own readme beside its articles
+        ("LICENSE", True),  # no extension
+        ("licence.md", True),
+        ("CHANGELOG.txt", True),
+        ("readme-notes.txt", False),  # only the exact name before the first dot counts
+        ("the_license_story.txt", False),  # an article about licences is an article
+    ],
+)
+def test_documentation_files_are_skipped_with_the_reason(tmp_path: Path, name: str, skipped: bool):
+    (tmp_path / name).write_text("Some title\n\nSome text that could pass for an article body.\n", encoding="utf-8")
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as zf:
+        zf.writestr(f"inner/{name}", "Another title\n\nAnother body of text.\n")
+    (tmp_path / "pack.zip").write_bytes(zipped.getvalue())
+    report = read_inputs([tmp_path]).report
+    rows = report.filter(pl.col("source_file").str.ends_with(name))
+    assert rows.height == 2  # the loose file and the zip member
+    if skipped:
+        assert rows["status"].to_list() == ["skipped", "skipped"]
+        assert set(rows["reason"]) == {"documentation file"}
+    else:
+        assert "documentation file" not in rows["reason"].to_list()

@@ -37,3 +37,22 @@ def test_articles_table_shows_both_dates_and_sorts_by_the_axis(tables):
     assert order.index("o1") < order.index("u1") < order.index("d2")
     row = shown.filter(pl.col("article_id") == "u1").row(0, named=True)
     assert row["published"] is None and row["published_not_before"] == date(2024, 3, 21)
+
+
+def test_ingest_by_input_counts_an_archive_once_with_its_members_inside():
+    # a 2-member zip with one skipped member, a plain file, and a file the report never saw
+    report = pl.DataFrame(
+        {
+            "source_file": ["pack.zip", "pack.zip/a.txt", "pack.zip/README", "b.txt"],
+            "status": ["ok", "ok", "skipped", "ok"],
+            "reason": ["2 members", "", "documentation file", ""],
+            "n_articles": [1, 1, 0, 3],
+        },
+        schema_overrides={"n_articles": pl.Int32},
+    )
+    rows = query.ingest_by_input(report, ["pack.zip", "b.txt", "gone.txt"]).rows()
+    assert rows == [
+        ("pack.zip", "ok", 1, 1, "2 members"),
+        ("b.txt", "ok", 3, 0, ""),
+        ("gone.txt", "not read", 0, 0, ""),
+    ]

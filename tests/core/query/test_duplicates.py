@@ -191,3 +191,41 @@ def test_independent_story_count_and_collapse_copies():
         clusters, arts.with_columns(n_chars=pl.col("body").str.len_chars()), "exact", "exact-a"
     )
     assert members["article_id"].to_list() == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # the most similar member shares a passage with the representative: that pair
+        (
+            {
+                "r": "one two three four five six seven eight nine ten",
+                "m1": "one two three four five six seven eight nine ten",
+                "m2": "zzz",
+            },
+            ("r", "m1"),
+        ),
+        # the most similar shares nothing word for word, the next one does: skip to it
+        (
+            {
+                "r": "one two three four five six seven eight nine ten",
+                "m1": "eleven twelve",
+                "m2": "one two three four five six seven eight nine ten",
+            },
+            ("r", "m2"),
+        ),
+        # nobody shares a passage: the first pair still opens
+        ({"r": "alpha", "m1": "beta", "m2": "gamma"}, ("r", "m1")),
+    ],
+)
+def test_closest_pair_opens_on_a_pair_with_a_shared_passage(texts, expected):
+    members = pl.DataFrame({"article_id": ["r", "m1", "m2"]})
+    assert query.closest_pair(members, texts) == expected
+
+
+@pytest.mark.parametrize(
+    "levels, expected",
+    [(["exact", "near", "story"], "near"), (["exact", "story"], "exact"), (["story"], "story"), ([], None)],
+)
+def test_default_level_is_copies_before_related_coverage(levels, expected):
+    assert query.default_level(levels) == expected

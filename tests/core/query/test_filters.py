@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 import pytest
@@ -142,3 +142,33 @@ def test_filter_articles_by_date_uses_the_lower_bound(tables, filters, expected)
     out = query.filter_articles(arts, tables["mentions"], tables["clusters"], filters)
     assert _ids(out) == expected
     assert out.columns == arts.columns  # no derived column leaks into the bundle's frame
+
+
+def _days(start: date, n: int, step: int = 1) -> list[date]:
+    return [start + timedelta(days=i * step) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    "published, not_before, expected",
+    [
+        # a burst in March-April with a real thin tail into October: publication dates keep their tail
+        (_days(date(1987, 3, 1), 60) + _days(date(1987, 7, 1), 4, 30), [], (date(1987, 3, 1), date(1987, 9, 29))),
+        # one misread year among 2024 publication dates is left off
+        (_days(date(2024, 3, 1), 30) + [date(1900, 1, 1)], [], (date(2024, 3, 1), date(2024, 3, 30))),
+        # no publication dates: the lower bounds' mass, without a reference to 1870
+        ([], _days(date(2024, 1, 5), 10, 30) + [date(1870, 5, 1)], (date(2024, 1, 5), date(2024, 10, 1))),
+        # publication dates set the axis even when lower bounds lie far away
+        (_days(date(2024, 3, 1), 5), [date(1950, 1, 1)], (date(2024, 3, 1), date(2024, 3, 5))),
+        ([], [], None),  # nothing dated: no window
+    ],
+)
+def test_axis_window_is_the_dated_mass(published, not_before, expected):
+    n = max(len(published), len(not_before))
+    articles = pl.DataFrame(
+        {
+            "published": published + [None] * (n - len(published)),
+            "published_not_before": [None] * (n - len(not_before)) + not_before,
+        },
+        schema={"published": pl.Date, "published_not_before": pl.Date},
+    )
+    assert query.axis_window(articles) == expected

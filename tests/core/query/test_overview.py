@@ -54,3 +54,65 @@ def test_overview_counts_honour_the_filters(tables, filters, expected):
     assert (counts["Articles"], counts["Independent stories"], counts["Outlets"]) == expected
     ids = set(arts["article_id"])
     assert counts["Statements"] == tables["statements"].filter(pl.col("article_id").is_in(list(ids))).height
+
+
+# --- the front page's blocks (issue 15 item 2) ---
+
+
+def test_dated_coverage_counts_every_placed_article_and_leaves_far_outliers_off_the_axis(tables):
+    from datetime import date
+
+    from tests.core.query.helpers import with_lower_bounds
+
+    articles = tables["articles"]
+    counts, period, outside = query.dated_coverage(articles)
+    placed = query.with_date_for_axis(articles).filter(pl.col(query.DATE_FOR_AXIS).is_not_null()).height
+    assert int(counts["articles"].sum()) + outside == placed
+    # a lower bound a century back (a reference to an old event) must not stretch the axis
+    aid = articles["article_id"][0]
+    far = with_lower_bounds(articles, {aid: date(1870, 5, 1)}, drop_published=(aid,))
+    counts_far, period_far, outside_far = query.dated_coverage(far)
+    assert counts_far["period_start"].min() > date(1900, 1, 1)
+    assert outside_far >= 1 and period_far == period
+
+
+def test_top_actors_are_the_most_mentioned_within_the_articles(tables):
+    articles = tables["articles"]
+    top = query.top_actors(articles, tables, n=3)
+    expected = query.count_mentions_by_actor(tables["mentions"], articles["article_id"]).head(3)
+    assert top["actor_id"].to_list() == expected["actor_id"].to_list()
+    assert top["name"].null_count() == 0
+
+
+def test_sharpest_conflicts_are_the_top_scored_with_both_statements_in_the_articles(tables):
+    articles = tables["articles"]
+    top = query.sharpest_conflicts(articles, tables, n=2)
+    scores = tables["conflicts"].sort("score", descending=True)["score"].head(top.height).to_list()
+    assert top["score"].to_list() == scores
+    # dropping the article of one side's statement drops its conflicts
+    if top.height:
+        gone = top["article_id_a"][0]
+        rest = query.sharpest_conflicts(articles.filter(pl.col("article_id") != gone), tables, n=10)
+        assert gone not in rest["article_id_a"].to_list() + rest["article_id_b"].to_list()
+
+
+def test_biggest_copy_clusters_never_offer_the_story_level(tables):
+    found, level = query.biggest_copy_clusters(tables["articles"], tables["clusters"])
+    assert level in ("near", "exact", None)
+    story_only = tables["clusters"].filter(pl.col("level") == "story")
+    none, none_level = query.biggest_copy_clusters(tables["articles"], story_only)
+    assert none.height == 0 and none_level is None
+
+
+@pytest.mark.parametrize(
+    "change, gap",
+    [
+        (pl.lit(None, dtype=pl.String).alias("outlet"), "no outlet"),  # outlets unknown everywhere
+        (pl.lit(None, dtype=pl.Date).alias("published"), "publication date"),  # no publication dates
+    ],
+)
+def test_corpus_gaps_name_what_is_missing_with_how_to_supply_it(tables, change, gap):
+    articles = tables["articles"].with_columns(change)
+    gaps = query.corpus_gaps(articles)
+    hit = [g for g in gaps if gap in g[0]]
+    assert hit and hit[0][1] > 0 and "column" in hit[0][2]

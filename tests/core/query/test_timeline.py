@@ -153,3 +153,18 @@ def test_articles_per_period_buckets(period, by_outlet, expected):
     out = query.articles_per_period(arts, period, by_outlet)
     assert [tuple(r) for r in out.iter_rows()] == expected
     assert out.get_column("articles").sum() == 3  # the undated article is left out
+
+
+@pytest.mark.parametrize(
+    "window, expected",
+    [
+        (None, 0),  # no window: everything is on the axis
+        ((date(2024, 1, 1), date(2024, 12, 31)), 2),  # the 1870 bound (2 articles) is off the axis
+        ((date(1800, 1, 1), date(2100, 1, 1)), 0),  # a window holding every period
+    ],
+)
+def test_articles_outside_counts_what_the_window_leaves_off(window, expected):
+    per_period = pl.DataFrame(
+        {"period_start": [date(1870, 5, 1), date(2024, 3, 1)], "outlet": ["A", "A"], "articles": [2, 5]}
+    )
+    assert query.articles_outside(per_period, window) == expected
