@@ -85,7 +85,7 @@ def print_stages() -> None:
         print(f"    {row['doc']}")
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core", description="News-corpus bundle builder")
     parser.add_argument("--version", action="version", version=__version__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -123,78 +123,92 @@ def main(argv: list[str] | None = None) -> int:
     e.add_argument("--output", "-o", default="-", help="file to write (default: stdout)")
 
     add_decisions_parser(sub)
+    return parser
 
-    args = parser.parse_args(argv)
-    if args.command == "decisions":
-        return int(args.func(args))
-    if args.command == "build":
-        kwargs: dict[str, str | None] = {}
-        if args.no_registry:
-            kwargs["registry"] = None
-        elif args.registry:
-            kwargs["registry"] = args.registry
-        params = BuildParams(
-            near_threshold=args.near_threshold,
-            story_threshold=args.story_threshold,
-            skip_stages=tuple(args.skip),
-            outlet=args.outlet,
-            metadata=str(Path(args.metadata).resolve()) if args.metadata else None,
-            **kwargs,
-        )
-        if args.metadata:
-            try:
-                read_metadata_map(args.metadata)
-            except MetadataMapError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 1
-        missing = [p for p in args.inputs if not Path(p).exists()]
-        if missing:
-            print(f"error: input not found: {', '.join(missing)}", file=sys.stderr)
-            if len(missing) == len(args.inputs):
-                return 1
-        bars = StageBars() if not args.quiet else None
-        engine = None
+
+def _build_params(args: argparse.Namespace) -> BuildParams:
+    kwargs: dict[str, str | None] = {}
+    if args.no_registry:
+        kwargs["registry"] = None
+    elif args.registry:
+        kwargs["registry"] = args.registry
+    return BuildParams(
+        near_threshold=args.near_threshold,
+        story_threshold=args.story_threshold,
+        skip_stages=tuple(args.skip),
+        outlet=args.outlet,
+        metadata=str(Path(args.metadata).resolve()) if args.metadata else None,
+        **kwargs,
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    """`build`: 0 with the bundle written, 1 with a message on stderr (nothing written)."""
+    params = _build_params(args)
+    if args.metadata:
         try:
-            engine = get_engine(args.engine, **({"address": args.address} if args.engine == "ray" else {}))
-            corpus = build_bundle(args.inputs, args.out, params=params, progress=bars, engine=engine)
-        except (BuildError, BundleError, EngineError, OSError) as exc:  # nothing usable, or no bundle written
-            if bars:
-                bars.close()
+            read_metadata_map(args.metadata)
+        except MetadataMapError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        finally:
-            if engine is not None:
-                engine.shutdown()
+    missing = [p for p in args.inputs if not Path(p).exists()]
+    if missing:
+        print(f"error: input not found: {', '.join(missing)}", file=sys.stderr)
+        if len(missing) == len(args.inputs):
+            return 1
+    bars = StageBars() if not args.quiet else None
+    engine = None
+    try:
+        engine = get_engine(args.engine, **({"address": args.address} if args.engine == "ray" else {}))
+        corpus = build_bundle(args.inputs, args.out, params=params, progress=bars, engine=engine)
+    except (BuildError, BundleError, EngineError, OSError) as exc:  # nothing usable, or no bundle written
         if bars:
             bars.close()
-        print(build_summary(corpus))
-        print(f"bundle written to {corpus.path}")
-        return 0
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if engine is not None:
+            engine.shutdown()
+    if bars:
+        bars.close()
+    print(build_summary(corpus))
+    print(f"bundle written to {corpus.path}")
+    return 0
 
-    if args.command == "stages":
-        if args.markdown:
-            print(stage_markdown(), end="")
-        else:
-            print_stages()
-        return 0
 
-    if args.command == "export":
-        try:
-            corpus = load_bundle(args.bundle)
-        except BundleError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-        data = table_to_csv_bytes(corpus[args.table])
-        if args.output == "-":
-            sys.stdout.buffer.write(data)
-        else:
-            try:
-                Path(args.output).write_bytes(data)
-            except OSError as exc:
-                print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)
-                return 1
+def _export(args: argparse.Namespace) -> int:
+    """`export`: one table as CSV to stdout or a file."""
+    try:
+        corpus = load_bundle(args.bundle)
+    except BundleError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    data = table_to_csv_bytes(corpus[args.table])
+    if args.output == "-":
+        sys.stdout.buffer.write(data)
         return 0
-    return 2
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as exc:
+        print(f"error: cannot write {args.output}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _stages(args: argparse.Namespace) -> int:
+    if args.markdown:
+        print(stage_markdown(), end="")
+    else:
+        print_stages()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "decisions":
+        return int(args.func(args))
+    commands = {"build": _build, "export": _export, "stages": _stages}
+    return commands[args.command](args) if args.command in commands else 2
 
 
 if __name__ == "__main__":
