@@ -66,8 +66,9 @@ def _app(monkeypatch, bundle: Path, corpus: Path | None = None):
 
 
 def _plain(text: str) -> str:
-    """A message as the analyst reads it (st.error text is Markdown-escaped)."""
-    return text.replace("\\", "")
+    """A message as the analyst reads it (st.error text is Markdown-escaped, with an invisible word joiner
+    after each colon so that no "scheme:" turns into a link)."""
+    return text.replace("\\", "").replace("\u2060", "")
 
 
 def _truncate(path: Path) -> None:
