@@ -242,9 +242,13 @@ def test_build_failure_message_names_the_file_literally(tmp_path):
     result = build_uploads([_Upload("news.zip", _zip({name: b"   "}))], workdir=tmp_path)
     assert result.corpus is None and name in result.error
     assert "<a" not in MarkdownIt("commonmark").render(md_escape(result.error))
-    # the sidebar shows exactly this escaped text
-    sidebar = (REPO / "ui" / "sidebar.py").read_text(encoding="utf-8")
-    assert "st.error(md_escape(result.error" in sidebar
+    # the page shows exactly this escaped text (the upload panel leaves the failure to ui.state), and no
+    # other ui/ or pages/ file shows a build error unescaped
+    shown = (REPO / "ui" / "state.py").read_text(encoding="utf-8")
+    assert "st.error(md_escape(result.error" in shown
+    for path in [*(REPO / "ui").glob("*.py"), *(REPO / "pages").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        assert "st.error(result.error" not in text and "st.error(f\"{result.error" not in text, path
 
 
 # --- uploads budgeted as a whole ----------------------------------------------------------------------
