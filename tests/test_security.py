@@ -248,7 +248,7 @@ def test_build_failure_message_names_the_file_literally(tmp_path):
     assert "st.error(md_escape(result.error" in shown
     for path in [*(REPO / "ui").glob("*.py"), *(REPO / "pages").glob("*.py")]:
         text = path.read_text(encoding="utf-8")
-        assert "st.error(result.error" not in text and "st.error(f\"{result.error" not in text, path
+        assert "st.error(result.error" not in text and 'st.error(f"{result.error' not in text, path
 
 
 # --- uploads budgeted as a whole ----------------------------------------------------------------------
