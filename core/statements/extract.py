@@ -18,6 +18,7 @@ from core.statements.attribution import (
     cue_usable,
 )
 from core.statements.cues import (
+    BELIEF_CUES,
     EVIDENCE_CUES,
     FIRST_PERSON_RX,
     MAX_SPEAKER_WORDS,
@@ -31,6 +32,7 @@ from core.statements.cues import (
 )
 from core.statements.patterns import (
     according_to,
+    declined_statement,
     headline_statement,
     inverted_statement,
     noun_cue_statement,
@@ -167,6 +169,10 @@ def _reported_speech(
             acc = according_to(text, ss, se) or noun_cue_statement(text, ss, se)
             if acc is not None:
                 stmts.append(acc)
+        if "decline" in text[ss:se] or "refus" in text[ss:se]:  # substring first: the regex is rarely needed
+            dec = declined_statement(text, ss, se)
+            if dec is not None and not any(o.start < dec.end and dec.start < o.end for o in sent_stmts):
+                stmts.append(dec)
 
 
 def _reported_in_sentence(
@@ -279,15 +285,16 @@ def _statement_at_cue(
     c1 = strip_final_punct(text, c0, c1)
     if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and inside_quote(quotes, c0 + 1)):
         return None  # a one-word quoted verdict is still content ("... saying they were “inaccurate.”")
-    if sp.text.lower() in {"i", "we", "you"}:
-        return None  # "I think", "you don't believe": the quoted speaker's own words, or the reader
+    if sp.text.split()[-1].lower() in {"i", "we", "you"}:
+        return None  # "I think", "do you believe": the quoted speaker's own words, or the reader
     if coordinated and current is not None:
         cut = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+[^,;]*$", text[current.start : cs])
         if cut is not None:
             current.end = strip_final_punct(text, current.start, current.start + cut.start())
     if any(st.kind == "direct" and st.start <= c0 + 2 and st.end >= c1 - 2 for st in stmts):
         return None  # the content is a quote already attributed: nothing new
-    return Found(c0, c1, "reported", cm.group(0), cs, ce, sp, sentence_start=ss, sentence_end=se)
+    kind = "belief" if lemma in BELIEF_CUES else "reported"
+    return Found(c0, c1, kind, cm.group(0), cs, ce, sp, sentence_start=ss, sentence_end=se)
 
 
 def _continuations(

@@ -7,6 +7,8 @@ import re
 
 from core.statements.cues import (
     ACCORDING,
+    DECLINED,
+    DECLINING_VERBS,
     ATTRIBUTION_NOUNS,
     CLAUSE_BOUNDARY,
     HEADLINE_LABELS,
@@ -305,4 +307,23 @@ def quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
         Speaker(ph, s0, s1, kind=speaker_kind(ph)),
         sentence_start=ss,
         sentence_end=se,
+    )
+
+
+def declined_statement(text: str, ss: int, se: int) -> Found | None:
+    """ "X declined to comment (on ...)", "a spokesman refused to say whether ...": kind "declined",
+    content from "to" to the sentence end; the verb after "to" must be a speaking verb (the list)."""
+    m = DECLINED.search(text, ss, se)
+    if m is None or m.group("verb") not in DECLINING_VERBS:
+        return None
+    sp = speaker_from_prefix(text, ss, m.start("cue"))
+    if sp is None and m.group("cue").endswith("ing"):
+        return None
+    if sp is None or sp.text.split()[-1].lower() in {"i", "we", "you"}:
+        return None
+    c0 = m.start("con")
+    comma = text.find(", ", c0, se)  # "declined to comment, was born in ...": the clause ends at a comma
+    c1 = strip_final_punct(text, c0, comma if comma > 0 else se)
+    return Found(
+        c0, c1, "declined", m.group("cue"), m.start("cue"), m.end("cue"), sp, sentence_start=ss, sentence_end=se
     )

@@ -271,8 +271,7 @@ def test_extract_statements_splits_chained_statements(body, first, second):
     [
         # "continued" + object is not speech
         "Ali Karimov continued his attacks on the committee for a third day.",
-        # "hopes to" + infinitive is not a statement
-        "The party hopes to win a majority in the spring.",
+        # ("hopes to" + infinitive is a statement of kind "belief" since #14: see the belief tests)
         # "told" + a vague object and no complement
         "Ali Karimov told the story of his life in three parts.",
     ],
@@ -773,3 +772,80 @@ def test_statement_and_conflict_word_lists_open_with_a_header():
     for path in files:
         head = path.read_text(encoding="utf-8").splitlines()[0]
         assert head.startswith("# ") and "match" in path.read_text(encoding="utf-8").split("\n\n")[0].lower(), path.name
+
+
+# --- #14: beliefs, intentions and plans; declining to comment ---------------------------------
+@pytest.mark.parametrize(
+    ("body", "speaker", "cue", "kind", "content"),
+    [
+        # an intention with an infinitive
+        (
+            "Brennan wants to unseat the incumbent in the autumn.",
+            "Brennan",
+            "wants",
+            "belief",
+            "to unseat the incumbent in the autumn",
+        ),
+        # a plan with an infinitive
+        (
+            "The campaign plans to spend $10 million on commercials.",
+            "The campaign",
+            "plans",
+            "belief",
+            "to spend $10 million on commercials",
+        ),
+        # an object before the infinitive ("wants X to ...")
+        ("Karimov wants Brennan to lose the primary.", "Karimov", "wants", "belief", "Brennan to lose the primary"),
+        # a hope with an infinitive (a complement-only speech cue otherwise)
+        ("Brennan hopes to win the state next week.", "Brennan", "hopes", "belief", "to win the state next week"),
+        # a belief with a finite clause, no "that"
+        (
+            "Economists believe the tax cut will pay for itself.",
+            "Economists",
+            "believe",
+            "belief",
+            "the tax cut will pay for itself",
+        ),
+        # declining to comment is a statement of its own kind
+        (
+            "A spokesman for the ministry declined to comment.",
+            "A spokesman for the ministry",
+            "declined",
+            "declined",
+            "to comment",
+        ),
+        # refusing to say whether ..., cut at the comma that ends the clause
+        (
+            "Brennan refused to say whether he would run, aides said later.",
+            "Brennan",
+            "refused",
+            "declined",
+            "to say whether he would run",
+        ),
+    ],
+)
+def test_extract_statements_beliefs_and_declining(body, speaker, cue, kind, content):
+    st = _one(body)
+    rows = [r for r in st.iter_rows(named=True) if r["cue"] == cue]
+    assert rows, st.select("speaker", "cue", "text").rows()
+    assert (rows[0]["speaker"], rows[0]["kind"], rows[0]["text"]) == (speaker, kind, content)
+    assert rows[0]["kind"] in schema.STATEMENT_KINDS
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "wants" + an object is a wish for a thing, too vague to be an account
+        "Brennan wants a change in the leadership.",
+        # "plans" as a noun
+        "The ministry's plans were published on Monday.",
+        # "declined" as a fall in value, not a refusal to speak
+        "Oil prices declined to their lowest level in a year.",
+        # "refused to" an action that is not speaking
+        "Brennan refused to leave the building on Monday.",
+        # "do you think": the reader or an interviewer's question, not an attribution
+        "Do you think the deal will pass the Senate this year?",
+    ],
+)
+def test_extract_statements_beliefs_skip_non_attributions(body):
+    assert _one(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
