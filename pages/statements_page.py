@@ -31,9 +31,7 @@ with st.expander("Statements by side", expanded=False):
 sides = query.side_options(statements)
 if len(sides) < 2:
     st.info("Statements from at least two sides are needed to compare them; here is what was found.")
-    widgets.table(
-        statements.select("speaker", "side", "cue", "text", "article_id"), "statements", key="statements_table"
-    )
+    widgets.table(query.statements_table(statements), "statements", key="statements_table")
     st.stop()
 default = query.default_sides(statements, sides)
 for key, value in (("statements_side_a", default[0]), ("statements_side_b", default[1])):

@@ -100,6 +100,7 @@ from core.query.statements import (
     ALIGN_ROW_KINDS,
     NEGATION_PATTERNS,
     PAIR_VERDICTS,
+    STATEMENTS_TABLE_COLUMNS,
     TWO_SIDES_COLUMNS,
     UNKNOWN_SIDE,
     UNMARKED,
@@ -121,6 +122,7 @@ from core.query.statements import (
     statements_by_side,
     statements_in,
     statements_of_sides,
+    statements_table,
     to_align_columns,
 )
 from core.query.timeline import (
@@ -163,6 +165,7 @@ __all__ = [
     "SELECTED_EVENT_COLUMNS",
     "SENTENCE_MATCH_CUTOFF",
     "SHARED_PASSAGE_MIN_WORDS",
+    "STATEMENTS_TABLE_COLUMNS",
     "TWO_SIDES_COLUMNS",
     "TextComparison",
     "UNKNOWN_SIDE",
@@ -251,6 +254,7 @@ __all__ = [
     "statements_by_side",
     "statements_in",
     "statements_of_sides",
+    "statements_table",
     "story_keys",
     "table_counts",
     "to_align_columns",

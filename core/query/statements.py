@@ -415,10 +415,34 @@ TWO_SIDES_COLUMNS: tuple[str, ...] = (
 )
 
 
+# The plain statements table's columns: who, what, and where from (a CSV row alone is traceable).
+STATEMENTS_TABLE_COLUMNS = (
+    "speaker",
+    "side",
+    "cue",
+    "kind",
+    "sourcing",
+    "text",
+    "article_id",
+    "article_title",
+    "outlet",
+    "published",
+    "start",
+    "end",
+)
+
+
+def statements_table(statements: pl.DataFrame) -> pl.DataFrame:
+    """The statements with STATEMENTS_TABLE_COLUMNS (those present), for the page's table and its CSV."""
+    return statements.select([c for c in STATEMENTS_TABLE_COLUMNS if c in statements.columns])
+
+
 def statements_of_sides(statements: pl.DataFrame, articles: pl.DataFrame, sides: list[str]) -> pl.DataFrame:
     """The statements of `sides` with their article's title, outlet and date (TWO_SIDES_COLUMNS)."""
     return (
         statements.filter(pl.col("side").is_in(sides))
+        # the statements table carries article_title/outlet/published since #14: the article's own win
+        .drop("outlet", "published", strict=False)
         .join(articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
         .select(TWO_SIDES_COLUMNS)
     )

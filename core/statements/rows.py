@@ -129,7 +129,24 @@ _ROW_SCHEMA = {
     **schema.TABLES["statements"],
     **{k: v for k, v in _BODY_COLUMNS.items() if k not in schema.TABLES["statements"]},
     "side_how": pl.String,
+    # where the statement comes from, so a CSV row alone can be traced (#14)
+    "article_title": pl.String,
+    "outlet": pl.String,
+    "published": pl.Date,
 }
+_ARTICLE_TRACE = {"title": "article_title", "outlet": "outlet", "published": "published"}
+
+
+def _with_article_trace(frame: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """`frame` + article_title, outlet, published of each statement's article (null where the corpus lacks one)."""
+    cols = [pl.col("article_id").cast(pl.String)]
+    for src, dst in _ARTICLE_TRACE.items():
+        dtype = _ROW_SCHEMA[dst]
+        cols.append((pl.col(src).cast(dtype) if src in articles.columns else pl.lit(None, dtype=dtype)).alias(dst))
+    trace = articles.select(cols).unique("article_id", keep="first")
+    return frame.drop([c for c in _ARTICLE_TRACE.values() if c in frame.columns]).join(
+        trace, on="article_id", how="left", maintain_order="left"
+    )
 
 
 def empty_statements() -> pl.DataFrame:
@@ -215,6 +232,7 @@ def assemble_statements(
     frame = frame.select(pl.Series("statement_id", ids, dtype=pl.String), pl.all())
     frame = attach_actors_and_sides(frame, actors, mentions)
     frame = mark_copies(frame, articles, clusters)
+    frame = _with_article_trace(frame, articles)
     return frame.select(list(_ROW_SCHEMA))
 
 

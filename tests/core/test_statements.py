@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -849,3 +850,26 @@ def test_extract_statements_beliefs_and_declining(body, speaker, cue, kind, cont
 )
 def test_extract_statements_beliefs_skip_non_attributions(body):
     assert _one(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
+
+
+def test_statements_carry_article_title_outlet_and_date():
+    # a CSV row alone can be traced to its article (#14)
+    arts = pl.DataFrame(
+        {
+            "article_id": ["a1"],
+            "title": ["Talks resume"],
+            "body": ["Ali Karimov said the talks would resume on Monday."],
+            "outlet": ["Example News"],
+            "published": [date(2024, 1, 5)],
+        }
+    )
+    st = extract_statements(arts, schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters"))
+    row = st.row(0, named=True)
+    assert (row["article_title"], row["outlet"], str(row["published"])) == (
+        "Talks resume",
+        "Example News",
+        "2024-01-05",
+    )
+    # a corpus without outlets or dates still gives the columns, null
+    bare = extract_statements(arts.drop("outlet", "published"), None, None, None)
+    assert bare.row(0, named=True)["outlet"] is None and bare.row(0, named=True)["published"] is None

@@ -9,7 +9,6 @@ import polars as pl
 import pytest
 
 from core import schema
-from core.query.actors import count_mentions_by_actor
 from core.bundle import SAMPLE_DIR
 from core.casework import (
     SHARED,
@@ -29,6 +28,7 @@ from core.casework import (
 )
 from core.casework.store import DECISION_SCHEMA
 from core.pipeline import build_corpus
+from core.query.actors import count_mentions_by_actor
 from core.text.names import fold, slugify
 
 
