@@ -160,3 +160,28 @@ def test_sample_gold_conflicts_rank_among_top_pairs(gold):
                 break
         ranks.append((g["why"], rank))
     assert all(r is not None and r < TOP_K_FOR_GOLD for _, r in ranks), ranks
+
+
+@pytest.mark.parametrize(
+    ("claim", "answer", "word"),
+    [
+        # an account called a hoax by the other side, in the same story
+        (
+            "Karimov was detained by the security forces at the border crossing",
+            "The story that Karimov was detained at the border crossing is a hoax",
+            "hoax",
+        ),
+        # "no evidence that": the other side's predicate refuted
+        (
+            "Foreign troops fired on protesters near the border crossing",
+            "There is no evidence that troops fired on protesters near the border crossing",
+            "no evidence",
+        ),
+    ],
+)
+def test_refutation_words_join_an_account_and_its_answer(claim, answer, word):
+    cf = find_conflicting_statements(
+        _st([("1", "a", "Iraq", "Ministry", claim), ("2", "a", "USA", "Embassy", answer)]), None, None
+    )
+    assert cf.height == 1, cf
+    assert word in cf.row(0, named=True)["reason"].lower()  # the reason quotes its evidence
