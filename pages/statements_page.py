@@ -110,7 +110,9 @@ with tab_statements:
     rows = widgets.selected_rows(event)
     if rows and rows[0] < shown.height:
         row = shown.row(rows[0], named=True)
-        context = query.statement_in_context(ctx.tables["articles"], row["article_id"], row["start"], row["end"])
+        context = query.statement_in_context(
+            ctx.tables["articles"], row["article_id"], row["start"], row["end"], field=row.get("field")
+        )
         if context is not None:
             st.caption("In its article (80 characters either side):")
             st.text(context)

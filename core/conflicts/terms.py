@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from core.statements import DENIAL_CUES, country_cue_table, cue_index, side_label
-from core.text.lexicons import word_list
+from core.text.lexicons import word_list, word_set
 
 
 def _whole_words(name: str) -> str:
@@ -21,23 +21,12 @@ NEGATION_RX = re.compile(NEGATION_PATTERN, re.IGNORECASE)
 DENIAL_RX = re.compile(_whole_words("conflicts_denial"), re.IGNORECASE)
 REBUTTAL_RX = re.compile(_whole_words("conflicts_rebuttal"), re.IGNORECASE)
 WORD_RX = re.compile(r"[A-Za-z][A-Za-z’'-]+")
-# text-layer: stopwords of the conflicts stage (function words carry no topic). Hand list (no NLTK
-# download at run time, see docs/decisions.md); matched lower-case, whole word.
-STOPWORDS = frozenset(
-    "a about above after again against all also am an and any are as at be because been before being "
-    "below between both but by can could did do does doing down during each few for from further had has "
-    "have having he her here hers herself him himself his how i if in into is it its itself just me more "
-    "most my myself no nor not now of off on once only or other our ours ourselves out over own same she "
-    "should so some such than that the their theirs them themselves then there these they this those "
-    "through to too under until up very was we were what when where which while who whom why will with "
-    "would you your yours yourself yourselves said says say saying told tell stated added noted according "
-    "statement statements spokesman spokeswoman official officials source sources ministry department "
-    "government one two three new last year years month months week weeks day days time times mr mrs ms "
-    "its it's per cent percent would could should may might must shall upon within without among amid "
-    "across along around since ago yet still even well back way many much several including however "
-    "meanwhile thursday friday saturday sunday monday tuesday wednesday january february march april june "
-    "july august september october november december".split()
+# Words that carry no topic: this stage's list, the shared function words, and contractions (in
+# content_terms): a matter word shared by two statements is a content word, never "don't" or "certain".
+STOPWORDS = frozenset(word_set("conflicts_stopwords")) | frozenset(
+    w for w in word_set("function_words") if " " not in w
 )
+_CONTRACTION = re.compile(r"n[’']t$|[’'](?:re|ve|ll|d|m)$")  # not the possessive: "Iraq's" is a term
 
 STEM_PREFIX = 5  # truncation stemming: discuss/discussed/discussions -> "discu", withdraw/withdrawal -> "withd"
 
@@ -71,7 +60,20 @@ def content_terms(text: str) -> list[str]:
         if low in ctok and (w[0].isupper() or low in {"us", "uk"} and w.isupper()):
             out.append(ctok[low])
             continue
-        if low in STOPWORDS or len(low) < 3:
+        if low in STOPWORDS or len(low) < 3 or _CONTRACTION.search(low):
+            continue
+        out.append(term_stem(low))
+    return out
+
+
+def predicate_terms(text: str) -> list[str]:
+    """Stems of the lower-case content words of `text` (what is said about someone: "detained", "fraud",
+    "takeover"), not the names it is said about: an account and its answer must share one of these."""
+    out = []
+    for m in WORD_RX.finditer(text or ""):
+        w = m.group(0)
+        low = w.lower().strip("'’")
+        if w[0].isupper() or low in STOPWORDS or len(low) < 3 or _CONTRACTION.search(low):
             continue
         out.append(term_stem(low))
     return out

@@ -15,6 +15,7 @@ import polars as pl
 from polars._typing import PolarsDataType
 
 from core.conflicts import DENIAL_RX, NEGATION_RX, REBUTTAL_RX, negation_cue_spans, term_weights
+from core.statements import OUTLET_SIDE_PREFIX
 
 ALIGN_MIN_OVERLAP = 0.12  # align_statements: weakest topical overlap shown as an aligned (non-conflict) pair
 # statements_by_side's label for statements without a side
@@ -52,7 +53,10 @@ def statements_by_side(statements: pl.DataFrame) -> pl.DataFrame:
 def most_quoted_sides(statements: pl.DataFrame, n: int = 2) -> list[str]:
     """The n sides with most statements (copies counted once, unknown side excluded); the page's default pair."""
     by = statements_by_side(statements)
-    return [s for s in by.get_column("side").to_list() if s != UNKNOWN_SIDE][:n]
+    # an outlet's own accounts are a party too, but the page opens on the quoted parties
+    return [s for s in by.get_column("side").to_list() if s != UNKNOWN_SIDE and not s.startswith(OUTLET_SIDE_PREFIX)][
+        :n
+    ]
 
 
 ALIGN_COLUMNS: dict[str, PolarsDataType] = {
@@ -410,6 +414,7 @@ TWO_SIDES_COLUMNS: tuple[str, ...] = (
     "outlet",
     "published",
     "article_id",
+    "field",
     "start",
     "end",
 )
@@ -427,6 +432,7 @@ STATEMENTS_TABLE_COLUMNS = (
     "article_title",
     "outlet",
     "published",
+    "field",
     "start",
     "end",
 )
@@ -439,8 +445,9 @@ def statements_table(statements: pl.DataFrame) -> pl.DataFrame:
 
 def statements_of_sides(statements: pl.DataFrame, articles: pl.DataFrame, sides: list[str]) -> pl.DataFrame:
     """The statements of `sides` with their article's title, outlet and date (TWO_SIDES_COLUMNS)."""
+    st = statements if "field" in statements.columns else statements.with_columns(pl.lit("body").alias("field"))
     return (
-        statements.filter(pl.col("side").is_in(sides))
+        st.filter(pl.col("side").is_in(sides))
         # the statements table carries article_title/outlet/published since #14: the article's own win
         .drop("outlet", "published", strict=False)
         .join(articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
@@ -449,11 +456,11 @@ def statements_of_sides(statements: pl.DataFrame, articles: pl.DataFrame, sides:
 
 
 def statement_in_context(
-    articles: pl.DataFrame, article_id: str, start: int | None, end: int, width: int = 80
+    articles: pl.DataFrame, article_id: str, start: int | None, end: int, width: int = 80, field: str | None = "body"
 ) -> str | None:
-    """The statement's span with up to `width` characters of its article's body either side ("…" where cut);
-    None when the article or the offsets are unknown."""
-    body = articles.filter(pl.col("article_id") == article_id)["body"]
+    """The statement's span with up to `width` characters of its article's `field` (body, or title for a
+    headline statement) either side ("…" where cut); None when the article or the offsets are unknown."""
+    body = articles.filter(pl.col("article_id") == article_id)["title" if field == "title" else "body"]
     if not body.len() or start is None:
         return None
     text = body[0] or ""
