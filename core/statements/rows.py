@@ -29,7 +29,7 @@ from core.statements.accounts import (
 from core.statements.cues import ANONYMOUS, MAX_BODY_CHARS, cue_lemma
 from core.statements.extract import extract_article
 from core.statements.quotes import normalise_quote_marks, widen_to_double_marks
-from core.statements.resolve import resolve_speakers
+from core.statements.resolve import NON_SPEAKER_HEADS, resolve_speakers
 from core.statements.sides import attach_actors_and_sides, mark_copies
 from core.statements.speakers import has_proper_name, speaker_kind, speaker_type
 from core.statements.textlayer import paragraph_spans, split_sentences
@@ -99,8 +99,8 @@ def _body_rows(body: str, with_lead: bool = True) -> list[tuple[Any, ...]]:
     for st in stmts:
         sp = st.speaker
         eff = st.resolved or sp
-        if eff is None:
-            continue
+        if eff is None or (eff.text and eff.text.split()[-1].lower() in NON_SPEAKER_HEADS):
+            continue  # "the World Cup said": an event, a programme or an award does not speak
         resolved = st.resolved is not None
         st.start, st.end = widen_to_double_marks(text, st.start, st.end)
         surface_s = sp.start if sp is not None else -1

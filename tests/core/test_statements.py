@@ -878,3 +878,89 @@ def test_statements_carry_article_title_outlet_and_date():
     # a corpus without outlets or dates still gives the columns, null
     bare = extract_statements(arts.drop("outlet", "published"), None, None, None)
     assert bare.row(0, named=True)["outlet"] is None and bare.row(0, named=True)["published"] is None
+
+
+# --- #14: speakers that can speak --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a city before a title and name is where they spoke: the person speaks
+        (
+            "In Baghdad Foreign Minister Fuad Hussein said the talks would continue next month.",
+            "Foreign Minister Fuad Hussein",
+        ),
+        # an opening adverbial with a state in it
+        ("At a rally in Ohio Senator Brennan said the deal was dead.", "Senator Brennan"),
+        # a two-word city
+        ("In New York Mayor Adams said the city was safe.", "Mayor Adams"),
+        # a pronoun never resolves to a radio programme
+        ("Mr Straw spoke to the Westminster Hour. He said the election would be close.", "Mr Straw"),
+        # ... nor to a place used as a place
+        ("Ali Karimov flew to Las Vegas. He said the firms were at a disadvantage.", "Ali Karimov"),
+        # a surname that is also a city name is still a person
+        ("Phil Jackson arrived late. He said the team would recover.", "Phil Jackson"),
+    ],
+)
+def test_speakers_are_people_organisations_or_governments(body, speaker):
+    rows = _attributed(body)
+    assert rows.height == 1, rows.select("speaker", "text").rows()
+    assert rows.row(0, named=True)["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an event does not speak
+        "The World Cup said the tickets had sold out within an hour.",
+        # nor does an award
+        "The Brit Awards said the ceremony would move to a new venue.",
+    ],
+)
+def test_events_and_programmes_never_speak(body):
+    assert _attributed(body).height == 0, _attributed(body).select("speaker", "text").rows()
+
+
+def test_outlet_accounts_headline_and_lead():
+    # an unattributed headline and lead are the outlet's account; an attributed headline is its speaker's
+    arts = pl.DataFrame(
+        {
+            "article_id": ["a1", "a2"],
+            "title": [
+                "Security forces detain opposition leader at border",
+                "Senator Brennan Says Talks Will Resume Soon",
+            ],
+            "body": [
+                "BAGHDAD (Reuters) - Security forces detained the opposition leader Ali Karimov at the border on Monday.",
+                "Talks between the two governments ended without agreement on Monday evening in the capital.",
+            ],
+            "outlet": ["Reuters", None],
+        }
+    )
+    st = extract_statements(arts, None, None, None)
+    acc = st.filter(pl.col("kind") == "account").sort("article_id", "field")
+    got = [
+        (r["article_id"], r["field"], r["speaker"], r["side"], r["sourcing"], r["text"])
+        for r in acc.iter_rows(named=True)
+    ]
+    assert got == [
+        (
+            "a1",
+            "body",
+            "Reuters",
+            "outlet: Reuters",
+            "outlet",
+            "Security forces detained the opposition leader Ali Karimov at the border on Monday",
+        ),
+        ("a1", "title", "Reuters", "outlet: Reuters", "outlet", "Security forces detain opposition leader at border"),
+        (
+            "a2",
+            "body",
+            "(unknown outlet)",
+            "outlet: (unknown outlet)",
+            "outlet",
+            "Talks between the two governments ended without agreement on Monday evening in the capital",
+        ),
+    ]
+    head = st.filter((pl.col("field") == "title") & (pl.col("article_id") == "a2")).row(0, named=True)
+    assert (head["speaker"], head["kind"], head["text"]) == ("Senator Brennan", "reported", "Talks Will Resume Soon")
+    assert head["start"] >= 0 and arts["title"][1][head["start"] : head["end"]] == head["text"]
