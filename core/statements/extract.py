@@ -32,6 +32,7 @@ from core.statements.cues import (
 )
 from core.statements.patterns import (
     according_to,
+    asked_statement,
     declined_statement,
     headline_statement,
     inverted_statement,
@@ -88,7 +89,29 @@ def extract_article(text: str) -> list[Found]:
     #    first-person sentences right after a quote in the same paragraph (translated wire copy)
     stmts.sort(key=lambda s: s.start)
     stmts = _continuations(text, quotes, quote_taken, stmts, sent_of)
-    return _dedupe(stmts)
+    return _stitch_split_quotes(text, _dedupe(stmts))
+
+
+def _stitch_split_quotes(text: str, stmts: list[Found]) -> list[Found]:
+    """'“A,” he said. “B.”' as ONE statement spanning both quotes (the attribution inside the span): a
+    quote that continues the previous direct quote's speaker in the same paragraph joins it."""
+    out: list[Found] = []
+    for st in sorted(stmts, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and st.kind == "direct"
+            and prev.kind == "direct"
+            and st.cue_start < 0
+            and st.speaker is prev.speaker
+            and prev.end <= st.start
+            and "\n" not in text[prev.end : st.start]
+        ):
+            prev.end = st.end
+            prev.sentence_end = max(prev.sentence_end, st.sentence_end)
+            continue
+        out.append(st)
+    return out
 
 
 def _direct_quotes(text: str, quotes: list[tuple[int, int]], sent_of: SentenceOf) -> tuple[list[Found], set[int]]:
@@ -169,10 +192,29 @@ def _reported_speech(
             acc = according_to(text, ss, se) or noun_cue_statement(text, ss, se)
             if acc is not None:
                 stmts.append(acc)
+        if text.startswith("Asked", ss) or text.startswith("Asked", ss + 1):
+            _answer_to_question(text, ss, se, stmts, sent_stmts)
         if "decline" in text[ss:se] or "refus" in text[ss:se]:  # substring first: the regex is rarely needed
             dec = declined_statement(text, ss, se)
             if dec is not None and not any(o.start < dec.end and dec.start < o.end for o in sent_stmts):
                 stmts.append(dec)
+
+
+_YES_NO = re.compile(r"(?:yes|no)\b", re.IGNORECASE)
+
+
+def _answer_to_question(text: str, ss: int, se: int, stmts: list[Found], sent_stmts: list[Found]) -> None:
+    """ "Asked whether Q, X said (yes|no)": X's statement is the answer to Q, so its content is Q. Added
+    when the sentence has no statement of X's cue yet; a bare yes/no content becomes Q."""
+    asked = asked_statement(text, ss, se)
+    if asked is None:
+        return
+    same = [st for st in sent_stmts if st.cue_start == asked.cue_start]
+    if not same:
+        stmts.append(asked)
+        sent_stmts.append(asked)
+    elif len(text[same[0].start : same[0].end].split()) <= 2 or _YES_NO.match(text, same[0].start):
+        same[0].start, same[0].end = asked.start, asked.end
 
 
 def _reported_in_sentence(

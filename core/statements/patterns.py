@@ -19,6 +19,7 @@ from core.statements.cues import (
     OBJECT_CUES,
     QUOTED_AS_SAYING,
     TITLE_CASE_CUES,
+    cue_index,
     cue_lemma,
 )
 from core.statements.spans import Found, Speaker, strip_final_punct
@@ -327,3 +328,27 @@ def declined_statement(text: str, ss: int, se: int) -> Found | None:
     return Found(
         c0, c1, "declined", m.group("cue"), m.start("cue"), m.end("cue"), sp, sentence_start=ss, sentence_end=se
     )
+
+
+# "Asked whether X ..., 55 percent said no": the question is what the speaker answered.
+_ASKED = re.compile(
+    r"\s*Asked\s+(?:\w+\s+)?(?P<q>(?:whether|if|about|what|how|why|when|who|where)\b[^;]+?),[”\"’]?\s+(?P<rest>\S)"
+)
+
+
+def asked_statement(text: str, ss: int, se: int) -> Found | None:
+    """ "Asked whether Q, X said no." with no content of its own after the cue: X's statement is the
+    answer to Q, content Q (what X was asked and answered). None when the sentence does not open so."""
+    m = _ASKED.match(text, ss, se)
+    if m is None:
+        return None
+    rx, _ = cue_index()
+    cm = rx.search(text, m.start("rest"), se)
+    if cm is None:
+        return None
+    sp = speaker_from_prefix(text, m.start("rest"), cm.start())
+    if sp is None or sp.start != m.start("rest") or sp.text.split()[-1].lower() in {"i", "we", "you"}:
+        return None
+    c0 = m.start("q")
+    c1 = strip_final_punct(text, c0, m.end("q"))
+    return Found(c0, c1, "reported", cm.group(0), cm.start(), cm.end(), sp, sentence_start=ss, sentence_end=se)

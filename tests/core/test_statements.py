@@ -257,12 +257,7 @@ def test_extract_statements_multi_paragraph_quote_is_one_statement():
             "the accord adopted in Paris",
             "the agreement goes nowhere near far enough",
         ),
-        # a split quote: the short part after the cue continues the speaker
-        (
-            "“We reject this,” said John Smith. “There is no deal.”",
-            "“We reject this,”",
-            "“There is no deal.”",
-        ),
+        # (a split quote in one paragraph is one statement since #14: see test_extract_statements_split_quotes_and_answers)
     ],
 )
 def test_extract_statements_splits_chained_statements(body, first, second):
@@ -964,3 +959,47 @@ def test_outlet_accounts_headline_and_lead():
     head = st.filter((pl.col("field") == "title") & (pl.col("article_id") == "a2")).row(0, named=True)
     assert (head["speaker"], head["kind"], head["text"]) == ("Senator Brennan", "reported", "Talks Will Resume Soon")
     assert head["start"] >= 0 and arts["title"][1][head["start"] : head["end"]] == head["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "content"),
+    [
+        # a split quote in one paragraph is one statement spanning both parts
+        (
+            "“We reject this,” said John Smith. “There is no deal.”",
+            "John Smith",
+            "“We reject this,” said John Smith. “There is no deal.”",
+        ),
+        (
+            "“We will not leave before the job is done,” he said. “The troops stay until the end of the year.”",
+            "he",
+            "“We will not leave before the job is done,” he said. “The troops stay until the end of the year.”",
+        ),
+        # "Asked whether Q, X said no": X answered Q
+        ("Asked whether the talks had failed, the minister said no.", "the minister", "whether the talks had failed"),
+        # ... and a yes/no answer before another clause
+        (
+            "Asked whether the deal would pass, 75 percent of voters said yes, but most experts disagree.",
+            "75 percent of voters",
+            "whether the deal would pass",
+        ),
+        # an answer with content of its own keeps it
+        (
+            "Asked whether he would run, Sanders said he would decide in the spring.",
+            "Sanders",
+            "he would decide in the spring",
+        ),
+    ],
+)
+def test_extract_statements_split_quotes_and_answers(body, speaker, content):
+    rows = _attributed(body)
+    assert rows.height == 1, rows.select("speaker", "text").rows()
+    r = rows.row(0, named=True)
+    assert (r["speaker"], r["text"]) == (speaker, content)
+    assert body[r["start"] : r["end"]] == content
+
+
+def test_split_quotes_across_paragraphs_stay_two_statements():
+    # a new paragraph is a new statement continuing the speaker (kept apart: each paragraph its own matter)
+    body = "“We will not leave before the job is done,” he said.\n\n“The troops stay until the end of the year.”"
+    assert _attributed(body).height == 2
