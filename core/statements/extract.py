@@ -292,6 +292,22 @@ def _cue_speaker(text: str, ss: int, cs: int, form: str, sent_stmts: list[Found]
     return True, sp
 
 
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "everyone", "everybody", "nobody", "people"})
+
+
+def _can_hold_belief(text: str, cs: int, sp: Speaker, quotes: list[tuple[int, int]]) -> bool:
+    """A belief/intention cue is attributed only outside quotes (inside one it is the quoted speaker's
+    own rhetoric: "People want to have impact") and to a clean subject: not a clause fragment holding
+    another cue ("says he", "said he hadn't") or a contraction's tail ("’s what the founders")."""
+    if inside_quote(quotes, cs):
+        return False
+    words = sp.text.split()
+    if sp.text[:1] in "’'" or words[0].lower() in _DEMONSTRATIVES:
+        return False
+    rx, _ = cue_index()
+    return rx.search(sp.text) is None
+
+
 def _statement_at_cue(
     text: str,
     ss: int,
@@ -315,6 +331,8 @@ def _statement_at_cue(
         if inv is not None and (lemma not in EVIDENCE_CUES or is_evidence(inv.speaker)):
             return inv
     if sp is None:
+        return None
+    if lemma in BELIEF_CUES and not _can_hold_belief(text, cs, sp, quotes):
         return None
     c0 = content_after_cue(text, ce, se, lemma)
     if c0 is None:
