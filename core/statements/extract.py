@@ -18,6 +18,7 @@ from core.statements.attribution import (
     cue_usable,
 )
 from core.statements.cues import (
+    BELIEF_CLAUSE_ONLY_CUES,
     BELIEF_CUES,
     EVIDENCE_CUES,
     FIRST_PERSON_RX,
@@ -323,6 +324,8 @@ def _statement_at_cue(
     cs, ce = cm.start(), cm.end()
     form = cm.group(0).lower()
     lemma = cue_lemma(form)
+    if lemma in BELIEF_CLAUSE_ONLY_CUES and content_after_cue(text, ce, se, lemma) is None:
+        return None  # "wants a change", "plans were": no belief here; skip the costly subject search
     usable, sp = _cue_speaker(text, ss, cs, form, sent_stmts)
     if not usable:
         return None

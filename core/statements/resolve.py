@@ -95,7 +95,12 @@ def _is_city(toks: list[str]) -> bool:
     place used as a place. A capital or a country may stand for its government and is kept; a surname
     that is also a city ("Phil Jackson") is kept."""
     rest = toks[1:] if len(toks) > 1 and toks[0] in country_cue_table() else toks
-    place = lookup_place(" ".join(rest)) if rest else None
+    return bool(rest) and _names_city(" ".join(rest))
+
+
+@lru_cache(maxsize=65536)
+def _names_city(phrase: str) -> bool:
+    place = lookup_place(phrase)  # cached: the same names recur across a corpus, and folding is not free
     return place is not None and place.kind in ("city", "state")
 
 

@@ -118,6 +118,11 @@ def speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
 MAX_PLACE_TOKENS = 3  # "New York", "Rio de Janeiro": the longest place name dropped before a speaker
 
 
+@lru_cache(maxsize=65536)
+def _is_place(phrase: str) -> bool:
+    return lookup_place(phrase) is not None
+
+
 def _after_leading_adverbial(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The speaker tokens after an opening adverbial without a comma: "In Baghdad Foreign Minister X said",
     "At a rally in Ohio Senator X said" -> the capitalised run at the end, minus the place that opens it
@@ -131,7 +136,7 @@ def _after_leading_adverbial(toks: list[tuple[int, int, str]]) -> list[tuple[int
     if run and run[0][2].lower() in PREPS:
         run = run[1:]
     for n in range(min(MAX_PLACE_TOKENS, len(run) - 1), 0, -1):
-        if lookup_place(" ".join(w for _, _, w in run[:n])) is not None:
+        if _is_place(" ".join(w for _, _, w in run[:n])):
             run = run[n:]
             break
     return run or toks
