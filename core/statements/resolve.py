@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.geo import lookup_place
+from core.geo import gazetteer, lookup_place
 from core.statements.cues import (
     FEMALE_WORDS,
     MALE_WORDS,
@@ -94,8 +94,16 @@ def _is_city(toks: list[str]) -> bool:
     """True when the name is a city or state, alone or after a country ("Las Vegas", "UK Las Vegas"): a
     place used as a place. A capital or a country may stand for its government and is kept; a surname
     that is also a city ("Phil Jackson") is kept."""
+    if toks[-1] not in _city_last_words():
+        return False  # most names end in no city's last word: no folding, no lookup
     rest = toks[1:] if len(toks) > 1 and toks[0] in country_cue_table() else toks
     return bool(rest) and _names_city(" ".join(rest))
+
+
+@lru_cache(maxsize=1)
+def _city_last_words() -> frozenset[str]:
+    """The last word of every city and state name in the gazetteer, as written ("Vegas", "York")."""
+    return frozenset(p.name.split()[-1] for p in gazetteer().places.values() if p.kind in ("city", "state"))
 
 
 @lru_cache(maxsize=65536)
