@@ -293,6 +293,8 @@ def _cue_speaker(text: str, ss: int, cs: int, form: str, sent_stmts: list[Found]
     return True, sp
 
 
+# Belief verb forms that are as often nouns: their subject must be a name, pronoun or role noun.
+BELIEF_NOUN_FORMS = frozenset({"plan", "plans", "hope", "hopes", "fear", "fears", "wish", "wishes", "doubt", "doubts"})
 _DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "everyone", "everybody", "nobody", "people"})
 
 
@@ -302,6 +304,8 @@ def _can_hold_belief(text: str, cs: int, sp: Speaker, quotes: list[tuple[int, in
     another cue ("says he", "said he hadn't") or a contraction's tail ("’s what the founders")."""
     if inside_quote(quotes, cs):
         return False
+    if text[cs:].split(" ", 1)[0] in BELIEF_NOUN_FORMS and sp.kind not in ("name", "pronoun", "role", "anonymous"):
+        return False  # "The latest plan to ...", "the hope that ...": a noun after a modifier, not a verb
     words = sp.text.split()
     if sp.text[:1] in "’'" or words[0].lower() in _DEMONSTRATIVES:
         return False
