@@ -36,7 +36,9 @@ def load_articles(corpus: Path, n: int | None) -> pl.DataFrame:
     arts = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
     if n:
         arts = arts.head(n)
-    return arts.select(pl.col("id").cast(pl.String).alias("article_id"), pl.col("text").alias("body"))
+    # titles and outlets too when the corpus has them: headline statements and outlet accounts are timed
+    extra = [c for c in ("title", "outlet") if c in arts.columns]
+    return arts.select(pl.col("id").cast(pl.String).alias("article_id"), pl.col("text").alias("body"), *extra)
 
 
 def clusters_from_truth(corpus: Path, ids: pl.Series) -> pl.DataFrame:

@@ -25,8 +25,8 @@ CLUSTER_LEVELS = ("exact", "near", "story")
 ACTOR_TYPES = ("person", "organization", "place", "other")
 MENTION_FIELDS = ("title", "caption", "body")
 EVENT_PRECISIONS = ("day", "month", "year", "range")
-STATEMENT_KINDS = ("direct", "reported")
-STATEMENT_SOURCINGS = ("named", "organization", "anonymous")
+STATEMENT_KINDS = ("direct", "reported", "belief", "declined")
+STATEMENT_SOURCINGS = ("named", "organization", "anonymous", "outlet")
 
 TABLES: dict[str, dict[str, PolarsDataType]] = {
     "ingest_report": {
@@ -146,7 +146,7 @@ TABLES: dict[str, dict[str, PolarsDataType]] = {
         "text": Str,
         "start": I32,
         "end": I32,
-        "kind": Str,  # direct / reported
+        "kind": Str,  # direct / reported / belief (believes, wants to, plans to) / declined (declined to comment)
         "sourcing": Str,  # named / organization / anonymous
         "copy_of": Str,  # statement_id of the first appearance when this is a copy, else null
     },

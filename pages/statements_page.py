@@ -35,9 +35,7 @@ with st.expander("Statements by side", expanded=False):
 sides = query.side_options(statements)
 if len(sides) < 2:
     st.info("Statements from at least two sides are needed to compare them; here is what was found.")
-    widgets.table(
-        statements.select("speaker", "side", "cue", "text", "article_id"), "statements", key="statements_table"
-    )
+    widgets.table(query.statements_table(statements), "statements", key="statements_table")
     st.stop()
 default = query.default_sides(statements, sides)
 for key, value in (("statements_side_a", default[0]), ("statements_side_b", default[1])):
@@ -131,7 +129,9 @@ with tab_statements:
     rows = widgets.selected_rows(event)
     if rows and rows[0] < shown.height:
         row = shown.row(rows[0], named=True)
-        context = query.statement_in_context(ctx.tables["articles"], row["article_id"], row["start"], row["end"])
+        context = query.statement_in_context(
+            ctx.tables["articles"], row["article_id"], row["start"], row["end"], field=row.get("field")
+        )
         if context is not None:
             st.caption("In its article (80 characters either side):")
             st.text(context)

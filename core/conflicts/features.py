@@ -14,6 +14,7 @@ from core.conflicts.terms import (
     content_terms,
     country_tokens,
     negated_terms,
+    predicate_terms,
     term_stem,
 )
 from core.statements import DENIAL_CUES
@@ -40,7 +41,9 @@ def statement_features(statements: pl.DataFrame, articles: pl.DataFrame | None) 
     if "_body" in st.columns:
         st = st.drop("_body")
     cue_l = pl.col("cue_lemma") if "cue_lemma" in st.columns else pl.col("cue").str.to_lowercase()
+    account = (pl.col("sourcing") == "outlet") if "sourcing" in st.columns else pl.lit(False)
     st = st.with_columns(
+        account.fill_null(False).alias("account"),
         (pl.col("text").str.contains("(?i)" + NEGATION_PATTERN) | cue_l.is_in(list(DENIAL_CUES))).alias("negated"),
         # "denied that X" negates X (a denial); a rebuttal word or "rejected" answers someone else
         (pl.col("text").str.contains("(?i)" + REBUTTAL_RX.pattern) | cue_l.is_in(list(DENIAL_CUES - {"deny"}))).alias(
@@ -60,6 +63,11 @@ def statement_features(statements: pl.DataFrame, articles: pl.DataFrame | None) 
         pl.Series("target_sides", targets, dtype=pl.List(pl.String)),
         pl.Series("negated_terms", neg_terms, dtype=pl.List(pl.String)),
         pl.Series("own_terms", all_terms, dtype=pl.List(pl.String)),
+        pl.Series(
+            "predicate_terms",
+            [sorted(set(predicate_terms(t))) for t in st.get_column("text").to_list()],
+            dtype=pl.List(pl.String),
+        ),
     )
     return _inherit_rebuttal_in_thread(st)
 

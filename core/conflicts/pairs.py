@@ -32,6 +32,13 @@ REBUTTAL_WINDOW_CHARS = 800  # a rebuttal ("they were inaccurate") answers the o
 # shared terms. A bare "one of them has a 'not'" across unrelated articles is noise at corpus scale.
 MIN_SHARED_TERMS_ACROSS = 3
 MIN_AFFIRMED_ACROSS = 2
+# An outlet's own account (a headline or lead in its own voice) is set against another account only on
+# evidence aimed at its predicate: a targeted rebuttal, the same content words negated (>= MIN_AFFIRMED_ACCOUNT),
+# or the answer denying / refuting ("denies", "false", "hoax", "no evidence") with MIN_SHARED_TERMS_ACCOUNT
+# content words in common; and (but for a targeted rebuttal) one lower-case content word in common: what is
+# said, not only whom it is said about. A bare "not" somewhere in either is no evidence against a headline.
+MIN_SHARED_TERMS_ACCOUNT = 2
+MIN_AFFIRMED_ACCOUNT = 3  # content words of an account that the other statement negates (its predicate, not a word)
 
 
 def _pair_id(a: str, b: str) -> str:
@@ -139,7 +146,7 @@ def _candidate_pairs(feat: pl.DataFrame, terms: pl.DataFrame, clusters: pl.DataF
 def _score_pairs(pairs: pl.DataFrame, feat: pl.DataFrame, terms: pl.DataFrame, surface: dict[str, str]) -> pl.DataFrame:
     """Score candidate pairs (topical overlap + contradiction signal) and keep the conflicts, best first."""
     pairs = _join_features(_with_overlap(pairs, terms), feat)
-    pairs = _keep_conflicts(_with_topical_and_score(_with_contradiction(pairs)))
+    pairs = _best_account_answers(_keep_conflicts(_with_topical_and_score(_with_contradiction(pairs))))
     if pairs.height == 0:
         return empty_conflicts()
     rows = []
@@ -179,6 +186,7 @@ _FEATURE_COLUMNS = [
     "statement_id",
     "article_id",
     "side",
+    "account",
     "negated",
     "rebuts",
     "target_sides",
@@ -187,6 +195,7 @@ _FEATURE_COLUMNS = [
     "anchor",
     "negated_terms",
     "own_terms",
+    "predicate_terms",
 ]
 
 
@@ -288,8 +297,20 @@ def _keep_conflicts(pairs: pl.DataFrame) -> pl.DataFrame:
     """The pairs that are conflicts: a signal, on the same matter, scoring enough; across stories only
     incompatible facts on enough shared words."""
     same_story = _SAME_ARTICLE | pl.col("same_cluster")
+    answer_refutes = (pl.col("account") & ~pl.col("account_b") & pl.col("rebuts_b")) | (
+        pl.col("account_b") & ~pl.col("account") & pl.col("rebuts")
+    )
+    same_predicate = pl.col("predicate_terms").list.set_intersection(pl.col("predicate_terms_b")).list.len() >= 1
+    account_evidence = (pl.col("signal") == "rebuttal") | (
+        same_predicate
+        & (
+            ((pl.col("signal") == "incompatible") & (pl.col("_affirmed") >= MIN_AFFIRMED_ACCOUNT))
+            | (answer_refutes & (pl.col("n_shared") >= MIN_SHARED_TERMS_ACCOUNT))
+        )
+    )
     return pairs.filter(
-        (pl.col("contradiction") > 0)
+        (~(pl.col("account") | pl.col("account_b")) | account_evidence)
+        & (pl.col("contradiction") > 0)
         & (pl.col("topical") >= MIN_TOPICAL)
         & (pl.col("score") >= CONFLICT_MIN_SCORE)
         & ((pl.col("overlap") >= MIN_OVERLAP) | (pl.col("signal") == "rebuttal"))
@@ -304,6 +325,16 @@ def _keep_conflicts(pairs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _best_account_answers(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Across stories, an account and its answer must be each other's best match: one denial ("officials
+    dismissed the claims") is not a conflict with every headline that shares its topic words."""
+    across = (pl.col("account") | pl.col("account_b")) & ~(_SAME_ARTICLE | pl.col("same_cluster"))
+    best = (pl.col("score") == pl.col("score").max().over("a")) & (pl.col("score") == pl.col("score").max().over("b"))
+    marked = pairs.with_columns(across.alias("_across"))
+    ranked = marked.filter(pl.col("_across")).filter(best)
+    return pl.concat([marked.filter(~pl.col("_across")), ranked]).drop("_across")
+
+
 def _conflict_row(r: dict, surface: dict[str, str]) -> dict:
     # orient: statement_a is the earlier appearance (article order as given, then offset)
     a_first = (
@@ -311,8 +342,9 @@ def _conflict_row(r: dict, surface: dict[str, str]) -> dict:
         if r["article_id"] == r["article_id_b"]
         else True
     )
-    A = {k: r[k] for k in ("a", "side", "text", "negated", "rebuts", "article_id")}
+    A = {k: r[k] for k in ("a", "side", "text", "negated", "rebuts", "article_id", "account")}
     B = {
+        "account": r["account_b"],
         "a": r["b"],
         "side": r["side_b"],
         "text": r["text_b"],
@@ -337,6 +369,11 @@ def _conflict_row(r: dict, surface: dict[str, str]) -> dict:
         phrase = _negation_phrase(neg["text"]) or "denies"
         verb = "states" if sig == "incompatible" else "affirms"
         reason = f'{neg["side"]} side denies ("{phrase}") what {aff["side"]} side {verb}'
+    elif sig in ("rebuttal word", "denial") and r["account"] != r["account_b"] and (A["rebuts"] or B["rebuts"]):
+        # an answer refuting an outlet's own account: name the refutation and whose account it answers
+        reb, acc = (A, B) if (A["rebuts"] and not A["account"]) else (B, A)
+        word = _first_match(REBUTTAL_RX, reb["text"]) or _negation_phrase(reb["text"]) or "denies"
+        reason = f'{reb["side"]} side refutes the account of {acc["side"]} ("{word}")'
     elif sig == "rebuttal word":
         reb = A if A["rebuts"] else B
         reason = f'{reb["side"]} side uses rebuttal wording ("{_first_match(REBUTTAL_RX, reb["text"])}")'

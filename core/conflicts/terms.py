@@ -7,7 +7,6 @@ import re
 from functools import lru_cache
 
 from core.statements import DENIAL_CUES, country_cue_table, cue_index, side_label
-from core.text.calendar import MONTH_WORDS, WEEKDAY_WORDS
 from core.text.lexicons import word_list, word_set
 
 
@@ -22,8 +21,11 @@ NEGATION_RX = re.compile(NEGATION_PATTERN, re.IGNORECASE)
 DENIAL_RX = re.compile(_whole_words("conflicts_denial"), re.IGNORECASE)
 REBUTTAL_RX = re.compile(_whole_words("conflicts_rebuttal"), re.IGNORECASE)
 WORD_RX = re.compile(r"[A-Za-z][A-Za-z’'-]+")
-# Words that carry no topic: function words, the calendar, reporting words ("said", "officials").
-STOPWORDS = word_set("stopwords") | word_set("conflicts_uninformative_words") | MONTH_WORDS | WEEKDAY_WORDS
+# Words that carry no topic: the shared function words (data/lexicons/stopwords.txt) and this stage's
+# reporting words, calendar and fillers (conflicts_stopwords.txt); contractions are dropped in
+# content_terms: a matter word shared by two statements is a content word, never "don't" or "certain".
+STOPWORDS = word_set("stopwords") | word_set("conflicts_stopwords")
+_CONTRACTION = re.compile(r"n[’']t$|[’'](?:re|ve|ll|d|m)$")  # not the possessive: "Iraq's" is a term
 
 STEM_PREFIX = 5  # truncation stemming: discuss/discussed/discussions -> "discu", withdraw/withdrawal -> "withd"
 
@@ -57,7 +59,20 @@ def content_terms(text: str) -> list[str]:
         if low in ctok and (w[0].isupper() or low in {"us", "uk"} and w.isupper()):
             out.append(ctok[low])
             continue
-        if low in STOPWORDS or len(low) < 3:
+        if low in STOPWORDS or len(low) < 3 or _CONTRACTION.search(low):
+            continue
+        out.append(term_stem(low))
+    return out
+
+
+def predicate_terms(text: str) -> list[str]:
+    """Stems of the lower-case content words of `text` (what is said about someone: "detained", "fraud",
+    "takeover"), not the names it is said about: an account and its answer must share one of these."""
+    out = []
+    for m in WORD_RX.finditer(text or ""):
+        w = m.group(0)
+        low = w.lower().strip("'’")
+        if w[0].isupper() or low in STOPWORDS or len(low) < 3 or _CONTRACTION.search(low):
             continue
         out.append(term_stem(low))
     return out

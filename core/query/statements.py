@@ -17,6 +17,7 @@ from core.casework import UNDO, VERDICTS, Decision, join_verdicts, verdict_subje
 from core.casework.decisions import VERDICTS_DROPPING_CONFLICT
 from core.conflicts import DENIAL_RX, NEGATION_RX, REBUTTAL_RX, negation_cue_spans, term_weights
 from core.query.edits import record_editor_edits
+from core.statements import OUTLET_SIDE_PREFIX
 
 ALIGN_MIN_OVERLAP = 0.12  # align_statements: weakest topical overlap shown as an aligned (non-conflict) pair
 # statements_by_side's label for statements without a side
@@ -54,7 +55,10 @@ def statements_by_side(statements: pl.DataFrame) -> pl.DataFrame:
 def most_quoted_sides(statements: pl.DataFrame, n: int = 2) -> list[str]:
     """The n sides with most statements (copies counted once, unknown side excluded); the page's default pair."""
     by = statements_by_side(statements)
-    return [s for s in by.get_column("side").to_list() if s != UNKNOWN_SIDE][:n]
+    # an outlet's own accounts are a party too, but the page opens on the quoted parties
+    return [s for s in by.get_column("side").to_list() if s != UNKNOWN_SIDE and not s.startswith(OUTLET_SIDE_PREFIX)][
+        :n
+    ]
 
 
 ALIGN_COLUMNS: dict[str, PolarsDataType] = {
@@ -454,26 +458,53 @@ TWO_SIDES_COLUMNS: tuple[str, ...] = (
     "outlet",
     "published",
     "article_id",
+    "field",
     "start",
     "end",
 )
 
 
+# The plain statements table's columns: who, what, and where from (a CSV row alone is traceable).
+STATEMENTS_TABLE_COLUMNS = (
+    "speaker",
+    "side",
+    "cue",
+    "kind",
+    "sourcing",
+    "text",
+    "article_id",
+    "article_title",
+    "outlet",
+    "published",
+    "field",
+    "start",
+    "end",
+)
+
+
+def statements_table(statements: pl.DataFrame) -> pl.DataFrame:
+    """The statements with STATEMENTS_TABLE_COLUMNS (those present), for the page's table and its CSV."""
+    return statements.select([c for c in STATEMENTS_TABLE_COLUMNS if c in statements.columns])
+
+
 def statements_of_sides(statements: pl.DataFrame, articles: pl.DataFrame, sides: list[str]) -> pl.DataFrame:
     """The statements of `sides` with their article's title, outlet and date (TWO_SIDES_COLUMNS)."""
+    st = statements if "field" in statements.columns else statements.with_columns(pl.lit("body").alias("field"))
     return (
-        statements.filter(pl.col("side").is_in(sides))
+        st.filter(pl.col("side").is_in(sides))
+        # the statements table carries article_title/outlet/published since #14: the article's own win
+        .drop("outlet", "published", strict=False)
         .join(articles.select("article_id", "title", "outlet", "published"), on="article_id", how="left")
         .select(TWO_SIDES_COLUMNS)
     )
 
 
 def statement_in_context(
-    articles: pl.DataFrame, article_id: str, start: int | None, end: int, width: int = 80
+    articles: pl.DataFrame, article_id: str, start: int | None, end: int, width: int = 80, field: str | None = "body"
 ) -> str | None:
-    """The statement's span with up to `width` characters of its article's body either side ("…" where cut);
-    None when the article or the offsets are unknown."""
-    body = articles.filter(pl.col("article_id") == article_id)["body"]
+    """The statement's span with up to `width` characters of its article's `field` (body, or title for a
+    headline statement) either side ("…" where cut); None when the article or the offsets are unknown."""
+    body = articles.filter(pl.col("article_id") == article_id)["title" if field == "title" else "body"]
     if not body.len() or start is None:
         return None
     text = body[0] or ""

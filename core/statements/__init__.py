@@ -8,12 +8,15 @@ gives each its speaker span, cue, content span, kind and sourcing; resolves pron
 speaker to an actor (via the actor layer's mentions) and a side (actor side > actor country > country
 cues in the speaker phrase: demonyms, country names, capitals and well-known seats of government).
 Copies of one statement across a duplicate cluster are marked with `copy_of` (the first appearance is
-the representative).
+the representative). An article's own unattributed headline and lead claims are statements too
+(`kind = "account"`, `sourcing = "outlet"`, the outlet as speaker, side "outlet: NAME"; `accounts`);
+beliefs and intentions ("believes", "wants to", "plans to") have kind "belief", "declined to comment"
+kind "declined". Each row carries its article's title, outlet and date.
 
 At the engine seam: `distinct_bodies` (prepare, driver) -> `statement_rows` (article work, any slice of
 the bodies) -> `assemble_statements` (finish, driver). `extract_statements` runs the three serially.
 
-Modules: `cues` (thresholds, cue lexicons from data/lexicons/statements_*, the cue regex), `textlayer`
+Modules: `accounts` (the outlet's own claims), `cues` (thresholds, cue lexicons from data/lexicons/statements_*, the cue regex), `textlayer`
 (country table, sentence splitter, tokens: reserved for core/text + core/geo), `quotes`, `spans` (the
 pass's records), `speakers`, `attribution` (around a cue), `patterns` (sentence patterns, headlines),
 `extract` (the per-body pass), `resolve` (pronouns, role nouns), `rows` (the engine seam), `sides`
@@ -22,6 +25,7 @@ then vectorised joins.
 """
 
 from core.geo import country_cue_table, country_cues, side_from_phrase, side_label
+from core.statements.accounts import ACCOUNT_KIND, OUTLET_SIDE_PREFIX, OUTLET_UNKNOWN
 from core.statements.cues import (
     CUE_LEMMAS,
     DENIAL_CUES,
@@ -53,6 +57,9 @@ from core.text.sentences import paragraph_spans
 from core.text.sentences import sentence_spans as split_sentences
 
 __all__ = [
+    "ACCOUNT_KIND",
+    "OUTLET_SIDE_PREFIX",
+    "OUTLET_UNKNOWN",
     "ATTACH_SLICE_STATEMENTS",
     "CUE_LEMMAS",
     "DENIAL_CUES",

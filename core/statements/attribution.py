@@ -8,6 +8,8 @@ from typing import NamedTuple
 from core.statements.cues import (
     ACCORDING,
     BE_FORMS,
+    BELIEF_CLAUSE_ONLY_CUES,
+    BELIEF_INFINITIVE_CUES,
     CALL_OBJECT_COMPLEMENT,
     COMPLEMENT_ONLY_CUES,
     DESCRIBE_AS,
@@ -140,6 +142,30 @@ def _starts_like_clause(s: str) -> bool:
     return _CLAUSE_OPENER.match(s) is not None
 
 
+# "wants Trump to lose", "expects the deal to pass": a short object before the infinitive.
+_OBJECT_THEN_TO = re.compile(
+    r"\s+(?:him|her|them|us|me|it|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3}|"
+    r"(?:the|his|her|their|its|our|this|that)\s+(?:[\w’'-]+\s+){0,2}?[\w’'-]+)\s+to\s+[a-z]"
+)
+
+
+def _belief_content(window: str, p: int, lemma: str) -> int | None:
+    """Where a belief's content starts after its verb (no "that": the "that" case is handled before).
+
+    Infinitive-taking verbs: "wants to run", "wants Trump to lose" (content from the word after the
+    verb); the others: a finite clause ("doubts the deal will pass"), never an object ("wants a
+    change"). None: no belief content here (a speech cue such as "hope" then falls back to its rules).
+    """
+    ws = len(window) - len(window.lstrip())
+    if lemma in BELIEF_INFINITIVE_CUES and (
+        re.match(r"\s+to\s+[a-z]", window) or (lemma in {"want", "expect", "wish"} and _OBJECT_THEN_TO.match(window))
+    ):
+        return p + ws
+    if lemma in {"plan", "want"}:
+        return None  # "plans a rally", "wants a change": an object, not a belief's content
+    return p + ws if ws and _starts_like_clause(window[ws:]) else None
+
+
 def content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> int | None:
     """Offset where reported content starts after a cue (skips object, adverbials, 'that', ':'), or None."""
     p = cue_end
@@ -174,6 +200,10 @@ def content_after_cue(text: str, cue_end: int, sent_end: int, lemma: str) -> int
             )
         ):
             return p + m.end()
+    if lemma in BELIEF_INFINITIVE_CUES or lemma in BELIEF_CLAUSE_ONLY_CUES:
+        b = _belief_content(window, p, lemma)
+        if b is not None or lemma in BELIEF_CLAUSE_ONLY_CUES:
+            return b
     if lemma == "ask":
         # "asked Sanders how he was feeling", "asked whether ...": the question is the content
         q = _ASK_WH.match(window)

@@ -29,9 +29,22 @@ MAX_BODY_CHARS = 400_000  # longer bodies are cut (a pathological input must not
 # without one, what follows is an object or an infinitive ("continued his attacks", "hopes to win").
 COMPLEMENT_ONLY_CUES = word_set("statements_cue_verbs_complement_only")
 # Verb lemmas whose forms introduce attributed content (the complement-only ones appended, sorted).
+# Belief / intention / plan verbs ("believes", "wants to", "plans to"): statements of kind "belief";
+# the infinitive-taking ones take "to ..." (or "X to ...") as content.
+BELIEF_CUES = word_set("statements_belief_verbs")
+BELIEF_INFINITIVE_CUES = word_set("statements_belief_verbs_infinitive")
+# Belief verbs that are not speech cues too ("wants", "plans"): without an infinitive they need a
+# finite clause ("doubts the deal will pass"), never an object ("wants a change").
+BELIEF_CLAUSE_ONLY_CUES = BELIEF_CUES - set(word_list("statements_cue_verbs")) - COMPLEMENT_ONLY_CUES
 CUE_LEMMAS: tuple[str, ...] = (
     *word_list("statements_cue_verbs"),
     *sorted(COMPLEMENT_ONLY_CUES),
+    *sorted(BELIEF_CLAUSE_ONLY_CUES),
+)
+# "X declined to comment", "refused to say whether ...": a speaker declining to speak (kind "declined").
+DECLINING_VERBS = word_set("statements_declining_cues")
+DECLINED = re.compile(
+    r"\b(?P<cue>declined|declines|refused|refuses|declining|refusing)\s+(?:\w+ly\s+)?(?P<con>to\s+(?P<verb>[a-z]+)\b)"
 )
 # Perception / evidence cues: content without "that" only when the subject is a body of evidence
 # ("a poll shows Sanders leading", "FEC records show he backed ..."); a person needs "that".

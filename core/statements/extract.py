@@ -18,6 +18,8 @@ from core.statements.attribution import (
     cue_usable,
 )
 from core.statements.cues import (
+    BELIEF_CLAUSE_ONLY_CUES,
+    BELIEF_CUES,
     EVIDENCE_CUES,
     FIRST_PERSON_RX,
     MAX_SPEAKER_WORDS,
@@ -31,6 +33,8 @@ from core.statements.cues import (
 )
 from core.statements.patterns import (
     according_to,
+    asked_statement,
+    declined_statement,
     headline_statement,
     inverted_statement,
     noun_cue_statement,
@@ -86,7 +90,29 @@ def extract_article(text: str) -> list[Found]:
     #    first-person sentences right after a quote in the same paragraph (translated wire copy)
     stmts.sort(key=lambda s: s.start)
     stmts = _continuations(text, quotes, quote_taken, stmts, sent_of)
-    return _dedupe(stmts)
+    return _stitch_split_quotes(text, _dedupe(stmts))
+
+
+def _stitch_split_quotes(text: str, stmts: list[Found]) -> list[Found]:
+    """'“A,” he said. “B.”' as ONE statement spanning both quotes (the attribution inside the span): a
+    quote that continues the previous direct quote's speaker in the same paragraph joins it."""
+    out: list[Found] = []
+    for st in sorted(stmts, key=lambda s: s.start):
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and st.kind == "direct"
+            and prev.kind == "direct"
+            and st.cue_start < 0
+            and st.speaker is prev.speaker
+            and prev.end <= st.start
+            and "\n" not in text[prev.end : st.start]
+        ):
+            prev.end = st.end
+            prev.sentence_end = max(prev.sentence_end, st.sentence_end)
+            continue
+        out.append(st)
+    return out
 
 
 def _direct_quotes(text: str, quotes: list[tuple[int, int]], sent_of: SentenceOf) -> tuple[list[Found], set[int]]:
@@ -167,6 +193,29 @@ def _reported_speech(
             acc = according_to(text, ss, se) or noun_cue_statement(text, ss, se)
             if acc is not None:
                 stmts.append(acc)
+        if text.startswith("Asked", ss) or text.startswith("Asked", ss + 1):
+            _answer_to_question(text, ss, se, stmts, sent_stmts)
+        if "decline" in text[ss:se] or "refus" in text[ss:se]:  # substring first: the regex is rarely needed
+            dec = declined_statement(text, ss, se)
+            if dec is not None and not any(o.start < dec.end and dec.start < o.end for o in sent_stmts):
+                stmts.append(dec)
+
+
+_YES_NO = re.compile(r"(?:yes|no)\b", re.IGNORECASE)
+
+
+def _answer_to_question(text: str, ss: int, se: int, stmts: list[Found], sent_stmts: list[Found]) -> None:
+    """ "Asked whether Q, X said (yes|no)": X's statement is the answer to Q, so its content is Q. Added
+    when the sentence has no statement of X's cue yet; a bare yes/no content becomes Q."""
+    asked = asked_statement(text, ss, se)
+    if asked is None:
+        return
+    same = [st for st in sent_stmts if st.cue_start == asked.cue_start]
+    if not same:
+        stmts.append(asked)
+        sent_stmts.append(asked)
+    elif len(text[same[0].start : same[0].end].split()) <= 2 or _YES_NO.match(text, same[0].start):
+        same[0].start, same[0].end = asked.start, asked.end
 
 
 def _reported_in_sentence(
@@ -244,6 +293,26 @@ def _cue_speaker(text: str, ss: int, cs: int, form: str, sent_stmts: list[Found]
     return True, sp
 
 
+# Belief verb forms that are as often nouns: their subject must be a name, pronoun or role noun.
+BELIEF_NOUN_FORMS = frozenset({"plan", "plans", "hope", "hopes", "fear", "fears", "wish", "wishes", "doubt", "doubts"})
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those", "everyone", "everybody", "nobody", "people"})
+
+
+def _can_hold_belief(text: str, cs: int, sp: Speaker, quotes: list[tuple[int, int]]) -> bool:
+    """A belief/intention cue is attributed only outside quotes (inside one it is the quoted speaker's
+    own rhetoric: "People want to have impact") and to a clean subject: not a clause fragment holding
+    another cue ("says he", "said he hadn't") or a contraction's tail ("’s what the founders")."""
+    if inside_quote(quotes, cs):
+        return False
+    if text[cs:].split(" ", 1)[0] in BELIEF_NOUN_FORMS and sp.kind not in ("name", "pronoun", "role", "anonymous"):
+        return False  # "The latest plan to ...", "the hope that ...": a noun after a modifier, not a verb
+    words = sp.text.split()
+    if sp.text[:1] in "’'" or words[0].lower() in _DEMONSTRATIVES:
+        return False
+    rx, _ = cue_index()
+    return rx.search(sp.text) is None
+
+
 def _statement_at_cue(
     text: str,
     ss: int,
@@ -259,6 +328,8 @@ def _statement_at_cue(
     cs, ce = cm.start(), cm.end()
     form = cm.group(0).lower()
     lemma = cue_lemma(form)
+    if lemma in BELIEF_CLAUSE_ONLY_CUES and content_after_cue(text, ce, se, lemma) is None:
+        return None  # "wants a change", "plans were": no belief here; skip the costly subject search
     usable, sp = _cue_speaker(text, ss, cs, form, sent_stmts)
     if not usable:
         return None
@@ -267,6 +338,8 @@ def _statement_at_cue(
         if inv is not None and (lemma not in EVIDENCE_CUES or is_evidence(inv.speaker)):
             return inv
     if sp is None:
+        return None
+    if lemma in BELIEF_CUES and not _can_hold_belief(text, cs, sp, quotes):
         return None
     c0 = content_after_cue(text, ce, se, lemma)
     if c0 is None:
@@ -279,15 +352,16 @@ def _statement_at_cue(
     c1 = strip_final_punct(text, c0, c1)
     if len(text[c0:c1].split()) < MIN_REPORTED_WORDS and not (c1 > c0 and inside_quote(quotes, c0 + 1)):
         return None  # a one-word quoted verdict is still content ("... saying they were “inaccurate.”")
-    if sp.text.lower() in {"i", "we", "you"}:
-        return None  # "I think", "you don't believe": the quoted speaker's own words, or the reader
+    if sp.text.split()[-1].lower() in {"i", "we", "you"}:
+        return None  # "I think", "do you believe": the quoted speaker's own words, or the reader
     if coordinated and current is not None:
         cut = re.search(r"(?:,\s*(?:and|but|while|whereas)|;)\s+[^,;]*$", text[current.start : cs])
         if cut is not None:
             current.end = strip_final_punct(text, current.start, current.start + cut.start())
     if any(st.kind == "direct" and st.start <= c0 + 2 and st.end >= c1 - 2 for st in stmts):
         return None  # the content is a quote already attributed: nothing new
-    return Found(c0, c1, "reported", cm.group(0), cs, ce, sp, sentence_start=ss, sentence_end=se)
+    kind = "belief" if lemma in BELIEF_CUES else "reported"
+    return Found(c0, c1, kind, cm.group(0), cs, ce, sp, sentence_start=ss, sentence_end=se)
 
 
 def _continuations(

@@ -10,6 +10,8 @@ from core.statements.cues import (
     ACCORDING,
     ATTRIBUTION_NOUNS,
     CLAUSE_BOUNDARY,
+    DECLINED,
+    DECLINING_VERBS,
     HEADLINE_LABELS,
     MAX_ACCORDING_SOURCE_WORDS,
     MAX_SPEAKER_WORDS,
@@ -18,6 +20,7 @@ from core.statements.cues import (
     OBJECT_CUES,
     QUOTED_AS_SAYING,
     TITLE_CASE_CUES,
+    cue_index,
     cue_lemma,
 )
 from core.statements.spans import Found, Speaker, strip_final_punct
@@ -311,3 +314,46 @@ def quoted_as_saying(text: str, ss: int, se: int) -> Found | None:
         sentence_start=ss,
         sentence_end=se,
     )
+
+
+def declined_statement(text: str, ss: int, se: int) -> Found | None:
+    """ "X declined to comment (on ...)", "a spokesman refused to say whether ...": kind "declined",
+    content from "to" to the sentence end; the verb after "to" must be a speaking verb (the list)."""
+    m = DECLINED.search(text, ss, se)
+    if m is None or m.group("verb") not in DECLINING_VERBS:
+        return None
+    sp = speaker_from_prefix(text, ss, m.start("cue"))
+    if sp is None and m.group("cue").endswith("ing"):
+        return None
+    if sp is None or sp.text.split()[-1].lower() in {"i", "we", "you"}:
+        return None
+    c0 = m.start("con")
+    comma = text.find(", ", c0, se)  # "declined to comment, was born in ...": the clause ends at a comma
+    c1 = strip_final_punct(text, c0, comma if comma > 0 else se)
+    return Found(
+        c0, c1, "declined", m.group("cue"), m.start("cue"), m.end("cue"), sp, sentence_start=ss, sentence_end=se
+    )
+
+
+# "Asked whether X ..., 55 percent said no": the question is what the speaker answered.
+_ASKED = re.compile(
+    r"\s*Asked\s+(?:\w+\s+)?(?P<q>(?:whether|if|about|what|how|why|when|who|where)\b[^;]+?),[”\"’]?\s+(?P<rest>\S)"
+)
+
+
+def asked_statement(text: str, ss: int, se: int) -> Found | None:
+    """ "Asked whether Q, X said no." with no content of its own after the cue: X's statement is the
+    answer to Q, content Q (what X was asked and answered). None when the sentence does not open so."""
+    m = _ASKED.match(text, ss, se)
+    if m is None:
+        return None
+    rx, _ = cue_index()
+    cm = rx.search(text, m.start("rest"), se)
+    if cm is None:
+        return None
+    sp = speaker_from_prefix(text, m.start("rest"), cm.start())
+    if sp is None or sp.start != m.start("rest") or sp.text.split()[-1].lower() in {"i", "we", "you"}:
+        return None
+    c0 = m.start("q")
+    c1 = strip_final_punct(text, c0, m.end("q"))
+    return Found(c0, c1, "reported", cm.group(0), cm.start(), cm.end(), sp, sentence_start=ss, sentence_end=se)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.geo import POSSESSIVE, country_cue_table, noun_country_forms, strip_possessive
+from core.geo import POSSESSIVE, country_cue_table, gazetteer, lookup_place, noun_country_forms, strip_possessive
 from core.statements.cues import (
     FEMALE_WORDS,
     MALE_WORDS,
@@ -27,6 +27,8 @@ _NAME_RX = re.compile(
 )
 # Words that do not start a name; month and weekday names come from the text layer.
 _NOT_NAMES = word_set("statements_not_name_words") | MONTH_WORDS | WEEKDAY_WORDS
+# Events, programmes, products and awards: a pronoun never stands for "Westminster Hour" or "World Cup".
+NON_SPEAKER_HEADS = word_set("statements_non_speaker_heads")
 
 
 @dataclass
@@ -67,8 +69,10 @@ def _name_candidates(text: str) -> list[_Cand]:
             continue  # inside a prepositional phrase: not a subject
         if phrase in country_cue_table() and phrase not in noun_country_forms():
             continue  # a bare demonym ("Iraqi") is an adjective here
-        typ = speaker_type(phrase, "name")
         toks = phrase.split()
+        if toks[-1].lower() in NON_SPEAKER_HEADS or _is_city(toks):
+            continue  # an event or programme, or a place used as a place ("UK Las Vegas"): not a speaker
+        typ = speaker_type(phrase, "name")
         if typ == "person":
             name_toks = [t for t in toks if t.lower().strip(".") not in TITLE_WORDS]
             if len(name_toks) >= 2:
@@ -77,6 +81,28 @@ def _name_candidates(text: str) -> list[_Cand]:
                 continue  # a lone capitalised word that is not a known surname: not a person here
         out.append(_Cand(phrase, s, e, typ, False, _gender_of(phrase)))
     return out
+
+
+def _is_city(toks: list[str]) -> bool:
+    """True when the name is a city or state, alone or after a country ("Las Vegas", "UK Las Vegas"): a
+    place used as a place. A capital or a country may stand for its government and is kept; a surname
+    that is also a city ("Phil Jackson") is kept."""
+    if toks[-1] not in _city_last_words():
+        return False  # most names end in no city's last word: no folding, no lookup
+    rest = toks[1:] if len(toks) > 1 and toks[0] in country_cue_table() else toks
+    return bool(rest) and _names_city(" ".join(rest))
+
+
+@lru_cache(maxsize=1)
+def _city_last_words() -> frozenset[str]:
+    """The last word of every city and state name in the gazetteer, as written ("Vegas", "York")."""
+    return frozenset(p.name.split()[-1] for p in gazetteer().places.values() if p.kind in ("city", "state"))
+
+
+@lru_cache(maxsize=65536)
+def _names_city(phrase: str) -> bool:
+    place = lookup_place(phrase)  # cached: the same names recur across a corpus, and folding is not free
+    return place is not None and place.kind in ("city", "state")
 
 
 @lru_cache(maxsize=65536)

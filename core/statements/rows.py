@@ -17,12 +17,24 @@ from typing import Any
 import polars as pl
 
 from core import schema
+from core.statements.accounts import (
+    ACCOUNT_KIND,
+    LEAD_SENTENCES,
+    MIN_HEADLINE_WORDS,
+    OUTLET_SIDE_PREFIX,
+    OUTLET_UNKNOWN,
+    is_claim_like,
+    lead_account,
+)
 from core.statements.cues import ANONYMOUS, MAX_BODY_CHARS, cue_lemma
 from core.statements.extract import extract_article
 from core.statements.quotes import normalise_quote_marks, widen_to_double_marks
-from core.statements.resolve import resolve_speakers
+from core.statements.resolve import NON_SPEAKER_HEADS, resolve_speakers
 from core.statements.sides import attach_actors_and_sides, mark_copies
 from core.statements.speakers import has_proper_name, speaker_kind, speaker_type
+from core.text.sentences import paragraph_spans, sentence_spans
+
+LEAD_SCAN_CHARS = 3000  # the lead is looked for in the body's first characters only
 
 
 def statement_id(article_id: str, start: int, end: int) -> str:
@@ -57,8 +69,19 @@ _BODY_COLUMNS: dict[str, Any] = {
 }
 
 
-def _body_rows(body: str) -> list[tuple[Any, ...]]:
-    """Statements of one body as tuples in _BODY_COLUMNS order (no ids, no actor layer)."""
+def _first_sentences(text: str) -> list[tuple[int, int]]:
+    """The first LEAD_SENTENCES sentences of a body (its first paragraphs only: the lead is at the top)."""
+    out: list[tuple[int, int]] = []
+    for ps, pe in paragraph_spans(text[:LEAD_SCAN_CHARS]):
+        out.extend(sentence_spans(text, ps, pe))
+        if len(out) >= LEAD_SENTENCES:
+            break
+    return out[:LEAD_SENTENCES]
+
+
+def _body_rows(body: str, with_lead: bool = True) -> list[tuple[Any, ...]]:
+    """Statements of one body as tuples in _BODY_COLUMNS order (no ids, no actor layer); with_lead adds
+    the lead's unattributed claim as an account (kind "account", speaker "" until the outlet is known)."""
     if not body:
         return []
     text = body[:MAX_BODY_CHARS]
@@ -68,17 +91,22 @@ def _body_rows(body: str) -> list[tuple[Any, ...]]:
         resolve_speakers(work, stmts)
     except RecursionError:  # pathological regex input: skip the article, never the corpus
         return []
+    if with_lead:
+        lead = lead_account(work, _first_sentences(work), stmts)
+        if lead is not None:
+            stmts.append(lead)
     rows: list[tuple[Any, ...]] = []
     for st in stmts:
         sp = st.speaker
         eff = st.resolved or sp
-        if eff is None:
-            continue
+        if eff is None or (eff.text and eff.text.split()[-1].lower() in NON_SPEAKER_HEADS):
+            continue  # "the World Cup said": an event, a programme or an award does not speak
         resolved = st.resolved is not None
         st.start, st.end = widen_to_double_marks(text, st.start, st.end)
         surface_s = sp.start if sp is not None else -1
         surface_e = sp.end if sp is not None else -1
         kind = eff.kind or speaker_kind(eff.text)
+        sourcing = "outlet" if st.kind == ACCOUNT_KIND else _sourcing(eff.text, kind)
         rows.append(
             (
                 eff.text,
@@ -89,7 +117,7 @@ def _body_rows(body: str) -> list[tuple[Any, ...]]:
                 st.start,
                 st.end,
                 st.kind,
-                _sourcing(eff.text, kind),
+                sourcing,
                 sp.text if sp is not None else "",
                 surface_s,
                 surface_e,
@@ -129,7 +157,29 @@ _ROW_SCHEMA = {
     **schema.TABLES["statements"],
     **{k: v for k, v in _BODY_COLUMNS.items() if k not in schema.TABLES["statements"]},
     "side_how": pl.String,
+    # where the statement comes from, so a CSV row alone can be traced (#14); field: body or title
+    # (start/end are offsets into that field)
+    "field": pl.String,
+    "article_title": pl.String,
+    "outlet": pl.String,
+    "published": pl.Date,
 }
+_ARTICLE_TRACE = {"title": "article_title", "outlet": "outlet", "published": "published"}
+
+
+def _with_article_trace(frame: pl.DataFrame, articles: pl.DataFrame, which: tuple[str, ...]) -> pl.DataFrame:
+    """`frame` + the `which` of article_title, outlet, published of each statement's article (null where
+    the corpus lacks one)."""
+    cols = [pl.col("article_id").cast(pl.String)]
+    for src, dst in _ARTICLE_TRACE.items():
+        if dst not in which:
+            continue
+        dtype = _ROW_SCHEMA[dst]
+        cols.append((pl.col(src).cast(dtype) if src in articles.columns else pl.lit(None, dtype=dtype)).alias(dst))
+    trace = articles.select(cols).unique("article_id", keep="first")
+    return frame.drop([c for c in which if c in frame.columns]).join(
+        trace, on="article_id", how="left", maintain_order="left"
+    )
 
 
 def empty_statements() -> pl.DataFrame:
@@ -199,23 +249,102 @@ def assemble_statements(
     resolved to. `side_how` says where the side came from (actor side / actor country / speaker
     phrase / antecedent phrase / role). Works with empty actors/mentions/clusters.
     """
-    if articles is None or articles.height == 0 or "body" not in articles.columns or rows.height == 0:
+    if articles is None or articles.height == 0 or "body" not in articles.columns:
         return empty_statements()
     by_article = _article_body_index(articles).select("article_id", "body_idx")
     frame = by_article.join(rows, on="body_idx", how="inner", maintain_order="left_right").drop("body_idx")
+    frame = pl.concat([frame.with_columns(pl.lit("body").alias("field")), title_statements(articles)])
+    if frame.height == 0:
+        return empty_statements()
     ids = [
-        statement_id(a, s, e)
-        for a, s, e in zip(
+        statement_id(a if f == "body" else f"{a}\x1ftitle", s, e)
+        for a, f, s, e in zip(
             frame.get_column("article_id").to_list(),
+            frame.get_column("field").to_list(),
             frame.get_column("start").to_list(),
             frame.get_column("end").to_list(),
             strict=True,
         )
     ]
     frame = frame.select(pl.Series("statement_id", ids, dtype=pl.String), pl.all())
+    # mark_copies reads the articles' own `published`: the statement's copy is joined after it
+    frame = _with_article_trace(frame, articles, ("article_title", "outlet"))
+    outlet_rows = pl.col("sourcing") == "outlet"
+    frame = frame.with_columns(
+        pl.when(outlet_rows)
+        .then(pl.col("outlet").fill_null("").str.strip_chars().replace("", OUTLET_UNKNOWN))
+        .otherwise(pl.col("speaker"))
+        .alias("speaker")
+    )
     frame = attach_actors_and_sides(frame, actors, mentions)
+    # an account's party is its outlet: never an actor's side read off the outlet's name
+    frame = frame.with_columns(
+        pl.when(outlet_rows).then(pl.lit(None, dtype=pl.String)).otherwise(pl.col("actor_id")).alias("actor_id"),
+        pl.when(outlet_rows).then(OUTLET_SIDE_PREFIX + pl.col("speaker")).otherwise(pl.col("side")).alias("side"),
+        pl.when(outlet_rows).then(pl.lit("outlet's own account")).otherwise(pl.col("side_how")).alias("side_how"),
+    )
     frame = mark_copies(frame, articles, clusters)
+    frame = _with_article_trace(frame, articles, ("published",))
     return frame.select(list(_ROW_SCHEMA))
+
+
+def title_statements(articles: pl.DataFrame) -> pl.DataFrame:
+    """Statements in the articles' titles (`field` = "title", offsets into the title): an attributed
+    headline ("Minister says talks will resume") gives that speaker's statement; an unattributed one
+    that reads as a claim is the outlet's account (kind "account"). Each distinct title is read once."""
+    schema_ = {"article_id": pl.String, **_BODY_COLUMNS, "field": pl.String}
+    if "title" not in articles.columns:
+        return pl.DataFrame(schema=schema_)
+    titled = articles.select(pl.col("article_id").cast(pl.String), pl.col("title").cast(pl.String)).filter(
+        pl.col("article_id").is_not_null() & (pl.col("title").fill_null("").str.strip_chars() != "")
+    )
+    per_title: list[tuple[Any, ...]] = []
+    for title in titled.get_column("title").unique(maintain_order=True).to_list():
+        found = _body_rows(title, with_lead=False)
+        if found:
+            # the speaker's span is in the title, not the body: no body mention may be joined to it
+            cols = list(_BODY_COLUMNS)
+            for r in found:
+                row = dict(zip(cols, r, strict=True))
+                row.update(speaker_start=-1, speaker_end=-1, antecedent_start=-1, antecedent_end=-1)
+                per_title.append((title, *row.values()))
+        elif is_claim_like(title, MIN_HEADLINE_WORDS):
+            t0, t1 = len(title) - len(title.lstrip()), len(title.rstrip(" .\n"))
+            per_title.append(
+                (
+                    title,
+                    "",
+                    -1,
+                    -1,
+                    "",
+                    title[t0:t1],
+                    t0,
+                    t1,
+                    ACCOUNT_KIND,
+                    "outlet",
+                    "",
+                    -1,
+                    -1,
+                    -1,
+                    -1,
+                    "",
+                    "headline in the outlet's own voice",
+                    -1,
+                    -1,
+                    t0,
+                    t1,
+                    "",
+                )
+            )
+    if not per_title:
+        return pl.DataFrame(schema=schema_)
+    found_frame = pl.DataFrame(per_title, schema={"title": pl.String, **_BODY_COLUMNS}, orient="row")
+    return (
+        titled.join(found_frame, on="title", how="inner", maintain_order="left_right")
+        .drop("title")
+        .with_columns(pl.lit("title").alias("field"))
+        .select(list(schema_))
+    )
 
 
 def extract_statements(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from core.geo import country_cue_table, noun_country_forms, strip_possessive
+from core.geo import country_cue_table, lookup_place, noun_country_forms, strip_possessive
 from core.statements.cues import (
     ANON_CAPITALISED,
     ANONYMOUS,
@@ -22,6 +22,7 @@ from core.statements.cues import (
     ORG_ROLE_NOUNS,
     PERSON_PRONOUNS,
     PERSON_ROLE_NOUNS,
+    PREPS,
     PRONOUN_CONTRACTION,
     TITLE_WORDS,
 )
@@ -78,6 +79,7 @@ def speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
     toks = [(m.start() + ps, m.end() + ps, m.group(0)) for m in WORD.finditer(text[ps:pe])]
     if not toks:
         return None
+    toks = _after_leading_adverbial(toks)
     keep = len(toks)
     for k, (ts, _, w) in enumerate(toks):
         lw = w.lower()
@@ -105,6 +107,33 @@ def speaker_from_prefix(text: str, s: int, e: int) -> Speaker | None:
     if NON_SUBJECT_START.match(phrase) or not any(ch.isalpha() for ch in phrase) or not _plausible_speaker(phrase):
         return None
     return Speaker(phrase, phrase_s, phrase_e, role=role, kind=speaker_kind(phrase))
+
+
+MAX_PLACE_TOKENS = 3  # "New York", "Rio de Janeiro": the longest place name dropped before a speaker
+
+
+@lru_cache(maxsize=65536)
+def _is_place(phrase: str) -> bool:
+    return lookup_place(phrase) is not None
+
+
+def _after_leading_adverbial(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The speaker tokens after an opening adverbial without a comma: "In Baghdad Foreign Minister X said",
+    "At a rally in Ohio Senator X said" -> the capitalised run at the end, minus the place that opens it
+    (a city named before a person is where they spoke, not who spoke). Unchanged when there is no such run."""
+    if not toks or toks[0][2].lower() not in PREPS:
+        return toks
+    j = len(toks)
+    while j > 0 and toks[j - 1][2][:1].isupper():
+        j -= 1
+    run = toks[j:]
+    if run and run[0][2].lower() in PREPS:
+        run = run[1:]
+    for n in range(min(MAX_PLACE_TOKENS, len(run) - 1), 0, -1):
+        if _is_place(" ".join(w for _, _, w in run[:n])):
+            run = run[n:]
+            break
+    return run or toks
 
 
 def _plausible_speaker(phrase: str) -> bool:

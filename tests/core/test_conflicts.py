@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import polars as pl
@@ -10,7 +11,7 @@ import pytest
 from core import schema
 from core.conflicts import content_terms, find_conflicting_statements, negation_cue_spans
 from core.statements import extract_statements
-from tests.conftest import norm
+from tests.conftest import norm, shared_data
 from tests.core.test_statements import gold_actor_layer, sample_articles_from_gold
 
 
@@ -160,3 +161,98 @@ def test_sample_gold_conflicts_rank_among_top_pairs(gold):
                 break
         ranks.append((g["why"], rank))
     assert all(r is not None and r < TOP_K_FOR_GOLD for _, r in ranks), ranks
+
+
+@pytest.mark.parametrize(
+    ("claim", "answer", "word"),
+    [
+        # an account called a hoax by the other side, in the same story
+        (
+            "Karimov was detained by the security forces at the border crossing",
+            "The story that Karimov was detained at the border crossing is a hoax",
+            "hoax",
+        ),
+        # "no evidence that": the other side's predicate refuted
+        (
+            "Foreign troops fired on protesters near the border crossing",
+            "There is no evidence that troops fired on protesters near the border crossing",
+            "no evidence",
+        ),
+    ],
+)
+def test_refutation_words_join_an_account_and_its_answer(claim, answer, word):
+    cf = find_conflicting_statements(
+        _st([("1", "a", "Iraq", "Ministry", claim), ("2", "a", "USA", "Embassy", answer)]), None, None
+    )
+    assert cf.height == 1, cf
+    assert word in cf.row(0, named=True)["reason"].lower()  # the reason quotes its evidence
+
+
+# --- #14: an outlet's own account against an answer, and paraphrases that are not conflicts ------
+def _accounts(rows: list[tuple]) -> pl.DataFrame:
+    """(id, article, side, speaker, text, sourcing) -> statements; sourcing "outlet" marks an account."""
+    st = _st([r[:5] for r in rows])
+    return st.with_columns(pl.Series("sourcing", [r[5] for r in rows], dtype=pl.String))
+
+
+@pytest.mark.parametrize(
+    ("account", "answer", "expect_conflict"),
+    [
+        # the outlet reports a detention in its own voice; the ministry denies it on the same predicate
+        (
+            "Security forces detained the opposition leader Karimov at the border crossing on Monday",
+            "The ministry denied that security forces had detained Karimov at the border crossing",
+            True,
+        ),
+        # the answer calls the account false, sharing its predicate
+        (
+            "The government secretly sold weapons to the rebel militia last year",
+            "Reports that the government sold weapons to the militia are false and baseless",
+            True,
+        ),
+        # a denial about something else in the same story is no evidence against the account
+        (
+            "Security forces detained the opposition leader Karimov at the border crossing on Monday",
+            "The ministry denied that it had raised fuel prices in the capital",
+            False,
+        ),
+        # an answer sharing only the names, not what is said about them
+        (
+            "Karimov wins the election in Baghdad by a wide margin",
+            "Karimov did not attend the meeting in Baghdad on Tuesday",
+            False,
+        ),
+    ],
+)
+def test_account_and_its_answer(account, answer, expect_conflict):
+    st = _accounts(
+        [
+            ("1", "a", "outlet: Example News", "Example News", account, "outlet"),
+            ("2", "a", "Iraq", "Ministry", answer, "organization"),
+        ]
+    )
+    cf = find_conflicting_statements(st, None, None)
+    assert (cf.height > 0) == expect_conflict, cf.select("signal", "reason").rows()
+    if expect_conflict:
+        assert "outlet: Example News" in cf.row(0, named=True)["reason"]
+
+
+@pytest.mark.realdata
+def test_headline_and_lead_paraphrases_are_not_conflicts():
+    """A control of real paraphrase pairs: each BBC article's headline against its own lead sentence
+    (the lead restates the headline), as two outlets' accounts in one story: at most 5% flagged."""
+    root = shared_data("bbc_news") / "bbc"
+    files = sorted(root.glob("*/*.txt"))
+    rows = []
+    for i, path in enumerate(random.Random(14).sample(files, min(150, len(files)))):
+        lines = [ln.strip() for ln in path.read_text(encoding="latin-1").splitlines() if ln.strip()]
+        if len(lines) < 2:
+            continue
+        lead = re.split(r"(?<=[.!?])\s+(?=[A-Z])", lines[1])[0]
+        rows.append((f"h{i}", f"a{i}", "outlet: A", "A", lines[0], "outlet"))
+        rows.append((f"l{i}", f"a{i}", "outlet: B", "B", lead, "outlet"))
+    n_pairs = len(rows) // 2
+    assert n_pairs >= 100
+    cf = find_conflicting_statements(_accounts(rows), None, None)
+    flagged = {(r["article_a"]) for r in cf.iter_rows(named=True) if r["article_a"] == r["article_b"]}
+    assert len(flagged) <= 0.05 * n_pairs, cf.select("reason").rows()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -29,6 +30,11 @@ def _arts(*bodies: str) -> pl.DataFrame:
 
 def _one(body: str) -> pl.DataFrame:
     return extract_statements(_arts(body), schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters"))
+
+
+def _attributed(body: str) -> pl.DataFrame:
+    """_one without the outlet's own accounts (kind "account": the lead and headline claims)."""
+    return _one(body).filter(pl.col("kind") != "account")
 
 
 def _find(st: pl.DataFrame, needle: str) -> dict:
@@ -251,12 +257,7 @@ def test_extract_statements_multi_paragraph_quote_is_one_statement():
             "the accord adopted in Paris",
             "the agreement goes nowhere near far enough",
         ),
-        # a split quote: the short part after the cue continues the speaker
-        (
-            "“We reject this,” said John Smith. “There is no deal.”",
-            "“We reject this,”",
-            "“There is no deal.”",
-        ),
+        # (a split quote in one paragraph is one statement since #14: see test_extract_statements_split_quotes_and_answers)
     ],
 )
 def test_extract_statements_splits_chained_statements(body, first, second):
@@ -271,14 +272,13 @@ def test_extract_statements_splits_chained_statements(body, first, second):
     [
         # "continued" + object is not speech
         "Ali Karimov continued his attacks on the committee for a third day.",
-        # "hopes to" + infinitive is not a statement
-        "The party hopes to win a majority in the spring.",
+        # ("hopes to" + infinitive is a statement of kind "belief" since #14: see the belief tests)
         # "told" + a vague object and no complement
         "Ali Karimov told the story of his life in three parts.",
     ],
 )
 def test_extract_statements_skips_cues_without_content(body):
-    assert _one(body).height == 0
+    assert _attributed(body).height == 0
 
 
 @pytest.mark.parametrize(
@@ -295,7 +295,7 @@ def test_extract_statements_skips_cues_without_content(body):
     ],
 )
 def test_extract_statements_nested_speech_inside_quotes(body, n_statements):
-    assert _one(body).height == n_statements
+    assert _attributed(body).height == n_statements
 
 
 def test_extract_statements_quote_paragraph_continues_previous_speaker():
@@ -761,7 +761,7 @@ def test_extract_statements_recall_patterns(body, speaker, cue, content):
     ],
 )
 def test_extract_statements_recall_patterns_skip_non_attributions(body):
-    assert _one(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
+    assert _attributed(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
 
 
 def test_statement_and_conflict_word_lists_open_with_a_header():
@@ -773,3 +773,233 @@ def test_statement_and_conflict_word_lists_open_with_a_header():
     for path in files:
         head = path.read_text(encoding="utf-8").splitlines()[0]
         assert head.startswith("# ") and "match" in path.read_text(encoding="utf-8").split("\n\n")[0].lower(), path.name
+
+
+# --- #14: beliefs, intentions and plans; declining to comment ---------------------------------
+@pytest.mark.parametrize(
+    ("body", "speaker", "cue", "kind", "content"),
+    [
+        # an intention with an infinitive
+        (
+            "Brennan wants to unseat the incumbent in the autumn.",
+            "Brennan",
+            "wants",
+            "belief",
+            "to unseat the incumbent in the autumn",
+        ),
+        # a plan with an infinitive
+        (
+            "The campaign plans to spend $10 million on commercials.",
+            "The campaign",
+            "plans",
+            "belief",
+            "to spend $10 million on commercials",
+        ),
+        # an object before the infinitive ("wants X to ...")
+        ("Karimov wants Brennan to lose the primary.", "Karimov", "wants", "belief", "Brennan to lose the primary"),
+        # a hope with an infinitive (a complement-only speech cue otherwise)
+        ("Brennan hopes to win the state next week.", "Brennan", "hopes", "belief", "to win the state next week"),
+        # a belief with a finite clause, no "that"
+        (
+            "Economists believe the tax cut will pay for itself.",
+            "Economists",
+            "believe",
+            "belief",
+            "the tax cut will pay for itself",
+        ),
+        # declining to comment is a statement of its own kind
+        (
+            "A spokesman for the ministry declined to comment.",
+            "A spokesman for the ministry",
+            "declined",
+            "declined",
+            "to comment",
+        ),
+        # refusing to say whether ..., cut at the comma that ends the clause
+        (
+            "Brennan refused to say whether he would run, aides said later.",
+            "Brennan",
+            "refused",
+            "declined",
+            "to say whether he would run",
+        ),
+    ],
+)
+def test_extract_statements_beliefs_and_declining(body, speaker, cue, kind, content):
+    st = _one(body)
+    rows = [r for r in st.iter_rows(named=True) if r["cue"] == cue]
+    assert rows, st.select("speaker", "cue", "text").rows()
+    assert (rows[0]["speaker"], rows[0]["kind"], rows[0]["text"]) == (speaker, kind, content)
+    assert rows[0]["kind"] in schema.STATEMENT_KINDS
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "wants" + an object is a wish for a thing, too vague to be an account
+        "Brennan wants a change in the leadership.",
+        # "plans" as a noun
+        "The ministry's plans were published on Monday.",
+        # "declined" as a fall in value, not a refusal to speak
+        "Oil prices declined to their lowest level in a year.",
+        # "refused to" an action that is not speaking
+        "Brennan refused to leave the building on Monday.",
+        # "do you think": the reader or an interviewer's question, not an attribution
+        "Do you think the deal will pass the Senate this year?",
+    ],
+)
+def test_extract_statements_beliefs_skip_non_attributions(body):
+    assert _attributed(body).height == 0, _one(body).select("speaker", "cue", "text").rows()
+
+
+def test_statements_carry_article_title_outlet_and_date():
+    # a CSV row alone can be traced to its article (#14)
+    arts = pl.DataFrame(
+        {
+            "article_id": ["a1"],
+            "title": ["Talks resume"],
+            "body": ["Ali Karimov said the talks would resume on Monday."],
+            "outlet": ["Example News"],
+            "published": [date(2024, 1, 5)],
+        }
+    )
+    st = extract_statements(arts, schema.empty("actors"), schema.empty("mentions"), schema.empty("clusters"))
+    row = st.row(0, named=True)
+    assert (row["article_title"], row["outlet"], str(row["published"])) == (
+        "Talks resume",
+        "Example News",
+        "2024-01-05",
+    )
+    # a corpus without outlets or dates still gives the columns, null
+    bare = extract_statements(arts.drop("outlet", "published"), None, None, None)
+    assert bare.row(0, named=True)["outlet"] is None and bare.row(0, named=True)["published"] is None
+
+
+# --- #14: speakers that can speak --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a city before a title and name is where they spoke: the person speaks
+        (
+            "In Baghdad Foreign Minister Fuad Hussein said the talks would continue next month.",
+            "Foreign Minister Fuad Hussein",
+        ),
+        # an opening adverbial with a state in it
+        ("At a rally in Ohio Senator Brennan said the deal was dead.", "Senator Brennan"),
+        # a two-word city
+        ("In New York Mayor Adams said the city was safe.", "Mayor Adams"),
+        # a pronoun never resolves to a radio programme
+        ("Mr Straw spoke to the Westminster Hour. He said the election would be close.", "Mr Straw"),
+        # ... nor to a place used as a place
+        ("Ali Karimov flew to Las Vegas. He said the firms were at a disadvantage.", "Ali Karimov"),
+        # a surname that is also a city name is still a person
+        ("Phil Jackson arrived late. He said the team would recover.", "Phil Jackson"),
+    ],
+)
+def test_speakers_are_people_organisations_or_governments(body, speaker):
+    rows = _attributed(body)
+    assert rows.height == 1, rows.select("speaker", "text").rows()
+    assert rows.row(0, named=True)["speaker"] == speaker
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # an event does not speak
+        "The World Cup said the tickets had sold out within an hour.",
+        # nor does an award
+        "The Brit Awards said the ceremony would move to a new venue.",
+    ],
+)
+def test_events_and_programmes_never_speak(body):
+    assert _attributed(body).height == 0, _attributed(body).select("speaker", "text").rows()
+
+
+def test_outlet_accounts_headline_and_lead():
+    # an unattributed headline and lead are the outlet's account; an attributed headline is its speaker's
+    arts = pl.DataFrame(
+        {
+            "article_id": ["a1", "a2"],
+            "title": [
+                "Security forces detain opposition leader at border",
+                "Senator Brennan Says Talks Will Resume Soon",
+            ],
+            "body": [
+                "BAGHDAD (Reuters) - Security forces detained the opposition leader Ali Karimov at the border on Monday.",
+                "Talks between the two governments ended without agreement on Monday evening in the capital.",
+            ],
+            "outlet": ["Reuters", None],
+        }
+    )
+    st = extract_statements(arts, None, None, None)
+    acc = st.filter(pl.col("kind") == "account").sort("article_id", "field")
+    got = [
+        (r["article_id"], r["field"], r["speaker"], r["side"], r["sourcing"], r["text"])
+        for r in acc.iter_rows(named=True)
+    ]
+    assert got == [
+        (
+            "a1",
+            "body",
+            "Reuters",
+            "outlet: Reuters",
+            "outlet",
+            "Security forces detained the opposition leader Ali Karimov at the border on Monday",
+        ),
+        ("a1", "title", "Reuters", "outlet: Reuters", "outlet", "Security forces detain opposition leader at border"),
+        (
+            "a2",
+            "body",
+            "(unknown outlet)",
+            "outlet: (unknown outlet)",
+            "outlet",
+            "Talks between the two governments ended without agreement on Monday evening in the capital",
+        ),
+    ]
+    head = st.filter((pl.col("field") == "title") & (pl.col("article_id") == "a2")).row(0, named=True)
+    assert (head["speaker"], head["kind"], head["text"]) == ("Senator Brennan", "reported", "Talks Will Resume Soon")
+    assert head["start"] >= 0 and arts["title"][1][head["start"] : head["end"]] == head["text"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker", "content"),
+    [
+        # a split quote in one paragraph is one statement spanning both parts
+        (
+            "“We reject this,” said John Smith. “There is no deal.”",
+            "John Smith",
+            "“We reject this,” said John Smith. “There is no deal.”",
+        ),
+        (
+            "“We will not leave before the job is done,” he said. “The troops stay until the end of the year.”",
+            "he",
+            "“We will not leave before the job is done,” he said. “The troops stay until the end of the year.”",
+        ),
+        # "Asked whether Q, X said no": X answered Q
+        ("Asked whether the talks had failed, the minister said no.", "the minister", "whether the talks had failed"),
+        # ... and a yes/no answer before another clause
+        (
+            "Asked whether the deal would pass, 75 percent of voters said yes, but most experts disagree.",
+            "75 percent of voters",
+            "whether the deal would pass",
+        ),
+        # an answer with content of its own keeps it
+        (
+            "Asked whether he would run, Sanders said he would decide in the spring.",
+            "Sanders",
+            "he would decide in the spring",
+        ),
+    ],
+)
+def test_extract_statements_split_quotes_and_answers(body, speaker, content):
+    rows = _attributed(body)
+    assert rows.height == 1, rows.select("speaker", "text").rows()
+    r = rows.row(0, named=True)
+    assert (r["speaker"], r["text"]) == (speaker, content)
+    assert body[r["start"] : r["end"]] == content
+
+
+def test_split_quotes_across_paragraphs_stay_two_statements():
+    # a new paragraph is a new statement continuing the speaker (kept apart: each paragraph its own matter)
+    body = "“We will not leave before the job is done,” he said.\n\n“The troops stay until the end of the year.”"
+    assert _attributed(body).height == 2
