@@ -354,6 +354,7 @@ class _Run:
         self.status: dict[str, dict[str, Any]] = {}
         self.seconds: dict[str, float] = {}
         self.pending: dict[str, tuple[Stage, Any, Work]] = {}  # table name -> early stage in flight
+        self.awaited: dict[str, float] = {}  # early stage -> seconds the current stage spent finishing it
 
     def step(self, st: Stage) -> Step:
         return Step(self.tables, self.params, lambda f, m: self.progress(st.name, f, m))
@@ -388,7 +389,9 @@ class _Run:
             }
             self.fallback(st)
         release_memory()
-        self.seconds[st.name] = self.seconds.get(st.name, 0.0) + time.perf_counter() - t
+        # the time spent finishing early stages it waited for is theirs (see _await_reads), not this stage's
+        waited = sum(self.awaited.pop(name, 0.0) for name in list(self.awaited))
+        self.seconds[st.name] = self.seconds.get(st.name, 0.0) + time.perf_counter() - t - waited
         self.progress(st.name, 1.0, "done")
 
     def _run(self, st: Stage) -> None:
@@ -470,7 +473,9 @@ class _Run:
                 self.status[early.name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}",
                                            "traceback": traceback.format_exc(limit=8)}  # fmt: skip
                 self.fallback(early)
-            self.seconds[early.name] = self.seconds.get(early.name, 0.0) + time.perf_counter() - t
+            took = time.perf_counter() - t
+            self.seconds[early.name] = self.seconds.get(early.name, 0.0) + took
+            self.awaited[early.name] = self.awaited.get(early.name, 0.0) + took
 
     def _drop_pending(self, names: Sequence[str]) -> None:
         """Stop early work whose tables are no longer needed (the stage reading them was resumed)."""

@@ -24,6 +24,7 @@ from core.statements.cues import (
 )
 from core.statements.spans import Speaker
 from core.statements.speakers import speaker_after_cue, speaker_from_prefix, speaker_kind, starts_like_np
+from core.text.lexicons import word_list
 from core.text.sentences import trim_span, without_abbreviation_periods
 
 _RIGHT_AFTER_QUOTE = re.compile(r"[\s,]*")
@@ -121,9 +122,8 @@ def before_quote_attribution(text: str, sent_start: int, q_start: int) -> Attrib
 
 # The addressee of "told" when the content follows without "that": pronoun, audience noun, or a name.
 _TOLD_OBJECT = re.compile(
-    r"\s*(?:me|us|him|her|them|you|reporters|journalists|lawmakers|legislators|supporters|voters|"
-    r"(?:the|a|an)\s+(?:crowd|audience|newspaper|paper|agency|magazine|network|channel|station|committee|"
-    r"interviewer|press|outlet|broadcaster|website|radio|television)|"
+    r"\s*(?:" + "|".join(word_list("statements_told_addressees")) + "|"
+    r"(?:the|a|an)\s+(?:" + "|".join(word_list("statements_audience_nouns")) + ")|"
     r"(?:The\s+)?[A-Z][\w’'&.-]*(?:\s+(?:[A-Z][\w’'&.-]*|of|for|and))*\s+[A-Z][\w’'&.-]*|(?:The\s+)?[A-Z][\w’'&.-]*)"
     r"(?:\s+(?:on|last|this|earlier)\s+[A-Z]?[a-z]+day)?,?\s+"
 )

@@ -95,7 +95,7 @@ PERSON_ROLE_NOUNS = word_set("statements_person_role_nouns")
 ORG_ROLE_NOUNS = word_set("statements_org_role_nouns")
 ORG_HEADS = ORG_ROLE_NOUNS | word_set("statements_org_heads")
 ANONYMOUS = re.compile(
-    r"\b(?:sources?|officials?|diplomats?|insiders?|aides?|observers|analysts|experts|critics|residents|witnesses|"
+    r"\b(?:" + "|".join(word_list("statements_anonymous_sources")) + "|"
     r"people (?:familiar|close|briefed)|"
     r"an? (?:(?:senior|top|high-ranking|former|government|security|military|western|us|u\.s\.|"
     r"[a-z]+ian|[a-z]+i|[a-z]+ese)\s+)*(?:official|source|diplomat|aide|spokes(?:man|woman|person)|"

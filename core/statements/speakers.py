@@ -27,13 +27,12 @@ from core.statements.cues import (
     TITLE_WORDS,
 )
 from core.statements.spans import Speaker, strip_final_punct
+from core.text.lexicons import word_list
 from core.text.sentences import trim_span, without_abbreviation_periods
 from core.text.tokens import WORD
 
 NON_SUBJECT_START = re.compile(
-    r"^(?:to|of|for|with|by|from|not|no|only|that|which|who|whom|whose|if|whether|how|what|why|than|so|"
-    r"such|there|here|it's|is|was|were|are|be|been|being|has|have|had|having|after|before|while|when|"
-    r"and|or|but|nor|[a-z]+ing)\b",
+    r"^(?:" + "|".join(word_list("statements_non_subject_starts")) + r"|[a-z]+ing)\b",
     re.IGNORECASE,
 )
 
@@ -280,10 +279,7 @@ def is_evidence(sp: Speaker | None) -> bool:
 
 
 # "..., said Jane Roe, director of the Civic Project at the University of X." - a name, then an
-_FIRST_VERB = re.compile(
-    r"\s(?:[a-z]+ed|met|took|made|won|gave|went|came|held|left|sent|spoke|shook|began|was|were|is|has|had|"
-    r"will|would|did|does|seized|told|called|urged|visited)\b"
-)
+_FIRST_VERB = re.compile(r"\s(?:[a-z]+ed|" + "|".join(word_list("statements_first_verbs")) + r")\b")
 
 
 def subject_of_coordinated_verb(text: str, ss: int, cs: int) -> Speaker | None:
