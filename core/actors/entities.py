@@ -76,7 +76,7 @@ def variant_refused(ctx: ActorContext, e: Entity, lead: Entity) -> bool:
     - A person's given name differing by a plain edit ("Robin" / "Robbie Williams") is another
       person; transliterations ("Mohammed" / "Muhammad") still merge.
     - A single word merges only as an organisation's name with a type cue of its own on both sides
-      ("Hizbollah fighters" / "Hezbollah militia"): bare family names ("Davis" / "Davies",
+      ("Hizbullah fighters" / "Hizbollah militia"): bare family names ("Davis" / "Davies",
       "Mitchell" / "Michael") name different people across articles, and an acronym is not a
       misspelt word ("IDS" / "Aids").
     """

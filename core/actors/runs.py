@@ -60,7 +60,7 @@ def emit_lookup(
                         hit = ("place", place, j)
                         break
         if hit is not None and cur and glued_name_token(ctx, cur[-1]):
-            # "Kataib Hezbollah" is not "Hezbollah": a known name preceded by an unknown name word
+            # "Kataib X" is not "X": a known name preceded by an unknown name word
             # is part of a longer, different name, so it is not claimed here.
             hit = None
         if hit is None:
@@ -162,7 +162,7 @@ def process_run(ctx: ActorContext, out: list[Mention], aid: Any, fld: str, text:
             t = rest[0]
             out.append(demonym_mention(ctx, aid, fld, t.start, t.end, cname))
             return
-    # A demonym before an unknown name ("Lebanese Hezbollah"): the country is an attribute, not part of it.
+    # A demonym before an unknown name ("Lebanese X"): the country is an attribute, not part of it.
     if prefix and all(t.key in ctx.demonyms for t in prefix):
         run = rest
     if len(run) == 1 and (run[0].key in NON_NAME_WORDS or len(run[0].key) < 2 or mostly_lowercase(ctx, run[0].key)):

@@ -33,7 +33,7 @@ TOKEN_MATCH_MIN = 0.8
 # Token similarity for single-token names (no other token to corroborate): transliteration only.
 SINGLE_TOKEN_MATCH_MIN = 0.92
 # A single-token name matched only by its consonant skeleton must also be this close letter by letter
-# (translit forms): "Hizbollah" / "Hezbollah" (0.88) merge, "Merrin" / "Marion" (0.67) and
+# (translit forms): "Hizbullah" / "Hizbollah" merge, "Merrin" / "Marion" (0.67) and
 # "Opera" / "Wipro" do not. Multi-token names have their other tokens as corroboration.
 SINGLE_TOKEN_EDIT_MIN = 0.75
 # Skeletons shorter than this collide too often (Ali / Ala / Eli) to count as evidence.

@@ -1,7 +1,7 @@
 """Word tokens: the patterns for a word in running English news text, in one place.
 
 `WORD`: a run of letters, digits, underscores, apostrophes (straight or curly), periods and hyphens
-("U.S.", "al-Sudani", "don't"): abbreviations and hyphenated names stay one token (speaker phrases,
+("U.S.", "al-Hakim", "don't"): abbreviations and hyphenated names stay one token (speaker phrases,
 name spans). `WORD_RUN`: a plain run of word characters (`\\w+`), for counting words and the shares of
 a line's words that are stopwords or capitalised (cleaning features, shingles), where "U.S." is two.
 """
