@@ -54,7 +54,6 @@ from core.statements.sides import (
 )
 from core.statements.speakers import speaker_type
 from core.text.sentences import paragraph_spans
-from core.text.sentences import sentence_spans as split_sentences
 
 __all__ = [
     "ACCOUNT_KIND",
@@ -83,7 +82,6 @@ __all__ = [
     "side_from_phrase",
     "side_label",
     "speaker_type",
-    "split_sentences",
     "statement_id",
     "rows_to_frame",
     "statement_rows",
